@@ -1,0 +1,208 @@
+/**
+ * The whole configuration of one twin experiment (ERM beside MFW): the single source of defaults,
+ * ranges and validation for the settings panel, the URL, the engine and the headless scripts.
+ * Nothing outside this module decides whether a setting is in range.
+ */
+import { MAX_TRAIN_PER_CLASS, presetCounts, type ImbalancePreset } from './imbalance.ts';
+
+export const CIFAR10_CLASS_NAMES = [
+  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+] as const;
+
+export const NUM_CHOSEN_CLASSES = 4;
+export const BLOCKS_PER_STAGE_CHOICES = [1, 2, 3, 5, 7, 9] as const;
+export const WIDTH_CHOICES = [0.25, 0.5, 1] as const;
+
+export type WeightMode = 'eq12' | 'two-level';
+export type BackendChoice = 'auto' | 'webgpu' | 'webgl';
+
+export interface ExperimentConfig {
+  /** CIFAR-10 class ids, ordered major → minor. */
+  classes: number[];
+  /** Training images per chosen class (same order as `classes`). */
+  trainCounts: number[];
+  /** Which preset produced `trainCounts` (for display and the URL); 'custom' when edited by hand. */
+  imbalance: ImbalancePreset;
+  /** ρ for the step and long-tailed presets. */
+  ratio: number;
+  /** Seeds the subset, initial weights, batch order, augmentation and MFW draws. */
+  seed: number;
+  /** BasicBlocks per stage, n: ResNet-(6n+2). */
+  blocksPerStage: number;
+  /** Channel multiplier on 16/32/64 (1 = the paper's network; smaller for quick tests). */
+  width: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  warmupEpochs: number;
+  momentum: number;
+  weightDecay: number;
+  /** Deferred re-weighting from 80 % of the epochs on. */
+  drw: boolean;
+  /** MFW: Beta(α, α) for λ. */
+  alpha: number;
+  /** MFW: number of convolution groups (stem = 1, then one per residual block) in g_θ. */
+  mixingPoint: number;
+  /** MFW: s(N_c) by Eq. 12, or 0.5 for major / 0 for minor classes (§4). */
+  weightMode: WeightMode;
+  /** MFW: softness β of Eq. 12 (2.0 long-tailed, 0.01 step). */
+  beta: number;
+  /** At most this many training points per scatter plot (a seeded subsample). */
+  trainFeatureSample: number;
+  backend: BackendChoice;
+}
+
+interface NumberField {
+  kind: 'number';
+  min: number;
+  max: number;
+  integer: boolean;
+  label: string;
+  /** Allowed values, where the field is a choice among numbers. */
+  choices?: readonly number[];
+}
+interface EnumField<T extends string> {
+  kind: 'enum';
+  choices: readonly T[];
+  label: string;
+}
+interface BooleanField {
+  kind: 'boolean';
+  label: string;
+}
+
+type ScalarKey = Exclude<keyof ExperimentConfig, 'classes' | 'trainCounts'>;
+type FieldSpec = NumberField | EnumField<string> | BooleanField;
+
+/** Ranges and labels for every scalar setting. */
+export const FIELDS: Record<ScalarKey, FieldSpec> = {
+  imbalance: { kind: 'enum', choices: ['paper', 'step', 'long-tailed', 'custom'], label: 'Imbalance preset' },
+  ratio: { kind: 'number', min: 10, max: 200, integer: true, choices: [10, 100, 200], label: 'Imbalance ratio ρ' },
+  seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, label: 'Seed' },
+  blocksPerStage: { kind: 'number', min: 1, max: 9, integer: true, choices: BLOCKS_PER_STAGE_CHOICES, label: 'Blocks per stage n (ResNet-6n+2)' },
+  width: { kind: 'number', min: 0.25, max: 1, integer: false, choices: WIDTH_CHOICES, label: 'Width multiplier' },
+  epochs: { kind: 'number', min: 1, max: 400, integer: true, label: 'Epochs' },
+  batchSize: { kind: 'number', min: 2, max: 512, integer: true, label: 'Batch size' },
+  learningRate: { kind: 'number', min: 1e-5, max: 1, integer: false, label: 'Learning rate' },
+  warmupEpochs: { kind: 'number', min: 0, max: 20, integer: true, label: 'Linear warm-up epochs' },
+  momentum: { kind: 'number', min: 0, max: 0.99, integer: false, label: 'Momentum' },
+  weightDecay: { kind: 'number', min: 0, max: 1e-2, integer: false, label: 'Weight decay' },
+  drw: { kind: 'boolean', label: 'Deferred re-weighting (DRW)' },
+  alpha: { kind: 'number', min: 0.05, max: 10, integer: false, label: 'MFW α (Beta distribution)' },
+  mixingPoint: { kind: 'number', min: 1, max: 28, integer: true, label: 'MFW mixing point (after group k)' },
+  weightMode: { kind: 'enum', choices: ['eq12', 'two-level'], label: 'MFW weight s(N)' },
+  beta: { kind: 'number', min: 0.001, max: 10, integer: false, label: 'MFW β (softness of Eq. 12)' },
+  trainFeatureSample: { kind: 'number', min: 100, max: 10000, integer: true, label: 'Training points plotted' },
+  backend: { kind: 'enum', choices: ['auto', 'webgpu', 'webgl'], label: 'Backend' },
+};
+
+/** The paper's §4 illustrative experiment on the paper's network. */
+export const PAPER_CONFIG: ExperimentConfig = {
+  classes: [0, 1, 2, 3],
+  trainCounts: presetCounts('paper', NUM_CHOSEN_CLASSES, 100),
+  imbalance: 'paper',
+  ratio: 100,
+  seed: 1,
+  blocksPerStage: 5,
+  width: 1,
+  epochs: 200,
+  batchSize: 128,
+  learningRate: 0.1,
+  warmupEpochs: 0,
+  momentum: 0.9,
+  weightDecay: 2e-4,
+  drw: false,
+  alpha: 2,
+  mixingPoint: 2,
+  weightMode: 'two-level',
+  beta: 0.01,
+  trainFeatureSample: 2000,
+  backend: 'auto',
+};
+
+/** The default: the same experiment on ResNet-8 for a few tens of epochs, so a class sees it in minutes. */
+export const CLASSROOM_CONFIG: ExperimentConfig = { ...PAPER_CONFIG, blocksPerStage: 1, epochs: 40 };
+
+export const DEFAULT_CONFIG = CLASSROOM_CONFIG;
+
+/** Number of convolution groups in a network with n blocks per stage: the stem plus 3n blocks. */
+export function convolutionGroups(blocksPerStage: number): number {
+  return 1 + 3 * blocksPerStage;
+}
+
+export interface ValidationResult {
+  config: ExperimentConfig;
+  /** One human-readable message per rejected or corrected setting; empty when all was valid. */
+  problems: string[];
+}
+
+function checkNumber(spec: NumberField, value: unknown): string | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return `${spec.label} must be a number (got ${String(value)}).`;
+  if (spec.integer && !Number.isInteger(value)) return `${spec.label} must be a whole number (got ${value}).`;
+  if (spec.choices && !spec.choices.includes(value)) return `${spec.label} must be one of ${spec.choices.join(', ')} (got ${value}).`;
+  if (value < spec.min || value > spec.max) return `${spec.label} must be between ${spec.min} and ${spec.max} (got ${value}).`;
+  return null;
+}
+
+/**
+ * Validates a possibly partial, possibly hostile configuration. Every invalid field is replaced by
+ * the default's value and reported, so the result is always a configuration the engine accepts.
+ */
+export function validateConfig(input: Partial<Record<keyof ExperimentConfig, unknown>>, base: ExperimentConfig = DEFAULT_CONFIG): ValidationResult {
+  const problems: string[] = [];
+  const config: ExperimentConfig = { ...base, classes: [...base.classes], trainCounts: [...base.trainCounts] };
+  const out = config as unknown as Record<string, unknown>;
+
+  for (const key of Object.keys(FIELDS) as ScalarKey[]) {
+    if (!(key in input) || input[key] === undefined) continue;
+    const spec = FIELDS[key];
+    const value = input[key];
+    let problem: string | null = null;
+    if (spec.kind === 'number') problem = checkNumber(spec, value);
+    else if (spec.kind === 'enum') problem = spec.choices.includes(value as string) ? null : `${spec.label} must be one of ${spec.choices.join(', ')} (got ${String(value)}).`;
+    else problem = typeof value === 'boolean' ? null : `${spec.label} must be true or false (got ${String(value)}).`;
+    if (problem) problems.push(problem);
+    else out[key] = value;
+  }
+
+  if (input.classes !== undefined) {
+    const classes = input.classes;
+    const valid =
+      Array.isArray(classes) &&
+      classes.length === NUM_CHOSEN_CLASSES &&
+      classes.every((c) => Number.isInteger(c) && c >= 0 && c < CIFAR10_CLASS_NAMES.length) &&
+      new Set(classes).size === classes.length;
+    if (valid) config.classes = [...(classes as number[])];
+    else problems.push(`Classes must be ${NUM_CHOSEN_CLASSES} different CIFAR-10 class ids from 0 to 9 (got ${JSON.stringify(classes)}).`);
+  }
+
+  if (config.imbalance === 'custom') {
+    if (input.trainCounts !== undefined) {
+      const counts = input.trainCounts;
+      const valid =
+        Array.isArray(counts) &&
+        counts.length === NUM_CHOSEN_CLASSES &&
+        counts.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_TRAIN_PER_CLASS);
+      if (valid) config.trainCounts = [...(counts as number[])];
+      else problems.push(`Training counts must be ${NUM_CHOSEN_CLASSES} whole numbers from 1 to ${MAX_TRAIN_PER_CLASS} (got ${JSON.stringify(counts)}).`);
+    }
+  } else {
+    config.trainCounts = presetCounts(config.imbalance, NUM_CHOSEN_CLASSES, config.ratio);
+  }
+
+  const groups = convolutionGroups(config.blocksPerStage);
+  if (config.mixingPoint > groups) {
+    problems.push(`MFW mixing point must be at most ${groups} for ResNet-${6 * config.blocksPerStage + 2} (got ${config.mixingPoint}); using ${Math.min(base.mixingPoint, groups)}.`);
+    config.mixingPoint = Math.min(base.mixingPoint, groups);
+  }
+  if (config.warmupEpochs >= config.epochs && config.warmupEpochs > 0) {
+    problems.push(`Warm-up (${config.warmupEpochs} epochs) must be shorter than the run (${config.epochs} epochs); warm-up turned off.`);
+    config.warmupEpochs = 0;
+  }
+  return { config, problems };
+}
+
+/** Total training images of a configuration. */
+export function trainSetSize(config: ExperimentConfig): number {
+  return config.trainCounts.reduce((a, b) => a + b, 0);
+}
