@@ -1,0 +1,23 @@
+import { useMemo } from 'react';
+import type { EpochSnapshot } from '../../../engine/snapshot.ts';
+import { LineChart, type LineChartProps } from '../LineChart/LineChart.tsx';
+import { metricLegend, metricSeries, type PerClassMetric } from './metricSeries.ts';
+
+/** What every ready-made curve chart takes from the app. */
+export interface CurvesProps {
+  history: readonly EpochSnapshot[];
+  classNames: readonly string[];
+  /** The scrubbed epoch, marked with a vertical line; null or absent for none. */
+  selectedEpoch?: number | null;
+  colours?: readonly string[];
+  plotHeight?: number;
+}
+
+type ChartText = Pick<LineChartProps, 'title' | 'xLabel' | 'yLabel' | 'yDomain' | 'yFormat' | 'reference' | 'testId'>;
+
+/** The shared body of the ready-made curve charts: one per-class metric, ERM dashed beside MFW solid. */
+export function MetricCurves({ history, classNames, selectedEpoch = null, colours, plotHeight, metric, scale, ...chart }: CurvesProps & ChartText & { metric: PerClassMetric; scale?: number }) {
+  const series = useMemo(() => metricSeries(history, metric, classNames, { colours, scale }), [history, metric, classNames, colours, scale]);
+  const legend = useMemo(() => metricLegend(classNames, colours), [classNames, colours]);
+  return <LineChart {...chart} series={series} legend={legend} markerX={selectedEpoch} plotHeight={plotHeight} />;
+}

@@ -1,0 +1,6 @@
+export { AccuracyCurves } from './AccuracyCurves.tsx';
+export { RatioCurves } from './RatioCurves.tsx';
+export { GradientNormCurves } from './GradientNormCurves.tsx';
+export { DeviationCurves } from './DeviationCurves.tsx';
+export type { CurvesProps } from './MetricCurves.tsx';
+export { metricSeries, metricLegend } from './metricSeries.ts';

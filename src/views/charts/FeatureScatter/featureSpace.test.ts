@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { RunSnapshot } from '../../../engine/snapshot.ts';
+import { Rng } from '../../../util/rng.ts';
+import {
+  classDrawOrder,
+  decisionBoundarySegments,
+  decisionRegionGrid,
+  predictAll,
+  predictClass,
+  sharedFeatureDomain,
+  type BoundarySegment,
+  type Domain,
+  type LinearClassifier,
+} from './featureSpace.ts';
+
+const square: Domain = { x: [-1, 1], y: [-1, 1] };
+
+const logits = (k: LinearClassifier, x: number, y: number): number[] =>
+  k.weight.map(([w0, w1], c) => w0 * x + w1 * y + k.bias[c]);
+
+describe('predictClass', () => {
+  const threeWay: LinearClassifier = { weight: [[1, 0], [-1, 0], [0, 1]], bias: [0, 0, 0] };
+  it('takes the argmax of the logits', () => {
+    expect(predictClass(threeWay, 2, 0)).toBe(0);
+    expect(predictClass(threeWay, -2, 0)).toBe(1);
+    expect(predictClass(threeWay, 0, 2)).toBe(2);
+    expect(predictClass(threeWay, 0.5, 3)).toBe(2);
+  });
+  it('breaks exact ties toward the lower class index', () => {
+    expect(predictClass(threeWay, 0, 0)).toBe(0);
+  });
+  it('uses the bias', () => {
+    expect(predictClass({ weight: [[1, 0], [0, 0]], bias: [0, 5] }, 4, 0)).toBe(1);
+    expect(predictClass({ weight: [[1, 0], [0, 0]], bias: [0, 5] }, 6, 0)).toBe(0);
+  });
+  it('predicts every interleaved point', () => {
+    expect([...predictAll(threeWay, new Float32Array([2, 0, -2, 0, 0, 2]))]).toEqual([0, 1, 2]);
+  });
+});
+
+describe('decisionRegionGrid', () => {
+  it('samples cell centres left to right', () => {
+    // Class 0 wins where x > 0.25; cell centres are −0.875, −0.625, …, 0.875.
+    const grid = decisionRegionGrid({ weight: [[1, 0], [0, 0]], bias: [-0.25, 0] }, square, 8, 1);
+    expect([...grid]).toEqual([1, 1, 1, 1, 1, 0, 0, 0]);
+  });
+  it('puts row 0 at the top (largest y), as on screen', () => {
+    const grid = decisionRegionGrid({ weight: [[0, 1], [0, -1]], bias: [0, 0] }, square, 2, 2);
+    expect([...grid]).toEqual([0, 0, 1, 1]);
+  });
+});
+
+const sortedEnds = (s: BoundarySegment): number[][] => [s.from, s.to].map((p) => p.map((v) => Math.round(v * 1e9) / 1e9)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+
+describe('decisionBoundarySegments', () => {
+  it('clips a two-class boundary to the domain', () => {
+    const segments = decisionBoundarySegments({ weight: [[1, 0], [0, 0]], bias: [-0.25, 0] }, square);
+    expect(segments).toHaveLength(1);
+    expect(segments[0].classes).toEqual([0, 1]);
+    expect(sortedEnds(segments[0])).toEqual([[0.25, -1], [0.25, 1]]);
+  });
+
+  it('ends three symmetric classes’ boundaries at the common point', () => {
+    const angle = (k: number): [number, number] => [Math.cos((2 * Math.PI * k) / 3), Math.sin((2 * Math.PI * k) / 3)];
+    const segments = decisionBoundarySegments({ weight: [angle(0), angle(1), angle(2)], bias: [0, 0, 0] }, square);
+    expect(segments).toHaveLength(3);
+    for (const s of segments) {
+      const nearOrigin = [s.from, s.to].filter(([x, y]) => Math.hypot(x, y) < 1e-9);
+      expect(nearOrigin).toHaveLength(1);
+    }
+  });
+
+  it('leaves out a class that never wins and lines outside the domain', () => {
+    const dominated: LinearClassifier = { weight: [[1, 0], [-1, 0], [0, 0]], bias: [0, 0, -10] };
+    expect(decisionBoundarySegments(dominated, square).map((s) => s.classes)).toEqual([[0, 1]]);
+    expect(decisionBoundarySegments({ weight: [[1, 0], [0, 0]], bias: [-5, 0] }, square)).toEqual([]);
+    expect(decisionBoundarySegments({ weight: [[1, 1], [1, 1]], bias: [0, 1] }, square)).toEqual([]);
+  });
+
+  it('is exact and complete for random classifiers', () => {
+    const rng = new Rng(7);
+    for (let trial = 0; trial < 40; trial++) {
+      const classes = 2 + rng.int(4);
+      const classifier: LinearClassifier = {
+        weight: Array.from({ length: classes }, () => [rng.normal() * 3, rng.normal() * 3] as [number, number]),
+        bias: Array.from({ length: classes }, () => rng.normal()),
+      };
+      const domain: Domain = { x: [-2, 3], y: [-1.5, 2] };
+      const segments = decisionBoundarySegments(classifier, domain);
+      // Exact: along each segment its two classes tie and beat every other class.
+      for (const s of segments) {
+        for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+          const x = s.from[0] + t * (s.to[0] - s.from[0]);
+          const y = s.from[1] + t * (s.to[1] - s.from[1]);
+          expect(x).toBeGreaterThanOrEqual(domain.x[0] - 1e-9);
+          expect(y).toBeLessThanOrEqual(domain.y[1] + 1e-9);
+          const l = logits(classifier, x, y);
+          const [a, b] = s.classes;
+          expect(Math.abs(l[a] - l[b])).toBeLessThan(1e-6);
+          expect(l[a]).toBeGreaterThanOrEqual(Math.max(...l) - 1e-6);
+        }
+      }
+      // Complete: wherever neighbouring grid cells disagree, a segment passes nearby.
+      const cols = 60;
+      const rows = 60;
+      const grid = decisionRegionGrid(classifier, domain, cols, rows);
+      const cellW = (domain.x[1] - domain.x[0]) / cols;
+      const cellH = (domain.y[1] - domain.y[0]) / rows;
+      const distanceToSegments = (x: number, y: number): number =>
+        Math.min(
+          Infinity,
+          ...segments.map(({ from, to }) => {
+            const dx = to[0] - from[0];
+            const dy = to[1] - from[1];
+            const t = Math.max(0, Math.min(1, ((x - from[0]) * dx + (y - from[1]) * dy) / (dx * dx + dy * dy)));
+            return Math.hypot(x - from[0] - t * dx, y - from[1] - t * dy);
+          }),
+        );
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c + 1 < cols; c++) {
+          if (grid[r * cols + c] === grid[r * cols + c + 1]) continue;
+          const x = domain.x[0] + (c + 1) * cellW;
+          const y = domain.y[1] - (r + 0.5) * cellH;
+          expect(distanceToSegments(x, y)).toBeLessThan(Math.hypot(cellW, cellH));
+        }
+      }
+    }
+  });
+});
+
+function run(train: number[], test: number[]): RunSnapshot {
+  return {
+    trainLoss: 0,
+    trainAccuracy: [],
+    testAccuracy: [],
+    classificationRatio: [],
+    featureGradientNorm: [],
+    featureDeviation: [],
+    trainFeatures: new Float32Array(train),
+    testFeatures: new Float32Array(test),
+    classifier: { weight: [], bias: [] },
+  };
+}
+
+describe('sharedFeatureDomain', () => {
+  it('covers both runs’ train and test features, padded', () => {
+    const domain = sharedFeatureDomain([run([0, 0, 1, 2], [-1, 0]), run([3, -2], [0, 4])], 0.1);
+    expect(domain.x[0]).toBeCloseTo(-1 - 0.4);
+    expect(domain.x[1]).toBeCloseTo(3 + 0.4);
+    expect(domain.y[0]).toBeCloseTo(-2 - 0.6);
+    expect(domain.y[1]).toBeCloseTo(4 + 0.6);
+  });
+  it('ignores non-finite features', () => {
+    const domain = sharedFeatureDomain([run([0, 0, Number.NaN, 5, 1, Infinity, 2, 1], [])], 0);
+    expect(domain).toEqual({ x: [0, 2], y: [0, 1] });
+  });
+  it('still gives a window for no points or a collapsed axis', () => {
+    expect(sharedFeatureDomain([])).toEqual({ x: [-1, 1], y: [-1, 1] });
+    const collapsed = sharedFeatureDomain([run([2, 0, 2, 1], [])], 0);
+    expect(collapsed.x[0]).toBeLessThan(2);
+    expect(collapsed.x[1]).toBeGreaterThan(2);
+  });
+});
+
+describe('classDrawOrder', () => {
+  it('draws the most frequent classes first, so minor classes end on top', () => {
+    expect(classDrawOrder(new Uint8Array([2, 0, 0, 1, 0, 1, 3]), 4)).toEqual([0, 1, 2, 3]);
+    expect(classDrawOrder(new Uint8Array([3, 3, 3, 0, 1, 1]), 4)).toEqual([3, 1, 0, 2]);
+  });
+  it('keeps the class order for a balanced set', () => {
+    expect(classDrawOrder(new Uint8Array([3, 2, 1, 0]), 4)).toEqual([0, 1, 2, 3]);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Test accuracy of the selected epoch, ERM beside MFW: overall (balanced), major and minor averages,
+ * and per class, with the MFW − ERM difference; for the paper preset, the paper's figures too.
+ */
+import type { EpochSnapshot } from '../../../engine/snapshot.ts';
+import { isMajorClass } from '../../../engine/mfwWeights.ts';
+import { GAIN, LOSS, classColour } from '../../theme.ts';
+import { PAPER_SECTION4_RESULT, accuracyDifference, summariseAccuracy } from './accuracySummary.ts';
+import '../../theme.css';
+
+export interface ResultsTableProps {
+  /** The scrubbed (or latest) epoch; null before the first epoch ends. */
+  snapshot: EpochSnapshot | null;
+  classNames: readonly string[];
+  trainCounts: readonly number[];
+  /** Shows the paper's reported 78.30 % / 83.65 % beside the overall row. */
+  isPaperPreset: boolean;
+  colours?: readonly string[];
+}
+
+const formatPercent = (value: number | null | undefined): string =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)} %`;
+
+function Difference({ points }: { points: number | null }) {
+  if (points === null || !Number.isFinite(points)) return <td className="ip-num">—</td>;
+  const sign = points > 0.05 ? '+' : points < -0.05 ? '−' : '±';
+  const colour = points > 0.05 ? GAIN : points < -0.05 ? LOSS : undefined;
+  return (
+    <td className="ip-num ip-diff" style={{ color: colour }}>
+      {sign}{Math.abs(points).toFixed(1)} pts
+    </td>
+  );
+}
+
+export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset, colours }: ResultsTableProps) {
+  const isMajor = isMajorClass(trainCounts);
+  const erm = snapshot ? summariseAccuracy(snapshot.runs.erm.testAccuracy, isMajor) : null;
+  const mfw = snapshot ? summariseAccuracy(snapshot.runs.mfw.testAccuracy, isMajor) : null;
+  const majorCount = isMajor.filter(Boolean).length;
+  const paperCells = (values: [string, string]) =>
+    isPaperPreset ? values.map((text, i) => <td key={i} className="ip-num ip-paper">{text}</td>) : null;
+
+  const summaryRows: { key: string; label: string; pick: (s: ReturnType<typeof summariseAccuracy>) => number | null; paper: [string, string] }[] = [
+    { key: 'overall', label: 'All classes (balanced)', pick: (s) => s.overall, paper: [`${PAPER_SECTION4_RESULT.erm.toFixed(2)} %`, `${PAPER_SECTION4_RESULT.mfw.toFixed(2)} %`] },
+    { key: 'major', label: `Major classes (${majorCount})`, pick: (s) => s.majorAverage, paper: ['—', '—'] },
+    { key: 'minor', label: `Minor classes (${trainCounts.length - majorCount})`, pick: (s) => s.minorAverage, paper: ['—', '—'] },
+  ];
+
+  return (
+    <figure className="ip-results" data-testid="results-table">
+      <table>
+        <caption>
+          Test accuracy {snapshot ? `after epoch ${snapshot.epoch}` : '(no epoch finished yet)'}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Classes</th>
+            <th scope="col" className="ip-num">ERM</th>
+            <th scope="col" className="ip-num">MFW</th>
+            <th scope="col" className="ip-num">MFW − ERM</th>
+            {isPaperPreset && <th scope="col" className="ip-num ip-paper">Paper ERM</th>}
+            {isPaperPreset && <th scope="col" className="ip-num ip-paper">Paper MFW</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {summaryRows.map((row) => {
+            const ermValue = erm ? row.pick(erm) : null;
+            const mfwValue = mfw ? row.pick(mfw) : null;
+            return (
+              <tr key={row.key} className={`ip-summary ip-summary-${row.key}`} data-testid={`results-row-${row.key}`}>
+                <th scope="row">{row.label}</th>
+                <td className="ip-num">{formatPercent(ermValue)}</td>
+                <td className="ip-num">{formatPercent(mfwValue)}</td>
+                <Difference points={accuracyDifference(ermValue, mfwValue)} />
+                {paperCells(row.paper)}
+              </tr>
+            );
+          })}
+          {classNames.map((name, c) => (
+            <tr key={name} data-testid={`results-row-class-${c}`}>
+              <th scope="row">
+                <span className="ip-swatch" style={{ background: classColour(c, colours) }} aria-hidden="true" />
+                {name}
+                <span className="ip-count">
+                  {' '}N = {trainCounts[c]?.toLocaleString('en-US') ?? '?'} · {isMajor[c] ? 'major' : 'minor'}
+                </span>
+              </th>
+              <td className="ip-num">{formatPercent(erm?.perClass[c])}</td>
+              <td className="ip-num">{formatPercent(mfw?.perClass[c])}</td>
+              <Difference points={accuracyDifference(erm?.perClass[c], mfw?.perClass[c])} />
+              {paperCells(['—', '—'])}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {isPaperPreset && (
+        <figcaption className="ip-note">
+          Paper figures: ResNet-32 trained for 200 epochs on the same four-class subset sizes (§4). A shorter run or another seed will not match them exactly.
+        </figcaption>
+      )}
+    </figure>
+  );
+}

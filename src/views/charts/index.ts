@@ -1,0 +1,5 @@
+export * from './FeatureScatter/index.ts';
+export * from './LineChart/index.ts';
+export * from './Curves/index.ts';
+export * from './ResultsTable/index.ts';
+export { exportChart, chartToSvgString, chartToPngBlob, type ExportFormat } from './export.ts';

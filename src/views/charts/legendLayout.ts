@@ -1,0 +1,35 @@
+/**
+ * Flow layout for SVG legends (SVG has no text wrapping): items go left to right and wrap to a new
+ * row when the next one would pass the width. Text width is estimated, which is enough for labels.
+ */
+export interface LegendPlacement<T> {
+  item: T;
+  x: number;
+  y: number;
+}
+
+const AVERAGE_CHAR_WIDTH = 0.58; // of the font size, for system sans-serif fonts
+
+export function estimateTextWidth(text: string, fontSize: number): number {
+  return text.length * fontSize * AVERAGE_CHAR_WIDTH;
+}
+
+export function layoutLegend<T>(
+  items: readonly T[],
+  labelOf: (item: T) => string,
+  options: { width: number; fontSize: number; symbolWidth: number; gap: number; rowHeight: number },
+): { placements: LegendPlacement<T>[]; rows: number } {
+  const placements: LegendPlacement<T>[] = [];
+  let x = 0;
+  let row = 0;
+  for (const item of items) {
+    const itemWidth = options.symbolWidth + 4 + estimateTextWidth(labelOf(item), options.fontSize);
+    if (x > 0 && x + itemWidth > options.width) {
+      x = 0;
+      row++;
+    }
+    placements.push({ item, x, y: row * options.rowHeight });
+    x += itemWidth + options.gap;
+  }
+  return { placements, rows: items.length === 0 ? 0 : row + 1 };
+}

@@ -1,0 +1,36 @@
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+
+/**
+ * The current content width of an element (ResizeObserver), so charts draw at their real pixel size
+ * instead of scaling a viewBox (which would shrink the text below readable sizes).
+ */
+export function useContainerWidth<T extends HTMLElement>(fallback: number): [RefObject<T | null>, number] {
+  const ref = useRef<T | null>(null);
+  const [width, setWidth] = useState(fallback);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const measure = (): void => {
+      const measured = Math.floor(element.clientWidth);
+      if (measured > 0) setWidth(measured);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+/** devicePixelRatio, re-read when the page zoom or monitor changes. */
+export function useDevicePixelRatio(): number {
+  const [ratio, setRatio] = useState(() => (typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1));
+  useLayoutEffect(() => {
+    if (typeof window === 'undefined' || !window.matchMedia) return;
+    const query = window.matchMedia(`(resolution: ${ratio}dppx)`);
+    const update = (): void => setRatio(window.devicePixelRatio || 1);
+    query.addEventListener('change', update);
+    return () => query.removeEventListener('change', update);
+  }, [ratio]);
+  return ratio;
+}

@@ -1,0 +1,3 @@
+export { WhatToLookFor, type WhatToLookForProps } from './WhatToLookFor.tsx';
+export { MfwExplainer, type MfwExplainerProps } from './MfwExplainer.tsx';
+export { WHAT_TO_LOOK_FOR, type PlotKind } from './captions.ts';
