@@ -1,0 +1,94 @@
+/**
+ * The whole configuration in the URL's query string, with short parameter names, so a link
+ * reproduces an experiment. Parsing never throws: whatever a link carries goes through
+ * validateConfig, and every ignored parameter is reported for a visible notice.
+ */
+import { DEFAULT_CONFIG, FIELDS, validateConfig, type ExperimentConfig } from '../config/experiment.ts';
+
+/** Short URL name of every configuration field (tensorflow/playground style). */
+export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
+  classes: 'c',
+  trainCounts: 'n',
+  imbalance: 'imb',
+  ratio: 'rho',
+  seed: 'seed',
+  blocksPerStage: 'depth',
+  width: 'w',
+  epochs: 'ep',
+  batchSize: 'bs',
+  learningRate: 'lr',
+  warmupEpochs: 'wu',
+  momentum: 'mom',
+  weightDecay: 'wd',
+  drw: 'drw',
+  alpha: 'a',
+  mixingPoint: 'k',
+  weightMode: 'sn',
+  beta: 'beta',
+  trainFeatureSample: 'pts',
+  backend: 'be',
+};
+
+const KEY_OF_PARAM = new Map(Object.entries(URL_PARAMS).map(([key, param]) => [param, key as keyof ExperimentConfig]));
+
+/** The config as a query string (without '?'), every field, in a fixed order: also the storage key of its training. */
+export function configToSearch(config: ExperimentConfig): string {
+  const params = new URLSearchParams();
+  for (const [key, param] of Object.entries(URL_PARAMS) as [keyof ExperimentConfig, string][]) {
+    const value = config[key];
+    if (Array.isArray(value)) params.set(param, value.join(','));
+    else if (typeof value === 'boolean') params.set(param, value ? '1' : '0');
+    else params.set(param, String(value));
+  }
+  // Commas are safe in a query string; keeping them readable makes links easier to edit by hand.
+  return params.toString().replaceAll('%2C', ',');
+}
+
+function parseNumberList(text: string): unknown {
+  const parts = text.split(',');
+  return parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+}
+
+function parseScalar(key: keyof ExperimentConfig, text: string): unknown {
+  const spec = key === 'classes' || key === 'trainCounts' ? null : FIELDS[key];
+  if (spec === null) return parseNumberList(text);
+  if (spec.kind === 'number') return text.trim() === '' ? Number.NaN : Number(text);
+  if (spec.kind === 'boolean') return text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : text;
+  return text;
+}
+
+export interface ParsedUrlConfig {
+  config: ExperimentConfig;
+  /** Human-readable reasons for every parameter that was ignored or corrected. */
+  problems: string[];
+  /** Whether the URL carried any configuration at all. */
+  fromUrl: boolean;
+}
+
+/** Reads a config from a query string; invalid or unknown parameters fall back to defaults and are reported. */
+export function configFromSearch(search: string, base: ExperimentConfig = DEFAULT_CONFIG): ParsedUrlConfig {
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(search);
+  } catch {
+    return { config: base, problems: ['The link’s settings could not be read; defaults are used.'], fromUrl: false };
+  }
+  const input: Partial<Record<keyof ExperimentConfig, unknown>> = {};
+  const problems: string[] = [];
+  let fromUrl = false;
+  for (const [param, text] of params) {
+    const key = KEY_OF_PARAM.get(param);
+    if (!key) {
+      problems.push(`Unknown setting “${param}” in the link was ignored.`);
+      continue;
+    }
+    fromUrl = true;
+    input[key] = parseScalar(key, text);
+  }
+  const result = validateConfig(input, base);
+  const counts = input.trainCounts;
+  if (result.config.imbalance !== 'custom' && counts !== undefined && JSON.stringify(counts) !== JSON.stringify(result.config.trainCounts)) {
+    problems.push(`Training counts in the link (${String(params.get(URL_PARAMS.trainCounts))}) were ignored: the “${result.config.imbalance}” preset sets them.`);
+  }
+  return { config: result.config, problems: [...problems, ...result.problems], fromUrl };
+}

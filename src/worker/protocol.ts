@@ -1,0 +1,89 @@
+/**
+ * The typed message protocol between the page and the training worker. Only plain data crosses:
+ * configs, numbers, typed arrays (transferred, not copied) — never tensors.
+ */
+import type { ExperimentConfig } from '../config/experiment.ts';
+import type { EpochSnapshot, Method } from '../engine/snapshot.ts';
+
+/** What the worker is doing; the transport buttons follow it. */
+export type RunStatus =
+  | 'idle' // nothing configured yet
+  | 'loading' // backend start-up, data download, model creation
+  | 'ready' // configured, epoch 0, waiting for play
+  | 'running'
+  | 'paused'
+  | 'finished' // all epochs done
+  | 'error';
+
+/** Which backend trains and why it was chosen (mirrors the engine's BackendInfo). */
+export interface BackendReport {
+  name: string;
+  adapter: string;
+  reason: string;
+}
+
+export interface TrainingProgress {
+  /** Completed epochs. */
+  epoch: number;
+  epochs: number;
+  /** Steps done in the current epoch. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Training images per second (both runs see each image once), over the recent steps. */
+  imagesPerSecond: number;
+  /** Seconds left for the remaining steps at the current speed; null before any measurement. */
+  etaSeconds: number | null;
+  /** 'train' while stepping, 'evaluate' while the epoch's metrics are computed. */
+  phase: 'train' | 'evaluate';
+}
+
+export type ErrorKind = 'nan' | 'device-lost' | 'data' | 'backend' | 'storage' | 'internal';
+
+export interface WeightFile {
+  name: string;
+  /** model.json text or weights.bin bytes. */
+  data: string | ArrayBuffer;
+  mimeType: string;
+}
+
+export type PageToWorker =
+  /** (Re)configure: load data for the config, build both networks (or resume a saved state). */
+  | { type: 'configure'; config: ExperimentConfig; dataBaseUrl: string; storageKey: string }
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'stepEpoch' }
+  /** Throw away the training (and its saved state) and start again from epoch 0 with the same config. */
+  | { type: 'reset' }
+  | { type: 'exportWeights'; method: Method; requestId: number };
+
+export type WorkerToPage =
+  | { type: 'backend'; backend: BackendReport }
+  | { type: 'dataProgress'; loaded: number; total: number; message: string }
+  | { type: 'status'; status: RunStatus; epoch: number; message?: string }
+  | { type: 'progress'; progress: TrainingProgress }
+  | { type: 'snapshot'; snapshot: EpochSnapshot }
+  /** Snapshots restored from this browser's storage, oldest first (sent before the 'paused' status). */
+  | { type: 'restored'; history: EpochSnapshot[] }
+  | { type: 'weights'; requestId: number; method: Method; files: WeightFile[] }
+  | { type: 'error'; kind: ErrorKind; message: string };
+
+/**
+ * A copy of a snapshot whose typed arrays own their buffers, and those buffers, so postMessage can
+ * transfer them. Copying first means arrays the engine may still hold are never detached.
+ */
+export function transferableSnapshot(snapshot: EpochSnapshot): { snapshot: EpochSnapshot; transfer: ArrayBuffer[] } {
+  const copy = {
+    ...snapshot,
+    trainFeatureLabels: snapshot.trainFeatureLabels.slice(),
+    testLabels: snapshot.testLabels.slice(),
+    runs: {
+      erm: { ...snapshot.runs.erm, trainFeatures: snapshot.runs.erm.trainFeatures.slice(), testFeatures: snapshot.runs.erm.testFeatures.slice() },
+      mfw: { ...snapshot.runs.mfw, trainFeatures: snapshot.runs.mfw.trainFeatures.slice(), testFeatures: snapshot.runs.mfw.testFeatures.slice() },
+    },
+  };
+  const transfer = [
+    copy.trainFeatureLabels, copy.testLabels,
+    copy.runs.erm.trainFeatures, copy.runs.erm.testFeatures, copy.runs.mfw.trainFeatures, copy.runs.mfw.testFeatures,
+  ].map((array) => array.buffer as ArrayBuffer);
+  return { snapshot: copy, transfer };
+}
