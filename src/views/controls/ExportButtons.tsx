@@ -1,0 +1,64 @@
+/** Downloads: the metrics of every epoch (JSON, CSV) and the trained weights of both runs. */
+import { useState } from 'react';
+import { CIFAR10_CLASS_NAMES } from '../../config/experiment.ts';
+import type { Method } from '../../engine/snapshot.ts';
+import { metricsCsv, metricsJson } from '../../state/metricsExport.ts';
+import { useAppStore } from '../../state/store.ts';
+import { requestWeights } from '../../worker/client.ts';
+import { downloadBlob } from './download.ts';
+
+export function ExportButtons() {
+  const history = useAppStore((s) => s.history);
+  const config = useAppStore((s) => s.config);
+  const backend = useAppStore((s) => s.backend);
+  const status = useAppStore((s) => s.status);
+  const [weightsError, setWeightsError] = useState<string | null>(null);
+  const classNames = config.classes.map((id) => CIFAR10_CLASS_NAMES[id]);
+  const noMetrics = history.length === 0;
+  const stem = `imbalance-playground-epoch${history.at(-1)?.epoch ?? 0}`;
+
+  const exportWeights = async (method: Method) => {
+    setWeightsError(null);
+    try {
+      for (const file of await requestWeights(method)) downloadBlob(new Blob([file.data], { type: file.mimeType }), file.name);
+    } catch (error) {
+      setWeightsError(`Could not export the ${method.toUpperCase()} weights: ${(error as Error).message}`);
+    }
+  };
+
+  return (
+    <section className="exports" aria-labelledby="exports-title" data-testid="exports">
+      <h2 id="exports-title">Export</h2>
+      <div className="button-row">
+        <button
+          type="button"
+          disabled={noMetrics}
+          data-testid="export-metrics-json"
+          onClick={() => downloadBlob(new Blob([JSON.stringify(metricsJson(config, classNames, history, backend?.name ?? null), null, 1)], { type: 'application/json' }), `${stem}-metrics.json`)}
+        >
+          Metrics (JSON)
+        </button>
+        <button
+          type="button"
+          disabled={noMetrics}
+          data-testid="export-metrics-csv"
+          onClick={() => downloadBlob(new Blob([metricsCsv(config, classNames, history)], { type: 'text/csv' }), `${stem}-metrics.csv`)}
+        >
+          Metrics (CSV)
+        </button>
+        {(['erm', 'mfw'] as const).map((method) => (
+          <button
+            key={method}
+            type="button"
+            disabled={noMetrics || status === 'loading' || status === 'error'}
+            data-testid={`export-weights-${method}`}
+            onClick={() => void exportWeights(method)}
+          >
+            {method.toUpperCase()} weights
+          </button>
+        ))}
+      </div>
+      {weightsError ? <p className="field-error" role="alert">{weightsError}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+/** Where the training stands: epoch, step, speed and time left, announced politely to screen readers. */
+import { useAppStore } from '../../state/store.ts';
+import type { RunStatus } from '../../worker/protocol.ts';
+
+const STATUS_TEXT: Record<RunStatus, string> = {
+  idle: 'Waiting for data',
+  loading: 'Preparing',
+  ready: 'Ready — press Play',
+  running: 'Training',
+  paused: 'Paused',
+  finished: 'Finished',
+  error: 'Stopped by an error',
+};
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+export function ProgressPanel() {
+  const status = useAppStore((s) => s.status);
+  const statusMessage = useAppStore((s) => s.statusMessage);
+  const progress = useAppStore((s) => s.progress);
+  const epochs = useAppStore((s) => s.config.epochs);
+  const dataProgress = useAppStore((s) => s.dataProgress);
+
+  const total = progress ? progress.epochs * progress.stepsPerEpoch : 1;
+  const done = progress ? progress.epoch * progress.stepsPerEpoch + progress.step : 0;
+  const epochShown = progress ? Math.min(progress.epoch + (progress.step > 0 || status === 'running' ? 1 : 0), progress.epochs) : 0;
+
+  return (
+    <div className="progress" data-testid="progress" aria-live="polite">
+      <div className="progress-line">
+        <strong data-testid="run-status" data-status={status}>
+          {status === 'loading' && statusMessage ? statusMessage : STATUS_TEXT[status]}
+        </strong>
+        {progress ? (
+          <>
+            <span data-testid="progress-epoch">
+              epoch {epochShown}/{progress.epochs}
+              <span className="sr-only"> ({progress.epoch} completed)</span>
+            </span>
+            <span data-testid="progress-step">
+              {progress.phase === 'evaluate' ? 'evaluating…' : `step ${progress.step}/${progress.stepsPerEpoch}`}
+            </span>
+            <span data-testid="progress-speed">{progress.imagesPerSecond > 0 ? `${progress.imagesPerSecond.toFixed(1)} img/s` : '— img/s'}</span>
+            <span data-testid="progress-eta">ETA {progress.etaSeconds === null ? '—' : formatDuration(progress.etaSeconds)}</span>
+          </>
+        ) : (
+          <span>epoch 0/{epochs}</span>
+        )}
+      </div>
+      {dataProgress && status === 'loading' ? (
+        <progress max={dataProgress.total || 1} value={dataProgress.loaded} aria-label={dataProgress.message} data-testid="data-progress" />
+      ) : (
+        <progress max={total} value={done} aria-label="Training progress" />
+      )}
+    </div>
+  );
+}

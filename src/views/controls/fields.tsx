@@ -1,0 +1,133 @@
+/**
+ * Small labelled inputs for the settings panel. Each shows its validation message next to itself
+ * and only hands a value on when validateConfig accepts it, so invalid input never reaches the engine.
+ */
+import { useId, useState, type ReactNode } from 'react';
+
+interface FieldShellProps {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string | null;
+  note?: string | null;
+  children: ReactNode;
+}
+
+export function FieldShell({ id, label, hint, error, note, children }: FieldShellProps) {
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {hint && !error ? <span className="field-hint" id={`${id}-hint`}>{hint}</span> : null}
+      {error ? (
+        <span className="field-error" id={`${id}-error`} role="alert" data-testid="field-error">
+          {error}
+        </span>
+      ) : null}
+      {note && !error ? <span className="field-note">{note}</span> : null}
+    </div>
+  );
+}
+
+export interface NumberFieldProps {
+  label: string;
+  value: number;
+  /** Checks a typed number: returns an error message or null when the value may be committed. */
+  validate: (value: number) => string | null;
+  onCommit: (value: number) => void;
+  hint?: string;
+  note?: string | null;
+  step?: number | 'any';
+  min?: number;
+  max?: number;
+  testId: string;
+}
+
+/**
+ * A number box that validates while typing and commits on Enter or leaving the field, so a
+ * half-typed number never reconfigures the training.
+ */
+export function NumberField({ label, value, validate, onCommit, hint, note, step = 'any', min, max, testId }: NumberFieldProps) {
+  const id = useId();
+  const [text, setText] = useState(String(value));
+  const [shownValue, setShownValue] = useState(value);
+  // A new value from outside (a preset, a link) replaces whatever was typed.
+  if (shownValue !== value) {
+    setShownValue(value);
+    setText(String(value));
+  }
+  const parsed = text.trim() === '' ? Number.NaN : Number(text);
+  const error = Number.isFinite(parsed) ? validate(parsed) : `${label} must be a number.`;
+
+  const commit = () => {
+    if (error === null && parsed !== value) onCommit(parsed);
+  };
+
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} note={note}>
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        step={step}
+        min={min}
+        max={max}
+        value={text}
+        aria-invalid={error !== null}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        data-testid={testId}
+        onChange={(event) => setText(event.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commit();
+          if (event.key === 'Escape') setText(String(value));
+        }}
+      />
+    </FieldShell>
+  );
+}
+
+export interface SelectFieldProps<T extends string | number> {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T) => void;
+  hint?: string;
+  note?: string | null;
+  testId: string;
+}
+
+export function SelectField<T extends string | number>({ label, value, options, onChange, hint, note, testId }: SelectFieldProps<T>) {
+  const id = useId();
+  return (
+    <FieldShell id={id} label={label} hint={hint} note={note}>
+      <select
+        id={id}
+        value={String(value)}
+        data-testid={testId}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(event) => {
+          const option = options.find((o) => String(o.value) === event.target.value);
+          if (option) onChange(option.value);
+        }}
+      >
+        {options.map((option) => (
+          <option key={String(option.value)} value={String(option.value)}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function CheckboxField({ label, checked, onChange, hint, testId }: { label: string; checked: boolean; onChange: (checked: boolean) => void; hint?: string; testId: string }) {
+  const id = useId();
+  return (
+    <div className="field field-checkbox">
+      <input id={id} type="checkbox" checked={checked} data-testid={testId} aria-describedby={hint ? `${id}-hint` : undefined} onChange={(event) => onChange(event.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+      {hint ? <span className="field-hint" id={`${id}-hint`}>{hint}</span> : null}
+    </div>
+  );
+}
