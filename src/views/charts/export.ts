@@ -9,7 +9,7 @@ const XLINK_NS = 'http://www.w3.org/1999/xlink';
 /** Computed styles copied onto the exported SVG, so CSS-styled text and lines look the same in the file. */
 const INLINED_STYLES = [
   'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity',
-  'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility',
+  'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility', 'paint-order', 'stroke-linejoin', 'stroke-linecap',
 ] as const;
 
 export type ExportFormat = 'png' | 'svg';

@@ -43,7 +43,7 @@ export function MfwExplainer({ classNames, trainCounts, weightMode, beta, alpha,
         </li>
       </ol>
       <p>
-        s is about 0.5 for major classes and about 0 for minor ones, so major-class features are pulled toward other
+        The weight s is about 0.5 for major classes and about 0 for minor ones, so major-class features are pulled toward other
         classes — <em>weakened</em> — while minor-class features are barely touched; g(x) stays the main ingredient
         (λ ≤ 0.5). The network can no longer fit the major classes first, and because a minor feature also serves to
         weaken major ones, part of its gradient cancels (Eq. 9): minor classes get smaller gradients and over-fit less.
@@ -61,7 +61,7 @@ export function MfwExplainer({ classNames, trainCounts, weightMode, beta, alpha,
             <th scope="col">Class</th>
             <th scope="col" className="ip-num">N<sub>c</sub></th>
             <th scope="col" className="ip-num">s(N<sub>c</sub>)</th>
-            <th scope="col" className="ip-num">mean share of x′</th>
+            <th scope="col" className="ip-num" title="E[λ] = s/2, since Beta(α, α) has mean 1/2">avg. share of x′ in z̃</th>
           </tr>
         </thead>
         <tbody>

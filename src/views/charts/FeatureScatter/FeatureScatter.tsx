@@ -29,6 +29,8 @@ export interface FeatureScatterProps {
   /** Axis ranges, shared by the ERM and MFW plots of an epoch (see sharedFeatureDomain). */
   domain: Domain;
   title: string;
+  /** Largest side of the square plot area in pixels (default 480), so two rows fit a 720-px-high screen. */
+  maxPlotSize?: number;
   /** Overrides the root's data-testid (default 'feature-scatter'). */
   testId?: string;
 }
@@ -46,7 +48,7 @@ function pointRadius(count: number): number {
   return 2.1;
 }
 
-export function FeatureScatter({ features, labels, classifier, classNames, colours, domain, title, testId = 'feature-scatter' }: FeatureScatterProps) {
+export function FeatureScatter({ features, labels, classifier, classNames, colours, domain, title, maxPlotSize = 480, testId = 'feature-scatter' }: FeatureScatterProps) {
   const [rootRef, width] = useContainerWidth<HTMLElement>(420);
   const dpr = useDevicePixelRatio();
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
@@ -63,7 +65,7 @@ export function FeatureScatter({ features, labels, classifier, classNames, colou
   }, [classNames, numClasses, width]);
 
   const top = TITLE_HEIGHT + legend.rows * LEGEND_ROW + 8;
-  const plotWidth = Math.max(60, width - MARGIN.left - MARGIN.right);
+  const plotWidth = Math.max(60, Math.min(maxPlotSize, width - MARGIN.left - MARGIN.right));
   const plotHeight = plotWidth; // square: the feature space has no preferred direction
   const height = top + plotHeight + MARGIN.bottom;
 
@@ -240,9 +242,12 @@ function drawPoints(
     context.fill(circles);
     context.globalAlpha = 1;
     context.lineCap = 'round';
+    // The dark outline separates a cross from same-coloured circles and from its region tint.
+    context.globalAlpha = 0.8;
     context.strokeStyle = BOUNDARY_LINE;
-    context.lineWidth = 3.6;
+    context.lineWidth = 3.4;
     context.stroke(crosses);
+    context.globalAlpha = 1;
     context.strokeStyle = colour;
     context.lineWidth = 1.8;
     context.stroke(crosses);

@@ -54,6 +54,9 @@ const MARGIN = { left: 54, right: 14, bottom: 42 };
 const TITLE_HEIGHT = 24;
 const LEGEND_ROW = 20;
 
+/** A white outline behind text drawn over lines, so labels stay readable where curves cross them. */
+const HALO = { stroke: '#ffffff', strokeWidth: 3, strokeLinejoin: 'round', paintOrder: 'stroke' } as const;
+
 const defaultFormat = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString());
 
 export function LineChart({
@@ -157,7 +160,7 @@ export function LineChart({
           {reference && (
             <g data-testid={`${testId}-reference`}>
               <line x1={0} x2={plotWidth} y1={yScale(reference.y)} y2={yScale(reference.y)} stroke={INK} strokeWidth={1.2} strokeDasharray="2 3" />
-              <text x={plotWidth - 4} y={yScale(reference.y) - 5} textAnchor="end" fontSize={FONT.tick} fill={INK}>{reference.label}</text>
+              <text x={6} y={yScale(reference.y) + 15} fontSize={FONT.tick} fill={INK} {...HALO}>{reference.label}</text>
             </g>
           )}
           <g fill="none" strokeLinejoin="round" strokeLinecap="round">
@@ -168,7 +171,16 @@ export function LineChart({
           {markerX !== null && Number.isFinite(markerX) && (
             <g data-testid={`${testId}-marker`}>
               <line x1={xScale(markerX)} x2={xScale(markerX)} y1={0} y2={plotHeight} stroke={INK} strokeWidth={1.5} />
-              <text x={xScale(markerX)} y={-4} textAnchor="middle" fontSize={FONT.tick} fill={INK}>epoch {markerX}</text>
+              <text
+                x={xScale(markerX) + (xScale(markerX) < plotWidth / 2 ? 5 : -5)}
+                y={14}
+                textAnchor={xScale(markerX) < plotWidth / 2 ? 'start' : 'end'}
+                fontSize={FONT.tick}
+                fill={INK}
+                {...HALO}
+              >
+                epoch {markerX}
+              </text>
             </g>
           )}
           {hoverX !== null && (
