@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../util/rng.ts';
+import { conv3x3 } from './conv.ts';
+import { initialValues, parameterCount, ResNet, variableSpecs } from './resnet.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('CIFAR ResNet', () => {
+  it('ResNet-32 with a 2-D head and 4 classes has 463,646 parameters', () => {
+    // By hand (3×3 convs without bias; each BN has γ and β; running statistics are not parameters):
+    const conv = (i: number, o: number) => 9 * i * o;
+    const bn = (c: number) => 2 * c;
+    const stem = conv(3, 16) + bn(16); // 432 + 32
+    const block = (i: number, o: number) => conv(i, o) + bn(o) + conv(o, o) + bn(o);
+    const stage1 = 5 * block(16, 16); // 5 · 4,672
+    const stage2 = block(16, 32) + 4 * block(32, 32); // 13,952 + 4 · 18,560
+    const stage3 = block(32, 64) + 4 * block(64, 64); // 55,552 + 4 · 73,984
+    const projection = 64 * 2 + 2; // 64 → 2 with bias
+    const classifier = 2 * 4 + 4; // 2 → 4 with bias
+    const expected = stem + stage1 + stage2 + stage3 + projection + classifier;
+    expect(expected).toBe(463_646);
+    expect(parameterCount({ blocksPerStage: 5, width: 1, numClasses: 4 })).toBe(expected);
+  });
+
+  it('the same seed gives the same initial weights (Kaiming normal, fan_in)', () => {
+    const spec = { blocksPerStage: 1, width: 0.25, numClasses: 4 };
+    const a = initialValues(spec, new Rng(7));
+    const b = initialValues(spec, new Rng(7));
+    expect(a.map((v) => [...v])).toEqual(b.map((v) => [...v]));
+    const specs = variableSpecs(spec);
+    const stage3 = a[specs.findIndex((v) => v.name === 'stage3/block1/conv2')];
+    const std = Math.sqrt(stage3.reduce((s, v) => s + v * v, 0) / stage3.length);
+    expect(std).toBeCloseTo(Math.sqrt(2 / (9 * 16)), 1);
+  });
+
+  it('maps images to 2-D features and logits; training mode updates BN running statistics', async () => {
+    const spec = { blocksPerStage: 1, width: 0.25, numClasses: 4 };
+    const model = ResNet.create(spec, new Rng(1));
+    expect(model.groups).toBe(4);
+    const x = tf.randomNormal([3, 32, 32, 3], 0.5, 1, 'float32', 2) as tf.Tensor4D;
+    const before = await model.variables[variableSpecs(spec).findIndex((v) => v.name === 'stem/bn/running_mean')].data();
+    expect([...before]).toEqual([0, 0, 0, 0]);
+    let zShape: number[] = [];
+    const out = tf.tidy(() => {
+      const { features, logits } = model.forward(x, { training: true, mixingPoint: 2, atMixingPoint: (z) => ((zShape = z.shape), z) });
+      return [tf.keep(features), tf.keep(logits)];
+    });
+    expect(zShape).toEqual([3, 32, 32, 4]);
+    expect(out[0].shape).toEqual([3, 2]);
+    expect(out[1].shape).toEqual([3, 4]);
+    const after = await model.variables[variableSpecs(spec).findIndex((v) => v.name === 'stem/bn/running_mean')].data();
+    expect([...after].some((v) => v !== 0)).toBe(true);
+    const runningVar = await model.variables[variableSpecs(spec).findIndex((v) => v.name === 'stem/bn/running_var')].data();
+    expect([...runningVar].every((v) => v !== 1 && v > 0.9 * 1)).toBe(true);
+    tf.dispose([...out, x]);
+    model.dispose();
+  });
+
+  it('the CPU convolution gradient (filter gradient by forward convolution) equals tfjs native one', async () => {
+    for (const stride of [1, 2]) {
+      const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 6) as tf.Tensor4D;
+      const loss = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a as tf.Tensor4D, b as tf.Tensor4D)));
+      const native = tf.grads(loss((a, b) => tf.conv2d(a, b, stride, 1)))([x, w]);
+      const custom = tf.grads(loss((a, b) => conv3x3(a, b, stride)))([x, w]);
+      for (let i = 0; i < 2; i++) {
+        const [n, c] = [await native[i].data(), await custom[i].data()];
+        expect(custom[i].shape).toEqual(native[i].shape);
+        n.forEach((v, k) => expect(c[k]).toBeCloseTo(v, 2));
+      }
+      tf.dispose([x, w, ...native, ...custom]);
+    }
+  });
+});
