@@ -16,8 +16,15 @@ export type ArchiveWorkerReply =
   | { type: 'done' }
   | { type: 'error'; message: string };
 
-/** Validates and converts the archive into the cache; on failure removes what it wrote and rejects. */
-export async function importArchiveIntoCache(file: File, onProgress?: (progress: LoadProgress) => void): Promise<DataManifest> {
+/**
+ * Validates and converts the archive into the cache; on failure removes what it wrote and rejects.
+ * `recordsPerBatch` is the official 10000 except in tests with small archives.
+ */
+export async function importArchiveIntoCache(
+  file: File,
+  onProgress?: (progress: LoadProgress) => void,
+  recordsPerBatch?: number,
+): Promise<DataManifest> {
   const cache = await openDataCache();
   if (!cache || !checksumsAvailable()) {
     throw new Error('Importing the archive needs the browser cache and Web Crypto, which this page cannot use: open it over https or on localhost, outside a private window.');
@@ -34,6 +41,7 @@ export async function importArchiveIntoCache(file: File, onProgress?: (progress:
   const written: string[] = [];
   try {
     const converted = await convertArchive(gunzipErrorsExplained(streamChunks(decompressed)), {
+      recordsPerBatch,
       onChunk: async ({ info, bytes }) => {
         const key = chunkCacheKey(info.sha256);
         await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));

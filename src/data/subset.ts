@@ -146,11 +146,22 @@ export function sumBytes(parts: readonly ChunkPart[]): number {
 /** Fetches a chunk's bytes, already verified against the manifest. */
 export type ChunkSource = (chunk: ChunkInfo) => Promise<Uint8Array>;
 
-/** Runs `work` over `items` with at most `limit` in flight (HTTP/2 and disks both like a few at once). */
+/**
+ * Runs `work` over `items` with at most `limit` in flight (HTTP/2 and disks both like a few at
+ * once); after the first failure no new item is started.
+ */
 async function forEachConcurrent<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
   });
   await Promise.all(lanes);
 }
