@@ -23,6 +23,11 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Caches a response; a full or unusable cache only means downloading again next time. */
+async function remember(cache: Cache | null, key: string, response: Response): Promise<void> {
+  await cache?.put(key, response).catch(() => undefined);
+}
+
 /**
  * The server's manifest when it has one (remembered in the cache for offline reloads), else the
  * cached one (an imported archive or an earlier visit), else null: no data anywhere.
@@ -47,7 +52,7 @@ export async function loadManifest(baseUrl: string): Promise<DataManifest | null
       throw new DataLoadError(`${url}: not valid JSON (${errorText(error)})`);
     }
     const manifest = parseManifest(json, url);
-    await cache?.put(MANIFEST_CACHE_KEY, new Response(text, { headers: { 'content-type': 'application/json' } }));
+    await remember(cache, MANIFEST_CACHE_KEY, new Response(text, { headers: { 'content-type': 'application/json' } }));
     return manifest;
   }
   const cached = await cache?.match(MANIFEST_CACHE_KEY);
@@ -80,7 +85,7 @@ async function fetchChunk(baseUrl: string, chunk: ChunkInfo, cache: Cache | null
   if (!response.ok) throw new DataLoadError(`${url}: HTTP ${response.status} ${response.statusText}`.trim());
   const bytes = new Uint8Array(await response.arrayBuffer());
   await verifyChunk(bytes, chunk, url);
-  await cache?.put(key, new Response(bytes));
+  await remember(cache, key, new Response(bytes));
   return bytes;
 }
 
