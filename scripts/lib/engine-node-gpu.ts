@@ -1,0 +1,25 @@
+/**
+ * WebGPU for Node scripts through Dawn (the `webgpu` npm package). tfjs-backend-webgpu registers
+ * itself only if navigator.gpu exists when it is imported, so call this before importing the engine
+ * (the scripts import it dynamically afterwards). On machines without a GPU, Dawn runs on
+ * SwiftShader's Vulkan (a CPU implementation), correct and slow.
+ */
+import { existsSync } from 'node:fs';
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** Installs navigator.gpu; resolves to null on success, else why WebGPU is unavailable. */
+export async function installNodeWebGpu(): Promise<string | null> {
+  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  try {
+    const { create, globals } = await import('webgpu');
+    const gpu = create([]);
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return 'Dawn found no WebGPU adapter (set VK_ICD_FILENAMES to a Vulkan driver, e.g. SwiftShader)';
+    Object.assign(globalThis, globals);
+    Object.assign(globalThis, { navigator: { gpu }, window: globalThis });
+    return null;
+  } catch (error) {
+    return `the webgpu package could not start: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
