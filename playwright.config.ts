@@ -1,12 +1,13 @@
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { PREVIEW_URL, SUBPATH, SUBPATH_PORT, SUBPATH_URL } from './e2e/urls.ts';
 
 // Prefer the system Chromium (Debian's package; Playwright cannot download browsers here) and fall
 // back to Playwright's own browser on a laptop where `npx playwright install chromium` was run.
 const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-// Lavapipe makes WebGL about 3× faster than SwiftShader on a CPU-only machine.
-const lavapipe = '/usr/share/vulkan/icd.d/lvp_icd.x86_64.json';
 
+// No `--use-angle=vulkan` with lavapipe: headless Chromium 156 then offers no WebGL context at all
+// (checked), so WebGL runs on ANGLE's SwiftShader and WebGPU on Dawn's SwiftShader fallback adapter.
 export default defineConfig({
   testDir: 'e2e',
   timeout: 15 * 60_000,
@@ -16,7 +17,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173/',
+    baseURL: PREVIEW_URL,
     viewport: { width: 1280, height: 720 },
     acceptDownloads: true,
     launchOptions: {
@@ -24,21 +25,27 @@ export default defineConfig({
       args: [
         '--no-sandbox',
         '--enable-unsafe-webgpu',
-        '--enable-features=Vulkan',
-        '--use-angle=vulkan',
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
         '--disable-quic',
       ],
-      env: existsSync(lavapipe) ? { ...process.env, VK_ICD_FILENAMES: lavapipe } as Record<string, string> : undefined,
     },
   },
-  webServer: {
-    command: 'npx vite preview --port 4173 --strictPort --host 127.0.0.1',
-    url: 'http://127.0.0.1:4173/',
-    reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
-  },
+  webServer: [
+    {
+      command: 'npx vite preview --port 4173 --strictPort --host 127.0.0.1',
+      url: PREVIEW_URL,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+    },
+    {
+      // The built folder under a sub-path, served by a plain static server.
+      command: `npx tsx e2e/static-server.ts --port ${SUBPATH_PORT} --base ${SUBPATH} --root dist`,
+      url: SUBPATH_URL,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
 });

@@ -33,6 +33,8 @@ export interface TrainingProgress {
   imagesPerSecond: number;
   /** Seconds left for the remaining steps at the current speed; null before any measurement. */
   etaSeconds: number | null;
+  /** False until one evaluation has been timed: the ETA then counts training steps only (a lower bound). */
+  etaIncludesEvaluation: boolean;
   /** 'train' while stepping, 'evaluate' while the epoch's metrics are computed. */
   phase: 'train' | 'evaluate';
 }

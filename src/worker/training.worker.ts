@@ -4,6 +4,7 @@
  * It answers the page's commands (protocol.ts), reports throttled progress and one snapshot per
  * epoch, and saves the twin's state after every epoch so a reload resumes.
  */
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../engine/backend.ts';
 import { NonFiniteLossError, TwinRunner, type TwinState } from '../engine/twin.ts';
 import { loadExperimentData } from '../data/loader.ts';
@@ -110,6 +111,7 @@ function reportProgress(phase: 'train' | 'evaluate', force = false): void {
       stepsPerEpoch: runner.stepsPerEpoch,
       imagesPerSecond,
       etaSeconds,
+      etaIncludesEvaluation: speed.evaluationSeconds !== null,
       phase,
     },
   });
@@ -177,6 +179,15 @@ async function stopLoop(): Promise<void> {
   await loop;
 }
 
+/** WebGPU reports a lost device on a promise rather than on the next op: turn it into a clear error. */
+function watchDeviceLoss(): void {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  void device?.lost.then((info) => {
+    if (info.reason === 'destroyed') return; // we disposed it ourselves
+    fail(new Error(`GPU device lost: ${info.message || 'no reason given'}`), 'device-lost');
+  });
+}
+
 function dataKeyOf(c: ExperimentConfig): string {
   return JSON.stringify([c.classes, c.trainCounts, c.seed]);
 }
@@ -194,16 +205,12 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string): 
     try {
       const backend = await initBackend(next.backend);
       backendChoice = next.backend;
+      watchDeviceLoss();
       send({ type: 'backend', backend });
     } catch (error) {
+      // initBackend's message says what was tried and what to do (another browser, or another backend).
       backendChoice = null;
-      fail(
-        new Error(
-          `Neither WebGPU nor WebGL can train in this browser (${(error as Error).message}). ` +
-            'Try a recent Chrome, Edge or Firefox with hardware acceleration turned on.',
-        ),
-        'backend',
-      );
+      fail(error, 'backend');
       return;
     }
   }

@@ -1,4 +1,5 @@
 /** Where the training stands: epoch, step, speed and time left, announced politely to screen readers. */
+import { useEffect, useState } from 'react';
 import { useAppStore } from '../../state/store.ts';
 import type { RunStatus } from '../../worker/protocol.ts';
 
@@ -20,12 +21,29 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/** Seconds since `active` last became true, ticking once a second (evaluation can take a while on a slow GPU). */
+function useElapsedSeconds(active: boolean): number {
+  const [seconds, setSeconds] = useState(0);
+  useEffect(() => {
+    if (!active) return;
+    const startedAt = Date.now();
+    const timer = setInterval(() => setSeconds((Date.now() - startedAt) / 1000), 1000);
+    return () => {
+      clearInterval(timer);
+      setSeconds(0);
+    };
+  }, [active]);
+  return active ? seconds : 0;
+}
+
 export function ProgressPanel() {
   const status = useAppStore((s) => s.status);
   const statusMessage = useAppStore((s) => s.statusMessage);
   const progress = useAppStore((s) => s.progress);
   const epochs = useAppStore((s) => s.config.epochs);
   const dataProgress = useAppStore((s) => s.dataProgress);
+  const evaluating = status === 'running' && progress?.phase === 'evaluate';
+  const evaluatingFor = useElapsedSeconds(evaluating);
 
   const total = progress ? progress.epochs * progress.stepsPerEpoch : 1;
   const done = progress ? progress.epoch * progress.stepsPerEpoch + progress.step : 0;
@@ -44,10 +62,12 @@ export function ProgressPanel() {
               <span className="sr-only"> ({progress.epoch} completed)</span>
             </span>
             <span data-testid="progress-step">
-              {progress.phase === 'evaluate' ? 'evaluating…' : `step ${progress.step}/${progress.stepsPerEpoch}`}
+              {evaluating ? `evaluating both runs… ${Math.round(evaluatingFor)} s` : `step ${progress.step}/${progress.stepsPerEpoch}`}
             </span>
             <span data-testid="progress-speed">{progress.imagesPerSecond > 0 ? `${progress.imagesPerSecond.toFixed(1)} img/s` : '— img/s'}</span>
-            <span data-testid="progress-eta">ETA {progress.etaSeconds === null ? '—' : formatDuration(progress.etaSeconds)}</span>
+            <span data-testid="progress-eta" title={progress.etaIncludesEvaluation ? undefined : 'Training steps only, until one evaluation has been timed'}>
+              ETA {progress.etaSeconds === null ? '—' : `${progress.etaIncludesEvaluation ? '' : '≥ '}${formatDuration(progress.etaSeconds)}`}
+            </span>
           </>
         ) : (
           <span>epoch 0/{epochs}</span>

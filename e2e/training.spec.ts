@@ -1,0 +1,150 @@
+/**
+ * Trains a tiny configuration in a real Chromium, on WebGL and on WebGPU, and checks what a user
+ * sees: points and decision regions in both columns, curves with one point per epoch and class,
+ * pause and resume, the epoch scrubber, every export, a reload from the copied link (which resumes
+ * from IndexedDB), no console errors, and the longest main-thread task while training.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { CSV_COLUMNS } from '../src/state/metricsExport.ts';
+import {
+  canvasHasDrawing,
+  downloadOf,
+  downloadsOf,
+  longTasks,
+  pointsPerSeries,
+  recordLongTasks,
+  search,
+  tinyConfig,
+  waitForStatus,
+  watchConsole,
+} from './helpers.ts';
+
+const METHODS = ['erm', 'mfw'] as const;
+const CURVES = ['accuracy-curves-train', 'accuracy-curves-test'];
+
+async function expectEpochDrawn(page: Page, epochs: number) {
+  for (const method of METHODS) {
+    for (const split of ['train', 'test']) {
+      const scatter = page.getByTestId(`scatter-${method}-${split}`);
+      await expect(scatter).toBeVisible();
+      await expect(scatter).toHaveAttribute('data-points', split === 'train' ? '40' : '4000');
+      expect(await canvasHasDrawing(page, `scatter-${method}-${split}`), `${method} ${split} regions and points drawn`).toBe(true);
+    }
+  }
+  for (const curve of CURVES) {
+    // 4 classes × ERM and MFW, each with one point per epoch.
+    await expect(page.getByTestId(curve)).toHaveAttribute('data-series', '8');
+    expect(await pointsPerSeries(page, curve)).toEqual(new Array(8).fill(epochs));
+  }
+}
+
+test('WebGL: train two epochs, pause and resume, scrub, export, reload from the link', async ({ page }) => {
+  const console = watchConsole(page);
+  await recordLongTasks(page);
+  const config = tinyConfig({ backend: 'webgl', epochs: 2 });
+  await page.goto(`./${search(config)}`);
+
+  await expect(page.getByTestId('controlled-comparison')).toContainText('same initial weights');
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgl');
+  await expect(page.getByTestId('backend-badge')).toContainText('WebGL');
+
+  // Play, then pause within the first epoch: the step counter must stop moving.
+  const longTasksBefore = (await longTasks(page)).length;
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('progress-step')).toHaveText(/step [12]\/3/, { timeout: 3 * 60_000 });
+  await page.getByTestId('pause').click();
+  await waitForStatus(page, 'paused', 3 * 60_000);
+  const pausedAt = await page.getByTestId('progress-step').innerText();
+  await page.waitForTimeout(3000);
+  await expect(page.getByTestId('progress-step')).toHaveText(pausedAt);
+  await expect(page.getByTestId('placeholder-erm-train')).toBeVisible();
+
+  // Resume and run to the end.
+  await page.getByTestId('play').click();
+  await waitForStatus(page, 'finished', 12 * 60_000);
+  const trainingLongTasks = (await longTasks(page)).slice(longTasksBefore);
+  const longest = Math.max(0, ...trainingLongTasks);
+  test.info().annotations.push({ type: 'longest main-thread task while training (ms)', description: String(Math.round(longest)) });
+  process.stdout.write(`[webgl] long tasks while training (ms): ${JSON.stringify(trainingLongTasks.map(Math.round))}\n`);
+
+  await expect(page.getByTestId('shown-epoch')).toHaveText('2');
+  await expectEpochDrawn(page, 2);
+  await expect(page.getByTestId('results-row-overall')).toContainText('%');
+
+  // Scrub back: every view shows epoch 1.
+  const slider = page.getByTestId('epoch-slider');
+  await slider.focus();
+  await slider.press('ArrowLeft');
+  await expect(page.getByTestId('shown-epoch')).toHaveText('1');
+  await expect(page.getByTestId('scatter-erm-test')).toContainText('epoch 1');
+  await expect(page.getByTestId('scatter-mfw-train')).toContainText('epoch 1');
+  await expect(page.getByTestId('accuracy-curves-test-marker')).toBeVisible();
+  await page.getByTestId('follow-latest').click();
+  await expect(page.getByTestId('shown-epoch')).toHaveText('2');
+
+  // Exports.
+  const json = await downloadOf(page, () => page.getByTestId('export-metrics-json').click());
+  const metrics = JSON.parse(json.bytes.toString('utf8'));
+  expect(metrics.config).toEqual(config);
+  expect(metrics.epochs).toHaveLength(2);
+  expect(metrics.epochs[1].runs.mfw.testAccuracy).toHaveLength(4);
+  process.stdout.write(`[webgl] epoch 2: ${JSON.stringify({ erm: metrics.epochs[1].runs.erm.testAccuracy, mfw: metrics.epochs[1].runs.mfw.testAccuracy, imagesPerSecond: metrics.epochs[1].imagesPerSecond, backend: metrics.backend })}\n`);
+
+  const csv = await downloadOf(page, () => page.getByTestId('export-metrics-csv').click());
+  const rows = csv.bytes.toString('utf8').trim().split('\n');
+  expect(rows[0]).toBe(CSV_COLUMNS.join(','));
+  expect(rows).toHaveLength(1 + 2 * 2 * 4);
+  expect(rows.slice(1).every((row) => row.split(',').length === CSV_COLUMNS.length)).toBe(true);
+
+  for (const chart of ['scatter-mfw-test', 'accuracy-test']) {
+    const png = await downloadOf(page, () => page.getByTestId(`export-png-${chart}`).click());
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const svg = await downloadOf(page, () => page.getByTestId(`export-svg-${chart}`).click());
+    expect(svg.name).toMatch(/\.svg$/);
+    expect(svg.bytes.toString('utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  }
+
+  for (const method of METHODS) {
+    const files = await downloadsOf(page, 2, () => page.getByTestId(`export-weights-${method}`).click());
+    const modelJson = files.find((f) => f.name.endsWith('.json'));
+    const weights = files.find((f) => f.name.endsWith('.bin'));
+    expect(modelJson && weights, `${method}: model.json and weights.bin`).toBeTruthy();
+    const model = JSON.parse(modelJson!.bytes.toString('utf8'));
+    expect(model.weightsManifest[0].paths).toEqual([weights!.name]);
+    const floats = model.weightsManifest[0].weights.reduce((sum: number, w: { shape: number[] }) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+    expect(weights!.bytes.length).toBe(floats * 4);
+  }
+
+  // The address bar holds the whole config: a fresh load of it resumes the saved training.
+  const link = page.url();
+  expect(new URL(link).search).toBe(search(config));
+  await page.goto(link);
+  await waitForStatus(page, 'finished', 3 * 60_000);
+  await expect(page.getByTestId('notice-resumed')).toBeVisible();
+  await expect(page.getByTestId('setting-epochs')).toHaveValue('2');
+  await expect(page.getByTestId('setting-count-2')).toHaveValue('4');
+  await expect(page.getByTestId('setting-backend')).toHaveValue('webgl');
+  await expect(page.getByTestId('shown-epoch')).toHaveText('2');
+  await expectEpochDrawn(page, 2);
+  console.check();
+});
+
+test('WebGPU: one epoch with Step epoch', async ({ page }) => {
+  const console = watchConsole(page);
+  await recordLongTasks(page);
+  await page.goto(`./${search(tinyConfig({ backend: 'webgpu', epochs: 2 }))}`);
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
+  await expect(page.getByTestId('backend-badge')).toContainText(/fallback|WebGPU/);
+  const before = (await longTasks(page)).length;
+  await page.getByTestId('step-epoch').click();
+  await waitForStatus(page, 'paused', 12 * 60_000);
+  const tasks = (await longTasks(page)).slice(before);
+  process.stdout.write(`[webgpu] long tasks while training (ms): ${JSON.stringify(tasks.map(Math.round))}\n`);
+  await expect(page.getByTestId('shown-epoch')).toHaveText('1');
+  await expect(page.getByTestId('progress-epoch')).toContainText('1 completed');
+  await expectEpochDrawn(page, 1);
+  console.check();
+});
