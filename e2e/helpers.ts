@@ -32,7 +32,8 @@ export function search(config: ExperimentConfig): string {
 export function watchConsole(page: Page, ignore: RegExp[] = []) {
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && !ignore.some((re) => re.test(message.text()))) errors.push(message.text());
+    const text = `${message.text()} ${message.location().url}`.trim();
+    if (message.type() === 'error' && !ignore.some((re) => re.test(text))) errors.push(text);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return {

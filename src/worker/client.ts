@@ -5,7 +5,7 @@
  */
 import { dataBaseUrl, loadManifest } from '../data/loader.ts';
 import type { Method } from '../engine/snapshot.ts';
-import { useAppStore } from '../state/store.ts';
+import { useAppStore, writeConfigToUrl } from '../state/store.ts';
 import { configToSearch } from '../state/urlConfig.ts';
 import type { PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
 
@@ -95,6 +95,8 @@ export async function checkDataAvailability(): Promise<void> {
 
 /** Starts the worker once and keeps it configured with the applied config. Returns a stop function. */
 export function startTrainingClient(): () => void {
+  // The address bar always shows the configuration in use, also after a tampered or partial link.
+  writeConfigToUrl(useAppStore.getState().config);
   worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (event: MessageEvent<WorkerToPage>) => handle(event.data);
   worker.onerror = (event) => {

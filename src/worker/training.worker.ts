@@ -25,6 +25,7 @@ function send(message: WorkerToPage, transfer: Transferable[] = []): void {
 
 let config: ExperimentConfig | null = null;
 let storageKey = '';
+let dataUrl = '';
 let backendChoice: string | null = null;
 let data: ExperimentData | null = null;
 let dataKey = '';
@@ -199,6 +200,7 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string): 
   runner = null;
   config = next;
   storageKey = key;
+  dataUrl = baseUrl;
   setStatus('loading', 'Starting the GPU backend…');
 
   if (backendChoice !== next.backend) {
@@ -257,8 +259,7 @@ async function reset(): Promise<void> {
   if (!config) return;
   await stopLoop();
   await clearTraining(storageKey).catch(() => undefined);
-  if (!data) return; // configure has not finished: it will build a fresh runner
-  await configure(config, '', storageKey);
+  await configure(config, dataUrl, storageKey);
 }
 
 async function exportWeights(method: 'erm' | 'mfw', requestId: number): Promise<void> {
