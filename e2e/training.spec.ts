@@ -128,6 +128,9 @@ test('WebGL: train two epochs, pause and resume, scrub, export, reload from the 
   await expect(page.getByTestId('setting-backend')).toHaveValue('webgl');
   await expect(page.getByTestId('shown-epoch')).toHaveText('2');
   await expectEpochDrawn(page, 2);
+  await page.screenshot({ path: test.info().outputPath('trained-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.screenshot({ path: test.info().outputPath('trained-1920.png'), fullPage: true });
   console.check();
 });
 

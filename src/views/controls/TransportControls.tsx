@@ -16,7 +16,7 @@ export function TransportControls() {
         <span aria-hidden="true">❚❚</span> Pause
       </button>
       <button type="button" data-testid="step-epoch" disabled={!canTrain} onClick={stepEpoch} title="Train one more epoch, then pause">
-        <span aria-hidden="true">⏭</span> Step epoch
+        Step 1 epoch
       </button>
       <button
         type="button"
