@@ -117,6 +117,14 @@ test('WebGL: train two epochs, pause and resume, scrub, export, reload from the 
     expect(weights!.bytes.length).toBe(floats * 4);
   }
 
+  // Editing a setting of a trained experiment asks first; keeping the training changes nothing.
+  await page.getByTestId('setting-epochs').fill('3');
+  await page.getByTestId('setting-epochs').press('Enter');
+  await expect(page.getByTestId('pending-config')).toContainText('resets both trainings');
+  await page.getByTestId('discard-pending').click();
+  await expect(page.getByTestId('pending-config')).toHaveCount(0);
+  await expect(page.getByTestId('setting-epochs')).toHaveValue('2');
+
   // The address bar holds the whole config: a fresh load of it resumes the saved training.
   const link = page.url();
   expect(new URL(link).search).toBe(search(config));

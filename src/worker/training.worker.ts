@@ -69,6 +69,8 @@ function yieldToMessages(): Promise<void> {
 /** Recent step timings, for images/s and the ETA. */
 class Speedometer {
   private samples: { time: number; images: number }[] = [];
+  /** The last measured rate, shown while a new window fills (after an evaluation or a pause). */
+  private lastRate = 0;
   evaluationSeconds: number | null = null;
 
   record(images: number): void {
@@ -81,12 +83,13 @@ class Speedometer {
   }
 
   imagesPerSecond(): number {
-    if (this.samples.length < 2) return 0;
+    if (this.samples.length < 3) return this.lastRate;
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     const images = this.samples.slice(1).reduce((sum, s) => sum + s.images, 0);
     const seconds = (last.time - first.time) / 1000;
-    return seconds > 0 ? images / seconds : 0;
+    if (seconds > 0) this.lastRate = images / seconds;
+    return this.lastRate;
   }
 }
 
