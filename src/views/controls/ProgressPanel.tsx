@@ -36,12 +36,18 @@ function useElapsedSeconds(active: boolean): number {
   return active ? seconds : 0;
 }
 
+function speedText(imagesPerSecond: number): string {
+  return imagesPerSecond > 0 ? `${imagesPerSecond.toFixed(imagesPerSecond < 10 ? 1 : 0)} img/s` : '— img/s';
+}
+
 export function ProgressPanel() {
   const status = useAppStore((s) => s.status);
   const statusMessage = useAppStore((s) => s.statusMessage);
   const progress = useAppStore((s) => s.progress);
   const epochs = useAppStore((s) => s.config.epochs);
   const dataProgress = useAppStore((s) => s.dataProgress);
+  // After a reload nothing has been timed yet in this session: show the last epoch's speed instead.
+  const lastEpochSpeed = useAppStore((s) => s.history.at(-1)?.imagesPerSecond ?? 0);
   const evaluating = status === 'running' && progress?.phase === 'evaluate';
   const evaluatingFor = useElapsedSeconds(evaluating);
 
@@ -64,7 +70,7 @@ export function ProgressPanel() {
             <span data-testid="progress-step">
               {evaluating ? `evaluating both runs… ${Math.round(evaluatingFor)} s` : `step ${progress.step}/${progress.stepsPerEpoch}`}
             </span>
-            <span data-testid="progress-speed">{progress.imagesPerSecond > 0 ? `${progress.imagesPerSecond.toFixed(1)} img/s` : '— img/s'}</span>
+            <span data-testid="progress-speed">{speedText(progress.imagesPerSecond || lastEpochSpeed)}</span>
             <span data-testid="progress-eta" title={progress.etaIncludesEvaluation ? undefined : 'Training steps only, until one evaluation has been timed'}>
               ETA {progress.etaSeconds === null ? '—' : `${progress.etaIncludesEvaluation ? '' : '≥ '}${formatDuration(progress.etaSeconds)}`}
             </span>
