@@ -103,6 +103,25 @@ describe('loader', () => {
     expect(progress.at(-1)!.totalBytes).toBe(6 * 50 * IMAGE_BYTES + 4 * 20 * IMAGE_BYTES);
   });
 
+  it('testPerClass: the same seeded test subset in the browser and from disk', async () => {
+    const request = { ...REQUEST, testPerClass: 5 };
+    const data = await loadExperimentData(BASE, request);
+    const fromDisk = await loadExperimentDataFromDir(dataDir, request);
+    const full = await loadExperimentDataFromDir(dataDir, REQUEST);
+    expect(data.test.count).toBe(4 * 5);
+    expect(Array.from(data.test.labels)).toEqual([0, 1, 2, 3].flatMap((label) => new Array(5).fill(label)));
+    expect(Buffer.compare(data.test.images, fromDisk.test.images)).toBe(0);
+    expect(Buffer.compare(data.train.images, full.train.images)).toBe(0);
+    // Each test image is one of its class's test images (the fake archive's R channel is the record index).
+    for (let c = 0; c < 4; c++) {
+      const firsts = (d: typeof data, perClass: number) =>
+        Array.from({ length: perClass }, (_, i) => d.test.images[(c * perClass + i) * IMAGE_BYTES]);
+      const all = new Set(firsts(full, 20));
+      expect(firsts(data, 5).every((r) => all.has(r))).toBe(true);
+    }
+    expect(Buffer.compare((await loadExperimentData(BASE, request)).test.images, data.test.images)).toBe(0);
+  });
+
   it('a reload downloads no chunk, and works offline from the cache', async () => {
     const first = await loadExperimentData(BASE, REQUEST);
     server.requests = [];

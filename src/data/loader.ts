@@ -98,8 +98,8 @@ async function requireManifest(baseUrl: string): Promise<DataManifest> {
 }
 
 /**
- * The experiment's seeded training subset and the full test sets of its classes. Only the needed
- * chunks are fetched; `onProgress` reports bytes of chunks done (cached chunks count at once).
+ * The experiment's seeded training subset and the test sets of its classes (whole, or a seeded
+ * subset of `request.testPerClass` per class). Only the needed chunks are fetched; `onProgress` reports bytes of chunks done (cached chunks count at once).
  */
 export async function loadExperimentData(
   baseUrl: string,

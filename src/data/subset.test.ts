@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { longTailedCounts, PAPER_SECTION4_COUNTS, stepCounts } from '../config/imbalance.ts';
 import { Rng } from '../util/rng.ts';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, TEST_CHUNK_IMAGES, TRAIN_CHUNK_IMAGES, type ChunkInfo, type DataManifest } from './format.ts';
-import { chooseTrainImages, planExperiment, planSamples, type ChunkPick } from './subset.ts';
+import { chooseImages, planExperiment, planSamples, type ChunkPick } from './subset.ts';
 import { IMAGE_BYTES } from './types.ts';
 
 /** The layout `npm run data` produces from the official archive, without any bytes behind it. */
@@ -52,10 +52,10 @@ describe('imbalance presets (LDAM-DRW formulas)', () => {
   });
 });
 
-describe('chooseTrainImages', () => {
+describe('chooseImages', () => {
   it('returns exactly the asked number of distinct images, in archive order', () => {
     for (const count of [1, 25, 50, 51, 232, 1077, 5000]) {
-      const ids = imageIds(chooseTrainImages(CHUNK_SIZES, count, new Rng(7)));
+      const ids = imageIds(chooseImages(CHUNK_SIZES, count, new Rng(7)));
       expect(ids).toHaveLength(count);
       expect(new Set(ids).size).toBe(count);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -64,30 +64,30 @@ describe('chooseTrainImages', () => {
   });
 
   it('is chunk-aware: 50 images are one whole chunk, any count touches at most one partial chunk', () => {
-    const fifty = chooseTrainImages(CHUNK_SIZES, 50, new Rng(3));
+    const fifty = chooseImages(CHUNK_SIZES, 50, new Rng(3));
     expect(fifty).toHaveLength(1);
     expect(fifty[0].picks).toBeNull();
     for (const count of [25, 50, 99, 1077]) {
-      const picks = chooseTrainImages(CHUNK_SIZES, count, new Rng(count));
+      const picks = chooseImages(CHUNK_SIZES, count, new Rng(count));
       expect(picks.length).toBe(Math.ceil(count / TRAIN_CHUNK_IMAGES));
       expect(picks.filter((p) => p.picks !== null).length).toBeLessThanOrEqual(1);
     }
   });
 
   it('same seed, same subset; different seed, different subset', () => {
-    const a = imageIds(chooseTrainImages(CHUNK_SIZES, 232, new Rng(1)));
-    expect(imageIds(chooseTrainImages(CHUNK_SIZES, 232, new Rng(1)))).toEqual(a);
-    expect(imageIds(chooseTrainImages(CHUNK_SIZES, 232, new Rng(2)))).not.toEqual(a);
+    const a = imageIds(chooseImages(CHUNK_SIZES, 232, new Rng(1)));
+    expect(imageIds(chooseImages(CHUNK_SIZES, 232, new Rng(1)))).toEqual(a);
+    expect(imageIds(chooseImages(CHUNK_SIZES, 232, new Rng(2)))).not.toEqual(a);
   });
 
   it('a smaller count with the same seed is a subset of a larger one', () => {
-    const small = imageIds(chooseTrainImages(CHUNK_SIZES, 25, new Rng(5)));
-    const large = new Set(imageIds(chooseTrainImages(CHUNK_SIZES, 500, new Rng(5))));
+    const small = imageIds(chooseImages(CHUNK_SIZES, 25, new Rng(5)));
+    const large = new Set(imageIds(chooseImages(CHUNK_SIZES, 500, new Rng(5))));
     expect(small.every((id) => large.has(id))).toBe(true);
   });
 
   it('rejects counts beyond what the chunks hold', () => {
-    expect(() => chooseTrainImages([50, 20], 71, new Rng(1))).toThrow(/only 70 available/);
+    expect(() => chooseImages([50, 20], 71, new Rng(1))).toThrow(/only 70 available/);
   });
 });
 
@@ -124,6 +124,35 @@ describe('planExperiment', () => {
         .parts.filter((p) => p.split === 'train' && p.chunk.file.startsWith('train/2/'))
         .map((p) => [p.chunk.file, p.picks]);
     expect(subsetOfBird([0, 1, 2, 3])).toEqual(subsetOfBird([5, 6, 2, 7]));
+  });
+
+  it('testPerClass: a seeded, chunk-aware test subset (25 images read one 250-image chunk per class)', () => {
+    const request = { classes: [0, 1, 2, 3], trainCounts: [16, 16, 4, 4], seed: 7, testPerClass: 25 };
+    const plan = planExperiment(manifest, request);
+    const test = plan.parts.filter((p) => p.split === 'test');
+    expect(plan.testCounts).toEqual([25, 25, 25, 25]);
+    expect(test).toHaveLength(4);
+    expect(test.map((p) => p.picks?.length)).toEqual([25, 25, 25, 25]);
+    expect(test.map((p) => p.destination)).toEqual([0, 25, 50, 75]);
+    expect(test.every((p, i) => p.chunk.file.startsWith(`test/${i}/`))).toBe(true);
+    expect(plan.totalBytes).toBe(4 * TRAIN_CHUNK_IMAGES * IMAGE_BYTES + 4 * TEST_CHUNK_IMAGES * IMAGE_BYTES);
+    const testImages = (p: ReturnType<typeof planExperiment>) =>
+      p.parts.filter((part) => part.split === 'test').map((part) => [part.chunk.file, part.picks]);
+    // Same seed, same subset, whatever the training counts; another seed, another subset.
+    expect(testImages(planExperiment(manifest, { ...request, trainCounts: [500, 60, 7, 1] }))).toEqual(testImages(plan));
+    expect(testImages(planExperiment(manifest, { ...request, seed: 8 }))).not.toEqual(testImages(plan));
+    // The training subset does not depend on the test subset.
+    const trainImages = (p: ReturnType<typeof planExperiment>) => p.parts.filter((part) => part.split === 'train');
+    expect(trainImages(plan)).toEqual(trainImages(planExperiment(manifest, { ...request, testPerClass: undefined })));
+    // 300 images: one whole chunk and 50 of another.
+    const more = planExperiment(manifest, { ...request, testPerClass: 300 }).parts.filter((p) => p.split === 'test' && p.chunk.file.startsWith('test/2/'));
+    expect(more.map((p) => p.picks?.length ?? p.chunk.images).sort((a, b) => a - b)).toEqual([50, 250]);
+  });
+
+  it('testPerClass of the whole test set (1000) plans exactly what no testPerClass plans', () => {
+    const request = { classes: [9, 4, 2, 7], trainCounts: [5000, 1077, 232, 50], seed: 4 };
+    expect(planExperiment(manifest, { ...request, testPerClass: 1000 })).toEqual(planExperiment(manifest, request));
+    expect(() => planExperiment(manifest, { ...request, testPerClass: 0 })).toThrow(/test images per class/);
   });
 
   it('rejects invalid requests with a clear message', () => {

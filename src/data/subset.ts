@@ -13,6 +13,11 @@ export interface SubsetRequest {
   /** Training images per chosen class. */
   trainCounts: number[];
   seed: number;
+  /**
+   * Test images per chosen class: a seeded, chunk-aware subset like the training one. Absent, or
+   * at least the class's test set, means the whole balanced test set.
+   */
+  testPerClass?: number;
 }
 
 export interface LoadProgress {
@@ -37,12 +42,12 @@ export interface ChunkPick {
 /**
  * Chooses `count` images among chunks of the given sizes so that few chunks are touched: a seeded
  * order of the chunks, whole chunks while they fit, then a seeded subset of the next one. 50
- * images of a class thus cost one 50-image chunk. The result is in archive order. With equal chunk
+ * training images of a class thus cost one 50-image chunk, 25 test images one 250-image chunk. The result is in archive order. With equal chunk
  * sizes a smaller count's subset is contained in a larger one's (same seed), so e.g. the step ρ=100
  * minor classes are a subset of the ρ=10 ones. CIFAR's training order is already random, so a
  * chunk of consecutive images is as good a sample as any.
  */
-export function chooseTrainImages(chunkSizes: readonly number[], count: number, rng: Rng): ChunkPick[] {
+export function chooseImages(chunkSizes: readonly number[], count: number, rng: Rng): ChunkPick[] {
   const order = rng.permutation(chunkSizes.length);
   const chosen: ChunkPick[] = [];
   let remaining = count;
@@ -62,9 +67,15 @@ export function chooseTrainImages(chunkSizes: readonly number[], count: number, 
   return chosen.sort((a, b) => a.chunk - b.chunk);
 }
 
-/** One generator per (seed, class), so a class's subset does not depend on which other classes are chosen. */
-export function classRng(seed: number, classId: number): Rng {
-  const root = new Rng(seed);
+/** Makes the test subset's generators independent of the training subset's (same seed). */
+const TEST_SEED_SALT = 0x7e57_5e7;
+
+/**
+ * One generator per (seed, class, split), so a class's subset does not depend on which other
+ * classes are chosen, and its test subset not on its training count.
+ */
+export function classRng(seed: number, classId: number, split: Split = 'train'): Rng {
+  const root = new Rng(split === 'train' ? seed : (seed ^ TEST_SEED_SALT) >>> 0);
   let rng = root.fork();
   for (let i = 0; i < classId; i++) rng = root.fork();
   return rng;
@@ -80,7 +91,7 @@ export interface ExperimentPlan {
   totalBytes: number;
 }
 
-function checkRequest(manifest: DataManifest, { classes, trainCounts, seed }: SubsetRequest): void {
+function checkRequest(manifest: DataManifest, { classes, trainCounts, seed, testPerClass }: SubsetRequest): void {
   const numClasses = manifest.classNames.length;
   if (classes.length === 0 || classes.length !== trainCounts.length) {
     throw new RangeError(`need one training count per class (got ${classes.length} classes, ${trainCounts.length} counts)`);
@@ -96,9 +107,15 @@ function checkRequest(manifest: DataManifest, { classes, trainCounts, seed }: Su
     }
   });
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be a whole number (got ${seed})`);
+  if (testPerClass !== undefined && (!Number.isInteger(testPerClass) || testPerClass < 1)) {
+    throw new RangeError(`test images per class must be a whole number from 1 on (got ${testPerClass})`);
+  }
 }
 
-/** The chunks and images an experiment needs: its seeded training subset and every test image of its classes. */
+/**
+ * The chunks and images an experiment needs: its seeded training subset and the test images of its
+ * classes (all of them, or a seeded subset of `testPerClass` per class chosen like the training one).
+ */
 export function planExperiment(manifest: DataManifest, request: SubsetRequest): ExperimentPlan {
   checkRequest(manifest, request);
   const parts: ChunkPart[] = [];
@@ -109,17 +126,25 @@ export function planExperiment(manifest: DataManifest, request: SubsetRequest): 
   };
   request.classes.forEach((classId, i) => {
     const chunks = manifest.chunks.train[classId];
-    const picks = chooseTrainImages(chunks.map((c) => c.images), request.trainCounts[i], classRng(request.seed, classId));
+    const picks = chooseImages(chunks.map((c) => c.images), request.trainCounts[i], classRng(request.seed, classId));
     for (const pick of picks) add(chunks[pick.chunk], 'train', pick.picks);
   });
-  for (const classId of request.classes) {
-    for (const chunk of manifest.chunks.test[classId]) add(chunk, 'test', null);
-  }
+  const testCounts = request.classes.map((classId) => {
+    const chunks = manifest.chunks.test[classId];
+    const available = manifest.counts.test[classId];
+    if (request.testPerClass === undefined || request.testPerClass >= available) {
+      for (const chunk of chunks) add(chunk, 'test', null);
+      return available;
+    }
+    const picks = chooseImages(chunks.map((c) => c.images), request.testPerClass, classRng(request.seed, classId, 'test'));
+    for (const pick of picks) add(chunks[pick.chunk], 'test', pick.picks);
+    return request.testPerClass;
+  });
   return {
     classIds: [...request.classes],
     classNames: request.classes.map((c) => manifest.classNames[c]),
     trainCounts: [...request.trainCounts],
-    testCounts: request.classes.map((c) => manifest.counts.test[c]),
+    testCounts,
     parts,
     totalBytes: sumBytes(parts),
   };

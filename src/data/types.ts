@@ -14,7 +14,7 @@ export interface LabeledImages {
   count: number;
 }
 
-/** The data of one experiment: the chosen classes' sampled training subset and full test sets. */
+/** The data of one experiment: the chosen classes' sampled training subset and their (whole or sampled) test sets. */
 export interface ExperimentData {
   /** CIFAR-10 ids of the chosen classes, major → minor. */
   classIds: number[];
