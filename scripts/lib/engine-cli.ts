@@ -80,5 +80,5 @@ export async function loadData(config: ExperimentConfig, synthetic: boolean, dir
     throw new Error(`No prepared CIFAR-10 in ${dir}: run \`npm run data\` first, or pass --synthetic for stand-in data.`);
   }
   const { loadExperimentDataFromDir } = await import('../../src/data/node.ts');
-  return loadExperimentDataFromDir(dir, { classes: config.classes, trainCounts: config.trainCounts, seed: config.seed });
+  return loadExperimentDataFromDir(dir, { classes: config.classes, trainCounts: config.trainCounts, seed: config.seed, testPerClass: config.testPerClass });
 }

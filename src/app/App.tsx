@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo } from 'react';
 import { CIFAR10_CLASS_NAMES } from '../config/experiment.ts';
+import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import { METHODS, type EpochSnapshot } from '../engine/snapshot.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
 import {
@@ -161,7 +162,13 @@ export function App() {
           <RunColumns snapshot={snapshot} classNames={classNames} />
           <Curves history={history} selectedEpoch={selectedEpoch} classNames={classNames} />
           <section className="results" aria-label="Results" data-testid="results">
-            <ResultsTable snapshot={snapshot} classNames={classNames} trainCounts={config.trainCounts} isPaperPreset={config.imbalance === 'paper'} />
+            <ResultsTable
+              snapshot={snapshot}
+              classNames={classNames}
+              trainCounts={config.trainCounts}
+              isPaperPreset={config.imbalance === 'paper'}
+              sampledTestPerClass={config.testPerClass < TEST_PER_CLASS ? config.testPerClass : null}
+            />
             <WhatToLookFor kind="results" />
           </section>
           <MfwExplainer

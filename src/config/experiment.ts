@@ -3,7 +3,7 @@
  * ranges and validation for the settings panel, the URL, the engine and the headless scripts.
  * Nothing outside this module decides whether a setting is in range.
  */
-import { MAX_TRAIN_PER_CLASS, presetCounts, type ImbalancePreset } from './imbalance.ts';
+import { MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, presetCounts, type ImbalancePreset } from './imbalance.ts';
 
 export const CIFAR10_CLASS_NAMES = [
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
@@ -49,6 +49,11 @@ export interface ExperimentConfig {
   beta: number;
   /** At most this many training points per scatter plot (a seeded subsample). */
   trainFeatureSample: number;
+  /**
+   * Test images per class for the epoch-end evaluation and the test scatter: a seeded subset
+   * sampled like the training one; TEST_PER_CLASS (1000) is the whole balanced test set.
+   */
+  testPerClass: number;
   backend: BackendChoice;
 }
 
@@ -93,6 +98,7 @@ export const FIELDS: Record<ScalarKey, FieldSpec> = {
   weightMode: { kind: 'enum', choices: ['eq12', 'two-level'], label: 'MFW weight s(N)' },
   beta: { kind: 'number', min: 0.001, max: 10, integer: false, label: 'MFW β (softness of Eq. 12)' },
   trainFeatureSample: { kind: 'number', min: 100, max: 10000, integer: true, label: 'Training points plotted' },
+  testPerClass: { kind: 'number', min: 10, max: TEST_PER_CLASS, integer: true, label: 'Test images per class' },
   backend: { kind: 'enum', choices: ['auto', 'webgpu', 'webgl'], label: 'Backend' },
 };
 
@@ -117,6 +123,7 @@ export const PAPER_CONFIG: ExperimentConfig = {
   weightMode: 'two-level',
   beta: 0.01,
   trainFeatureSample: 2000,
+  testPerClass: TEST_PER_CLASS,
   backend: 'auto',
 };
 

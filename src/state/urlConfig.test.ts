@@ -16,6 +16,7 @@ describe('config in the URL', () => {
       drw: true,
       weightMode: 'eq12',
       beta: 2,
+      testPerClass: 25,
       backend: 'webgl',
     };
     const search = configToSearch(config);
@@ -33,6 +34,18 @@ describe('config in the URL', () => {
     expect(config.batchSize).toBe(32);
     expect(problems).toHaveLength(6);
     expect(problems.join('\n')).toMatch(/Unknown setting “zz”/);
+  });
+
+  it('testPerClass: short name tpc, whole numbers from 10 to 1000, the whole test set by default', () => {
+    expect(URL_PARAMS.testPerClass).toBe('tpc');
+    expect(configToSearch({ ...DEFAULT_CONFIG, testPerClass: 25 })).toContain('tpc=25');
+    expect(configFromSearch('?tpc=25').config.testPerClass).toBe(25);
+    expect(configFromSearch('?ep=3').config.testPerClass).toBe(1000);
+    for (const bad of ['9', '1001', '12.5', 'all']) {
+      const { config, problems } = configFromSearch(`?tpc=${bad}`);
+      expect(config.testPerClass).toBe(1000);
+      expect(problems).toEqual([expect.stringContaining('Test images per class')]);
+    }
   });
 
   it('says when a preset overrides counts given in the link', () => {

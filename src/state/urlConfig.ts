@@ -26,6 +26,7 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
   weightMode: 'sn',
   beta: 'beta',
   trainFeatureSample: 'pts',
+  testPerClass: 'tpc',
   backend: 'be',
 };
 

@@ -193,7 +193,7 @@ function watchDeviceLoss(): void {
 }
 
 function dataKeyOf(c: ExperimentConfig): string {
-  return JSON.stringify([c.classes, c.trainCounts, c.seed]);
+  return JSON.stringify([c.classes, c.trainCounts, c.seed, c.testPerClass]);
 }
 
 async function configure(next: ExperimentConfig, baseUrl: string, key: string): Promise<void> {
@@ -225,7 +225,8 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string): 
     data = null;
     setStatus('loading', 'Loading CIFAR-10 images…');
     try {
-      data = await loadExperimentData(baseUrl, { classes: next.classes, trainCounts: next.trainCounts, seed: next.seed }, ({ loadedBytes, totalBytes }) =>
+      const request = { classes: next.classes, trainCounts: next.trainCounts, seed: next.seed, testPerClass: next.testPerClass };
+      data = await loadExperimentData(baseUrl, request, ({ loadedBytes, totalBytes }) =>
         send({ type: 'dataProgress', loaded: loadedBytes, total: totalBytes, message: 'Loading CIFAR-10 images' }),
       );
       dataKey = dataKeyOf(next);

@@ -60,9 +60,10 @@ function ThumbnailStrip({ classId, name }: { classId: number; name: string }) {
 export function DataPreview() {
   const classes = useAppStore((s) => s.config.classes);
   const trainCounts = useAppStore((s) => s.config.trainCounts);
+  const testPerClass = useAppStore((s) => s.config.testPerClass);
   const availableCounts = useAppStore((s) => s.availableCounts);
   const classNames = classes.map((id) => CIFAR10_CLASS_NAMES[id]);
-  const testCounts = classes.map((id) => availableCounts?.test[id] ?? TEST_PER_CLASS);
+  const testCounts = classes.map((id) => Math.min(testPerClass, availableCounts?.test[id] ?? TEST_PER_CLASS));
   const maxCount = Math.max(...classes.map((id) => availableCounts?.train[id] ?? 5000));
   return (
     <section className="data-preview" aria-labelledby="data-preview-title" data-testid="data-preview">

@@ -14,7 +14,7 @@ import {
   type ExperimentConfig,
   type WeightMode,
 } from '../../config/experiment.ts';
-import { IMBALANCE_RATIOS, MAX_TRAIN_PER_CLASS, type ImbalancePreset } from '../../config/imbalance.ts';
+import { IMBALANCE_RATIOS, MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, type ImbalancePreset } from '../../config/imbalance.ts';
 import { isMajorClass } from '../../engine/mfwWeights.ts';
 import { useAppStore } from '../../state/store.ts';
 import { CheckboxField, NumberField, SelectField } from './fields.tsx';
@@ -256,6 +256,9 @@ export function SettingsPanel() {
         <legend>Run</legend>
         {numberField('seed', { hint: 'same seed ⇒ same subset, weights and batches' })}
         {numberField('trainFeatureSample')}
+        {numberField('testPerClass', {
+          hint: `10 – ${TEST_PER_CLASS}: fewer make each epoch's evaluation faster; results match the full test set (and the paper) only at ${TEST_PER_CLASS}`,
+        })}
         <SelectField<BackendChoice>
           label={labelOf('backend')}
           value={draft.backend}

@@ -15,6 +15,8 @@ export interface ResultsTableProps {
   trainCounts: readonly number[];
   /** Shows the paper's reported 78.30 % / 83.65 % beside the overall row. */
   isPaperPreset: boolean;
+  /** Test images per class when the evaluation used a sample of the test set; absent or null for the whole set. */
+  sampledTestPerClass?: number | null;
   colours?: readonly string[];
 }
 
@@ -32,7 +34,7 @@ function Difference({ points }: { points: number | null }) {
   );
 }
 
-export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset, colours }: ResultsTableProps) {
+export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset, sampledTestPerClass = null, colours }: ResultsTableProps) {
   const isMajor = isMajorClass(trainCounts);
   const erm = snapshot ? summariseAccuracy(snapshot.runs.erm.testAccuracy, isMajor) : null;
   const mfw = snapshot ? summariseAccuracy(snapshot.runs.mfw.testAccuracy, isMajor) : null;
@@ -51,6 +53,7 @@ export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset,
       <table>
         <caption>
           Test accuracy {snapshot ? `after epoch ${snapshot.epoch}` : '(no epoch finished yet)'}
+          {sampledTestPerClass !== null ? ` on a sample of ${sampledTestPerClass} test images per class` : ''}
         </caption>
         <thead>
           <tr>
@@ -95,7 +98,8 @@ export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset,
       </table>
       {isPaperPreset && (
         <figcaption className="ip-note">
-          Paper figures: ResNet-32 trained for 200 epochs on the same four-class subset sizes (§4). A shorter run or another seed will not match them exactly.
+          Paper figures: ResNet-32 trained for 200 epochs on the same four-class subset sizes (§4), tested on all 1000 test images per class. A shorter run, another seed
+          {sampledTestPerClass !== null ? ' or a sampled test set' : ''} will not match them exactly.
         </figcaption>
       )}
     </figure>
