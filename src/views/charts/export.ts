@@ -3,6 +3,8 @@
  * canvases and SVGs are composed at their on-screen positions on a white background; elements
  * marked `data-export-ignore` (tooltips) are left out.
  */
+import { downloadBlob } from '../download.ts';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
 
@@ -17,15 +19,7 @@ export type ExportFormat = 'png' | 'svg';
 export async function exportChart(element: HTMLElement, format: ExportFormat, filename: string): Promise<void> {
   const blob = format === 'svg' ? new Blob([chartToSvgString(element)], { type: 'image/svg+xml' }) : await chartToPngBlob(element);
   const name = filename.toLowerCase().endsWith(`.${format}`) ? filename : `${filename}.${format}`;
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(blob, name);
 }
 
 interface Layer {

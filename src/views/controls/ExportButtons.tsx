@@ -5,7 +5,7 @@ import type { Method } from '../../engine/snapshot.ts';
 import { metricsCsv, metricsJson } from '../../state/metricsExport.ts';
 import { useAppStore } from '../../state/store.ts';
 import { requestWeights } from '../../worker/client.ts';
-import { downloadBlob } from './download.ts';
+import { downloadBlob } from '../download.ts';
 
 export function ExportButtons() {
   const history = useAppStore((s) => s.history);
