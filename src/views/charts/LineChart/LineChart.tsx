@@ -1,7 +1,8 @@
 /**
  * A reusable multi-series line chart over epochs (d3 scales and paths, plain SVG): colour = class,
- * dash = method, an optional reference line, a vertical marker at the scrubbed epoch and a hover
- * read-out of every series at the nearest epoch.
+ * dash = method, a small circle at every data point while there are few (so a single epoch shows and
+ * epochs can be counted; hollow on dashed series, filled on solid ones), an optional reference line,
+ * a vertical marker at the scrubbed epoch and a hover read-out of every series at the nearest epoch.
  */
 import { useMemo, useState, type PointerEvent } from 'react';
 import { extent, line, scaleLinear } from 'd3';
@@ -51,6 +52,9 @@ export interface LineChartProps {
 }
 
 const MARGIN = { left: 54, right: 14, bottom: 42 };
+/** Point markers on every point up to this many points per series; beyond it only isolated points get one. */
+export const MARKERS_UP_TO = 60;
+const MARKER_RADIUS = 3;
 const TITLE_HEIGHT = 24;
 const LEGEND_ROW = 20;
 
@@ -106,6 +110,13 @@ export function LineChart({
     .defined((p) => Number.isFinite(p.y))
     .x((p) => xScale(p.x))
     .y((p) => yScale(p.y));
+
+  const finite = (p: LinePoint | undefined): boolean => p !== undefined && Number.isFinite(p.x) && Number.isFinite(p.y);
+  const markersOf = (points: readonly LinePoint[]): LinePoint[] => {
+    const all = points.length <= MARKERS_UP_TO;
+    // A point without finite neighbours draws no line segment: it always gets a marker, or it would be invisible.
+    return points.filter((p, i) => finite(p) && (all || (!finite(points[i - 1]) && !finite(points[i + 1]))));
+  };
 
   const xTicks = xScale.ticks(Math.max(2, Math.floor(plotWidth / 70))).filter(Number.isInteger);
   const yTicks = yScale.ticks(Math.max(3, Math.floor(plotHeight / 45)));
@@ -166,6 +177,15 @@ export function LineChart({
           <g fill="none" strokeLinejoin="round" strokeLinecap="round">
             {series.map((s) => (
               <path key={s.key} d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={2.2} strokeDasharray={s.dash} />
+            ))}
+          </g>
+          <g data-testid={`${testId}-points`}>
+            {series.map((s) => (
+              <g key={s.key} data-series-key={s.key} fill={s.dash ? '#ffffff' : s.colour} stroke={s.colour} strokeWidth={1.5}>
+                {markersOf(s.points).map((p, i) => (
+                  <circle key={`${p.x}-${i}`} cx={xScale(p.x)} cy={yScale(p.y)} r={MARKER_RADIUS} />
+                ))}
+              </g>
             ))}
           </g>
           {markerX !== null && Number.isFinite(markerX) && (

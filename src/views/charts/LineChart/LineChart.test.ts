@@ -1,0 +1,48 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { LineChart, MARKERS_UP_TO, type LineSeries } from './LineChart.tsx';
+
+function render(series: LineSeries[]): string {
+  return renderToStaticMarkup(createElement(LineChart, { series, title: 't', xLabel: 'epoch', yLabel: 'accuracy' }));
+}
+
+const line = (key: string, ys: number[], dash?: string): LineSeries => ({
+  key,
+  label: key,
+  colour: '#336699',
+  dash,
+  points: ys.map((y, i) => ({ x: i + 1, y })),
+});
+
+/** Circles of one series' marker group. */
+function markers(svg: string, key: string): number {
+  const group = svg.match(new RegExp(`<g data-series-key="${key}"[^>]*>(.*?)</g>`))?.[1] ?? '';
+  return (group.match(/<circle/g) ?? []).length;
+}
+
+describe('LineChart point markers', () => {
+  it('marks a single epoch, which draws no visible line', () => {
+    const svg = render([line('erm', [0.5], '6 4'), line('mfw', [0.6])]);
+    expect(markers(svg, 'erm')).toBe(1);
+    expect(markers(svg, 'mfw')).toBe(1);
+  });
+
+  it('hollow markers on dashed (ERM) series, filled on solid (MFW) ones', () => {
+    const svg = render([line('erm', [0.5, 0.6], '6 4'), line('mfw', [0.6, 0.7])]);
+    expect(svg).toMatch(/data-series-key="erm" fill="#ffffff" stroke="#336699"/);
+    expect(svg).toMatch(/data-series-key="mfw" fill="#336699" stroke="#336699"/);
+    expect(markers(svg, 'erm')).toBe(2);
+  });
+
+  it(`marks every point up to ${MARKERS_UP_TO} points, beyond that only isolated ones`, () => {
+    const ys = (n: number) => Array.from({ length: n }, (_, i) => i / n);
+    expect(markers(render([line('a', ys(MARKERS_UP_TO))]), 'a')).toBe(MARKERS_UP_TO);
+    expect(markers(render([line('a', ys(200))]), 'a')).toBe(0);
+    const gappy = ys(200);
+    gappy[99] = Number.NaN;
+    gappy[101] = Number.NaN;
+    gappy[199 - 1] = Number.NaN;
+    expect(markers(render([line('a', gappy)]), 'a')).toBe(2); // epoch 101 and the last one stand alone
+  });
+});
