@@ -9,7 +9,7 @@ import { layoutLegend } from '../legendLayout.ts';
 import { useContainerWidth, useDevicePixelRatio } from '../useContainerWidth.ts';
 import '../../theme.css';
 import {
-  classDrawOrder,
+  classDrawLayers,
   decisionBoundarySegments,
   decisionRegionGrid,
   predictAll,
@@ -201,9 +201,20 @@ function drawBoundaries(context: CanvasRenderingContext2D, classifier: LinearCla
   context.globalAlpha = 1;
 }
 
+/** Rounds in which an equal-size layer is drawn, so its classes interleave rather than stack. */
+const INTERLEAVE_ROUNDS = 8;
+
+interface PointStyle {
+  radius: number;
+  x: Scale;
+  y: Scale;
+  colours: readonly string[] | undefined;
+}
+
 /**
  * Correct points as filled circles, misclassified ones as crosses with a dark outline. Classes with
- * fewer points are drawn last so the minor classes are never buried under the major ones.
+ * fewer points are drawn last so the minor classes are never buried under the major ones; classes
+ * of equal size (a balanced test set) are interleaved in rounds so none covers the others.
  */
 function drawPoints(
   context: CanvasRenderingContext2D,
@@ -216,40 +227,57 @@ function drawPoints(
   colours: readonly string[] | undefined,
 ): void {
   const count = Math.min(features.length >> 1, labels.length);
-  const radius = pointRadius(count);
-  const arm = radius + 1;
-  for (const c of classDrawOrder(labels.subarray(0, count), numClasses)) {
-    const circles = new Path2D();
-    const crosses = new Path2D();
-    for (let i = 0; i < count; i++) {
-      if (labels[i] !== c) continue;
-      const px = x(features[2 * i]);
-      const py = y(features[2 * i + 1]);
-      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-      if (predictions[i] === c) {
-        circles.moveTo(px + radius, py);
-        circles.arc(px, py, radius, 0, 2 * Math.PI);
-      } else {
-        crosses.moveTo(px - arm, py - arm);
-        crosses.lineTo(px + arm, py + arm);
-        crosses.moveTo(px - arm, py + arm);
-        crosses.lineTo(px + arm, py - arm);
+  const style: PointStyle = { radius: pointRadius(count), x, y, colours };
+  for (const layer of classDrawLayers(labels.subarray(0, count), numClasses)) {
+    const rounds = layer.length > 1 ? INTERLEAVE_ROUNDS : 1;
+    for (let round = 0; round < rounds; round++) {
+      for (const c of layer) {
+        const points: number[] = [];
+        for (let i = round; i < count; i += rounds) if (labels[i] === c) points.push(i);
+        drawClassPoints(context, features, predictions, c, points, style);
       }
     }
-    const colour = classColour(c, colours);
-    context.globalAlpha = 0.85;
-    context.fillStyle = colour;
-    context.fill(circles);
-    context.globalAlpha = 1;
-    context.lineCap = 'round';
-    // The dark outline separates a cross from same-coloured circles and from its region tint.
-    context.globalAlpha = 0.8;
-    context.strokeStyle = BOUNDARY_LINE;
-    context.lineWidth = 3.4;
-    context.stroke(crosses);
-    context.globalAlpha = 1;
-    context.strokeStyle = colour;
-    context.lineWidth = 1.8;
-    context.stroke(crosses);
   }
+}
+
+/** The given points of class c, as one batch of circles and one of crosses. */
+function drawClassPoints(
+  context: CanvasRenderingContext2D,
+  features: Float32Array,
+  predictions: Uint8Array,
+  c: number,
+  points: readonly number[],
+  { radius, x, y, colours }: PointStyle,
+): void {
+  const arm = radius + 1;
+  const circles = new Path2D();
+  const crosses = new Path2D();
+  for (const i of points) {
+    const px = x(features[2 * i]);
+    const py = y(features[2 * i + 1]);
+    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    if (predictions[i] === c) {
+      circles.moveTo(px + radius, py);
+      circles.arc(px, py, radius, 0, 2 * Math.PI);
+    } else {
+      crosses.moveTo(px - arm, py - arm);
+      crosses.lineTo(px + arm, py + arm);
+      crosses.moveTo(px - arm, py + arm);
+      crosses.lineTo(px + arm, py - arm);
+    }
+  }
+  const colour = classColour(c, colours);
+  context.globalAlpha = 0.85;
+  context.fillStyle = colour;
+  context.fill(circles);
+  context.lineCap = 'round';
+  // The dark outline separates a cross from same-coloured circles and from its region tint.
+  context.globalAlpha = 0.8;
+  context.strokeStyle = BOUNDARY_LINE;
+  context.lineWidth = 3.4;
+  context.stroke(crosses);
+  context.globalAlpha = 1;
+  context.strokeStyle = colour;
+  context.lineWidth = 1.8;
+  context.stroke(crosses);
 }

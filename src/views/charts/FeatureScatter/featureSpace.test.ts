@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSnapshot } from '../../../engine/snapshot.ts';
 import { Rng } from '../../../util/rng.ts';
 import {
-  classDrawOrder,
+  classDrawLayers,
   decisionBoundarySegments,
   decisionRegionGrid,
   predictAll,
@@ -162,12 +162,13 @@ describe('sharedFeatureDomain', () => {
   });
 });
 
-describe('classDrawOrder', () => {
+describe('classDrawLayers', () => {
   it('draws the most frequent classes first, so minor classes end on top', () => {
-    expect(classDrawOrder(new Uint8Array([2, 0, 0, 1, 0, 1, 3]), 4)).toEqual([0, 1, 2, 3]);
-    expect(classDrawOrder(new Uint8Array([3, 3, 3, 0, 1, 1]), 4)).toEqual([3, 1, 0, 2]);
+    expect(classDrawLayers(new Uint8Array([2, 0, 0, 1, 0, 1, 3]), 4)).toEqual([[0], [1], [2, 3]]);
+    expect(classDrawLayers(new Uint8Array([3, 3, 3, 0, 1, 1]), 4)).toEqual([[3], [1], [0]]);
   });
-  it('keeps the class order for a balanced set', () => {
-    expect(classDrawOrder(new Uint8Array([3, 2, 1, 0]), 4)).toEqual([0, 1, 2, 3]);
+  it('puts equally large classes in one layer, to be interleaved', () => {
+    expect(classDrawLayers(new Uint8Array([3, 2, 1, 0]), 4)).toEqual([[0, 1, 2, 3]]);
+    expect(classDrawLayers(new Uint8Array([0, 0, 1, 1, 2, 3]), 4)).toEqual([[0, 1], [2, 3]]);
   });
 });

@@ -155,11 +155,17 @@ export function sharedFeatureDomain(snapshots: readonly RunSnapshot[], padding =
 }
 
 /**
- * Drawing order for points: classes with many points first, so minor classes are painted last and
- * stay visible on top (ties keep the major → minor order of the class indices).
+ * Drawing layers for points: classes with many points first, so minor classes are painted last and
+ * stay visible on top. Classes of equal size share a layer and are interleaved when drawn, so in a
+ * balanced test set no class buries the others.
  */
-export function classDrawOrder(labels: Uint8Array, numClasses: number): number[] {
+export function classDrawLayers(labels: Uint8Array, numClasses: number): number[][] {
   const counts = new Array<number>(numClasses).fill(0);
   for (const label of labels) if (label < numClasses) counts[label]++;
-  return Array.from({ length: numClasses }, (_, c) => c).sort((p, q) => counts[q] - counts[p] || p - q);
+  const layers = new Map<number, number[]>();
+  for (let c = 0; c < numClasses; c++) {
+    if (counts[c] === 0) continue;
+    layers.set(counts[c], [...(layers.get(counts[c]) ?? []), c]);
+  }
+  return [...layers.entries()].sort((p, q) => q[0] - p[0]).map(([, classes]) => classes);
 }
