@@ -6,7 +6,8 @@ import { configToSearch } from '../src/state/urlConfig.ts';
 
 /**
  * The smallest meaningful experiment: ResNet-8 at quarter width, 40 training images (3 steps of
- * 16 per epoch). Evaluation still covers the full balanced test set (4 × 1000 images).
+ * 16 per epoch), evaluated on a seeded sample of 25 test images per class (one 250-image chunk
+ * each), so an epoch's evaluation is 2 × (40 + 100) image forwards rather than 2 × (40 + 4000).
  */
 export function tinyConfig(overrides: Partial<ExperimentConfig> = {}): ExperimentConfig {
   return {
@@ -20,6 +21,7 @@ export function tinyConfig(overrides: Partial<ExperimentConfig> = {}): Experimen
     batchSize: 16,
     learningRate: 0.05,
     trainFeatureSample: 100,
+    testPerClass: 25,
     ...overrides,
   };
 }

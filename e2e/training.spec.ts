@@ -1,10 +1,11 @@
 /**
  * Trains a tiny configuration in a real Chromium, on WebGL and on WebGPU, and checks what a user
  * sees: points and decision regions in both columns, curves with one point per epoch and class,
- * pause and resume, the epoch scrubber, every export, a reload from the copied link (which resumes
- * from IndexedDB), no console errors, and the longest main-thread task while training.
+ * pause and resume, the epoch scrubber, no console errors, and the longest main-thread task while
+ * training; on WebGL also every export and a reload from the copied link (which resumes from IndexedDB).
  */
 import { expect, test, type Page } from '@playwright/test';
+import type { ExperimentConfig } from '../src/config/experiment.ts';
 import { CSV_COLUMNS } from '../src/state/metricsExport.ts';
 import {
   canvasHasDrawing,
@@ -22,55 +23,70 @@ import {
 const METHODS = ['erm', 'mfw'] as const;
 const CURVES = ['accuracy-curves-train', 'accuracy-curves-test'];
 
-async function expectEpochDrawn(page: Page, epochs: number) {
+/** Both columns' scatters (points and regions) and both curve charts, with one point per epoch and class. */
+async function expectEpochDrawn(page: Page, config: ExperimentConfig, epochs: number) {
+  const trainPoints = Math.min(config.trainFeatureSample, config.trainCounts.reduce((a, b) => a + b, 0));
+  const testPoints = config.classes.length * config.testPerClass;
   for (const method of METHODS) {
     for (const split of ['train', 'test']) {
       const scatter = page.getByTestId(`scatter-${method}-${split}`);
       await expect(scatter).toBeVisible();
-      await expect(scatter).toHaveAttribute('data-points', split === 'train' ? '40' : '4000');
+      await expect(scatter).toHaveAttribute('data-points', String(split === 'train' ? trainPoints : testPoints));
       expect(await canvasHasDrawing(page, `scatter-${method}-${split}`), `${method} ${split} regions and points drawn`).toBe(true);
     }
   }
   for (const curve of CURVES) {
-    // 4 classes × ERM and MFW, each with one point per epoch.
+    // 4 classes × ERM and MFW, each with one point (and one marker) per epoch.
     await expect(page.getByTestId(curve)).toHaveAttribute('data-series', '8');
     expect(await pointsPerSeries(page, curve)).toEqual(new Array(8).fill(epochs));
+    await expect(page.getByTestId(`${curve}-points`).locator('circle')).toHaveCount(8 * epochs);
   }
 }
 
-test('WebGL: train two epochs, pause and resume, scrub, export, reload from the link', async ({ page }) => {
-  const console = watchConsole(page);
-  await recordLongTasks(page);
-  const config = tinyConfig({ backend: 'webgl', epochs: 2 });
+/**
+ * What both backends must show: the backend starts on request, training pauses within the first
+ * epoch and stays paused, resumes and finishes two epochs with everything drawn, and the scrubber
+ * goes back to epoch 1 and forward again. Logs the main-thread long tasks while training.
+ */
+async function trainTwoEpochs(page: Page, config: ExperimentConfig, backendLabel: string): Promise<void> {
+  const name = config.backend;
+  const started = Date.now();
+  const lap = (what: string) => process.stdout.write(`[${name}] ${what} after ${Math.round((Date.now() - started) / 1000)} s\n`);
   await page.goto(`./${search(config)}`);
 
   await expect(page.getByTestId('controlled-comparison')).toContainText('same initial weights');
   await waitForStatus(page, 'ready', 3 * 60_000);
-  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgl');
-  await expect(page.getByTestId('backend-badge')).toContainText('WebGL');
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', name);
+  await expect(page.getByTestId('backend-badge')).toContainText(backendLabel);
+  lap('ready');
 
   // Play, then pause within the first epoch: the step counter must stop moving.
   const longTasksBefore = (await longTasks(page)).length;
   await page.getByTestId('play').click();
-  await expect(page.getByTestId('progress-step')).toHaveText(/step [12]\/3/, { timeout: 3 * 60_000 });
+  // A step is reported only once the previous one's losses were read back (finite, or it would stop with an error).
+  await expect(page.getByTestId('progress-step')).toHaveText(/step [12]\/3/, { timeout: 5 * 60_000 });
   await page.getByTestId('pause').click();
   await waitForStatus(page, 'paused', 3 * 60_000);
   const pausedAt = await page.getByTestId('progress-step').innerText();
   await page.waitForTimeout(3000);
   await expect(page.getByTestId('progress-step')).toHaveText(pausedAt);
   await expect(page.getByTestId('placeholder-erm-train')).toBeVisible();
+  await expect(page.getByTestId('error-notice')).toHaveCount(0);
+  lap(`paused at ${pausedAt}`);
 
   // Resume and run to the end.
   await page.getByTestId('play').click();
   await waitForStatus(page, 'finished', 12 * 60_000);
+  lap('finished two epochs');
   const trainingLongTasks = (await longTasks(page)).slice(longTasksBefore);
   const longest = Math.max(0, ...trainingLongTasks);
   test.info().annotations.push({ type: 'longest main-thread task while training (ms)', description: String(Math.round(longest)) });
-  process.stdout.write(`[webgl] long tasks while training (ms): ${JSON.stringify(trainingLongTasks.map(Math.round))}\n`);
+  process.stdout.write(`[${name}] long tasks while training (ms): ${JSON.stringify(trainingLongTasks.map(Math.round))}\n`);
 
   await expect(page.getByTestId('shown-epoch')).toHaveText('2');
-  await expectEpochDrawn(page, 2);
+  await expectEpochDrawn(page, config, 2);
   await expect(page.getByTestId('results-row-overall')).toContainText('%');
+  await expect(page.getByTestId('error-notice')).toHaveCount(0);
 
   // Scrub back: every view shows epoch 1.
   const slider = page.getByTestId('epoch-slider');
@@ -82,6 +98,13 @@ test('WebGL: train two epochs, pause and resume, scrub, export, reload from the 
   await expect(page.getByTestId('accuracy-curves-test-marker')).toBeVisible();
   await page.getByTestId('follow-latest').click();
   await expect(page.getByTestId('shown-epoch')).toHaveText('2');
+}
+
+test('WebGL: train two epochs, pause and resume, scrub, export, reload from the link', async ({ page }) => {
+  const console = watchConsole(page);
+  await recordLongTasks(page);
+  const config = tinyConfig({ backend: 'webgl', epochs: 2 });
+  await trainTwoEpochs(page, config, 'WebGL');
 
   // Exports.
   const json = await downloadOf(page, () => page.getByTestId('export-metrics-json').click());
@@ -133,34 +156,22 @@ test('WebGL: train two epochs, pause and resume, scrub, export, reload from the 
   await expect(page.getByTestId('notice-resumed')).toBeVisible();
   await expect(page.getByTestId('setting-epochs')).toHaveValue('2');
   await expect(page.getByTestId('setting-count-2')).toHaveValue('4');
+  await expect(page.getByTestId('setting-testPerClass')).toHaveValue('25');
   await expect(page.getByTestId('setting-backend')).toHaveValue('webgl');
   await expect(page.getByTestId('shown-epoch')).toHaveText('2');
-  await expectEpochDrawn(page, 2);
+  await expectEpochDrawn(page, config, 2);
   await page.screenshot({ path: test.info().outputPath('trained-1280.png'), fullPage: true });
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.screenshot({ path: test.info().outputPath('trained-1920.png'), fullPage: true });
   console.check();
 });
 
-// On this machine WebGPU is Dawn's SwiftShader fallback adapter: a training step takes seconds and
-// one epoch's evaluation (8,080 image forwards) took over 7 minutes, so this test trains steps only.
-test('WebGPU: the backend starts on request, trains steps, pauses', async ({ page }) => {
+// On this machine WebGPU is Dawn's SwiftShader fallback adapter: a training step takes seconds,
+// so the tiny configuration's small test sample (tinyConfig's testPerClass) keeps the two
+// evaluations to a few hundred image forwards each; the checks are the WebGL test's training part.
+test('WebGPU: train two epochs, pause and resume, scrub', async ({ page }) => {
   const console = watchConsole(page);
   await recordLongTasks(page);
-  await page.goto(`./${search(tinyConfig({ backend: 'webgpu', epochs: 2 }))}`);
-  await waitForStatus(page, 'ready', 3 * 60_000);
-  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', 'webgpu');
-  await expect(page.getByTestId('backend-badge')).toContainText('WebGPU');
-  const before = (await longTasks(page)).length;
-  await page.getByTestId('play').click();
-  // Step 2 is reported only once step 1's losses were read back from the GPU (finite, or it would stop with an error).
-  await expect(page.getByTestId('progress-step')).toHaveText('step 2/3', { timeout: 5 * 60_000 });
-  // Pausing stops the loop before the epoch's evaluation starts.
-  await page.getByTestId('pause').click();
-  await waitForStatus(page, 'paused', 3 * 60_000);
-  await expect(page.getByTestId('progress-step')).toHaveText(/step [23]\/3/);
-  await expect(page.getByTestId('error-notice')).toHaveCount(0);
-  const tasks = (await longTasks(page)).slice(before);
-  process.stdout.write(`[webgpu] long tasks while training (ms): ${JSON.stringify(tasks.map(Math.round))}\n`);
+  await trainTwoEpochs(page, tinyConfig({ backend: 'webgpu', epochs: 2 }), 'WebGPU');
   console.check();
 });
