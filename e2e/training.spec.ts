@@ -156,7 +156,7 @@ test('WebGL: train two epochs, pause and resume, scrub, export, reload from the 
   await expect(page.getByTestId('notice-resumed')).toBeVisible();
   await expect(page.getByTestId('setting-epochs')).toHaveValue('2');
   await expect(page.getByTestId('setting-count-2')).toHaveValue('4');
-  await expect(page.getByTestId('setting-testPerClass')).toHaveValue('25');
+  await expect(page.getByTestId('setting-testPerClass')).toHaveValue(String(config.testPerClass));
   await expect(page.getByTestId('setting-backend')).toHaveValue('webgl');
   await expect(page.getByTestId('shown-epoch')).toHaveText('2');
   await expectEpochDrawn(page, config, 2);
