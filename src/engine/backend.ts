@@ -83,6 +83,13 @@ async function tryWebGl(): Promise<BackendInfo | string> {
 export async function initBackend(choice: EngineBackendChoice): Promise<BackendInfo> {
   switch (choice) {
     case 'auto': {
+      const probe = await probeWebGpu();
+      // A software (fallback) WebGPU adapter trains several times slower than WebGL (measured on
+      // SwiftShader), so there WebGL comes first and the fallback adapter is only the last resort.
+      if (probe?.fallback) {
+        const gl = await tryWebGl();
+        if (typeof gl !== 'string') return { ...gl, reason: `WebGL, because WebGPU offers only a software adapter (${probe.adapter}), which is slower` };
+      }
       const gpu = await tryWebGpu();
       if (typeof gpu !== 'string') return gpu;
       const gl = await tryWebGl();
