@@ -1,13 +1,29 @@
 /**
- * Engine benchmark: per backend, training and evaluation throughput of the twin (ERM + MFW in
- * lockstep), kernels dispatched per step, bytes read back per epoch and tensors alive after each
- * step. Synthetic data, so it needs no prepared CIFAR-10.
+ * Engine benchmark: per backend, for ERM and for MFW each measured on its own, and for the twin
+ * (both in lockstep, as the app trains them): training and evaluation throughput, kernels
+ * dispatched per training step, bytes read back per epoch and tensors alive after each step.
+ * Each measurement uses a fresh TwinRunner with the same configuration, so the same batches: the
+ * methods alone through `trainRunStep`/`evaluateRun` (one Trainer.trainStep without or with the
+ * mixing inputs), the twin through `trainStep`/`finishEpoch`. Synthetic data, so it needs no
+ * prepared CIFAR-10.
  *
  *   npm run bench -- [--backends=cpu,webgpu] [--blocks=1] [--width=0.25] [--batch=8] [--steps=2]
  *   npm run bench -- --backends=webgpu --blocks=5 --width=1 --batch=128 --steps=5    (ResNet-32, the paper's)
  */
 import { configFrom, parseArgs } from './lib/engine-cli.ts';
 import { installNodeWebGpu } from './lib/engine-node-gpu.ts';
+import type { Method } from '../src/engine/snapshot.ts';
+import type { TwinRunner } from '../src/engine/twin.ts';
+
+interface Measurement {
+  label: string;
+  trainImagesPerSecond: number;
+  secondsPerStep: number;
+  evalImagesPerSecond: number;
+  kernelsPerStep: number;
+  readBackBytes: number;
+  tensorsAfterStep: number[];
+}
 
 async function main(): Promise<void> {
   const { flags } = parseArgs(process.argv.slice(2));
@@ -24,13 +40,54 @@ async function main(): Promise<void> {
   const { TwinRunner } = await import('../src/engine/twin.ts');
   const { syntheticExperimentData } = await import('../src/engine/syntheticData.ts');
 
-  // One warm-up step (shader compilation, buffer pools) and `steps` timed steps make one epoch.
+  // One warm-up step (shader compilation, buffer pools; also the profiled one) and `steps` timed
+  // steps make one epoch.
   const images = (steps + 1) * batch;
   const trainCounts = [0.4, 0.4, 0.1, 0.1].map((share) => Math.max(1, Math.round(share * images)));
   trainCounts[0] += images - trainCounts.reduce((a, b) => a + b, 0);
   const config = configFrom({ imbalance: 'custom', trainCounts, blocksPerStage: blocks, width, batchSize: batch, epochs: 1, trainFeatureSample: 100 });
   const data = syntheticExperimentData(trainCounts, 25);
-  console.log(`ResNet-${6 * blocks + 2}, width ${width}, batch ${batch}; ${images} training images, ${data.test.count} test images per epoch; ERM + MFW in lockstep (mixing point ${config.mixingPoint})`);
+  const evalImages = data.train.count + data.test.count;
+  console.log(`ResNet-${6 * blocks + 2}, width ${width}, batch ${batch}; ${images} training images (${steps + 1} steps: 1 warm-up, ${steps} timed), ${data.test.count} test images per epoch; mixing point ${config.mixingPoint}`);
+
+  /** One epoch on a fresh twin: profiled warm-up step, `steps` timed steps, timed evaluation. */
+  async function measure(label: string, step: (twin: TwinRunner) => Promise<void>, evaluate: (twin: TwinRunner) => Promise<number>): Promise<Measurement> {
+    const twin = await TwinRunner.create(data, config);
+    try {
+      const profile = await tf.profile(() => step(twin));
+      const tensorsAfterStep: number[] = [tf.memory().numTensors];
+      const started = performance.now();
+      for (let s = 0; s < steps; s++) {
+        await step(twin);
+        tensorsAfterStep.push(tf.memory().numTensors);
+      }
+      const evalStarted = performance.now();
+      const trainSeconds = (evalStarted - started) / 1000;
+      const readBackBytes = await evaluate(twin);
+      const evalSeconds = (performance.now() - evalStarted) / 1000;
+      return {
+        label,
+        trainImagesPerSecond: (steps * batch) / trainSeconds,
+        secondsPerStep: trainSeconds / steps,
+        evalImagesPerSecond: evalImages / evalSeconds,
+        kernelsPerStep: profile.kernels.length,
+        readBackBytes,
+        tensorsAfterStep,
+      };
+    } finally {
+      twin.dispose();
+    }
+  }
+
+  const alone = (method: Method) =>
+    measure(
+      `${method.toUpperCase()} alone`,
+      (twin) => twin.trainRunStep(method),
+      async (twin) => {
+        await twin.evaluateRun(method);
+        return twin.epochReadBackBytes;
+      },
+    );
 
   for (const name of backends) {
     if (name === 'webgpu' && gpuProblem) {
@@ -39,25 +96,42 @@ async function main(): Promise<void> {
     }
     const info = await initBackend(name as 'cpu' | 'webgpu');
     console.log(`\n[${info.name}] ${info.adapter}`);
-    const twin = await TwinRunner.create(data, config);
-    const profile = await tf.profile(() => twin.trainStep());
-    const tensorsAfterStep: number[] = [tf.memory().numTensors];
-    const started = performance.now();
-    for (let s = 0; s < steps; s++) {
-      await twin.trainStep();
-      tensorsAfterStep.push(tf.memory().numTensors);
-    }
-    const snapshotStarted = performance.now();
-    const trainSeconds = (snapshotStarted - started) / 1000;
-    await twin.finishEpoch();
-    const evalSeconds = (performance.now() - snapshotStarted) / 1000;
-    const perStep = (trainSeconds / steps).toFixed(2);
-    console.log(`  training:   ${((steps * batch) / trainSeconds).toFixed(2)} images/s (${perStep} s per twin step; both runs, each image counted once)`);
-    console.log(`  evaluation: ${((data.train.count + data.test.count) / evalSeconds).toFixed(2)} images/s (both runs, with the CPU metrics)`);
-    console.log(`  kernels per training step: ${profile.kernels.length} for the twin (≈ ${Math.round(profile.kernels.length / 2)} per run)`);
-    console.log(`  bytes read back per epoch: ${twin.lastEpochReadBackBytes} (${steps + 1} loss reads of 8 bytes + one metrics read)`);
-    console.log(`  tensors alive after each step: ${tensorsAfterStep.join(', ')}`);
-    twin.dispose();
+    // Untimed warm-up of the backend (shaders and buffer pools for training and evaluation, JIT), so
+    // the first measurement is not penalised against the others.
+    const warmUp = await TwinRunner.create(data, config);
+    await warmUp.trainStep();
+    await warmUp.evaluateRun('erm');
+    warmUp.dispose();
+    const rows = [
+      await alone('erm'),
+      await alone('mfw'),
+      await measure(
+        'twin (ERM+MFW)',
+        (twin) => twin.trainStep(),
+        async (twin) => {
+          await twin.finishEpoch();
+          return twin.lastEpochReadBackBytes;
+        },
+      ),
+    ];
+    const table = [
+      ['', 'train img/s', 's/step', 'eval img/s', 'kernels/step', 'bytes read/epoch', 'tensors alive after each step'],
+      ...rows.map((r) => [
+        r.label,
+        r.trainImagesPerSecond.toFixed(2),
+        r.secondsPerStep.toFixed(3),
+        r.evalImagesPerSecond.toFixed(2),
+        String(r.kernelsPerStep),
+        String(r.readBackBytes),
+        r.tensorsAfterStep.join(', '),
+      ]),
+    ];
+    const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+    for (const row of table) console.log(`  ${row.map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()}`);
+    const [erm, mfw, twin] = rows;
+    console.log(`  MFW − ERM: ${mfw.kernelsPerStep - erm.kernelsPerStep} kernels per step (mixing); twin − (ERM + MFW): ${twin.kernelsPerStep - erm.kernelsPerStep - mfw.kernelsPerStep} (stacking the losses for their one read per step)`);
+    console.log(`  img/s count each image once (the twin's: both runs on it); bytes: ${steps + 1} loss reads (4 bytes per run) + one metrics read;`);
+    console.log('  tensors: every measurement holds a whole twin (both networks), the idle one included when a method runs alone.');
   }
 }
 

@@ -26,6 +26,24 @@ async function trainSteps(twin: TwinRunner, steps: number): Promise<void> {
 }
 
 describe('TwinRunner', () => {
+  it('trains and evaluates a method alone (the bench) exactly as in the twin, on the same batch', async () => {
+    const config = tinyConfig();
+    const twin = await TwinRunner.create(data, config);
+    const alone = await TwinRunner.create(data, config);
+    const tensorsAtStart = tf.memory().numTensors;
+    await twin.trainStep();
+    await alone.trainRunStep('mfw');
+    const [inTwin, byItself] = await Promise.all([twin.evaluateRun('mfw'), alone.evaluateRun('mfw')]);
+    expect(byItself.trainLoss).toBe(inTwin.trainLoss);
+    expect(Array.from(byItself.testFeatures)).toEqual(Array.from(inTwin.testFeatures));
+    expect(byItself.featureGradientNorm).toEqual(inTwin.featureGradientNorm);
+    // One run's loss (4 bytes) instead of both (8), then the same read of MFW's metrics.
+    expect(alone.epochReadBackBytes).toBe(twin.epochReadBackBytes - 4);
+    expect(tf.memory().numTensors).toBe(tensorsAtStart);
+    twin.dispose();
+    alone.dispose();
+  });
+
   it('fills a snapshot, leaks no tensors, and continues identically after save/restore', async () => {
     const config = tinyConfig();
     const twin = await TwinRunner.create(data, config);

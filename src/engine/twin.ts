@@ -132,7 +132,7 @@ export class TwinRunner {
   private gradientCounts: number[];
   private trainSeconds: number;
   private readBackBytes = 0;
-  private pendingLosses: Promise<{ values: Float32Array; epoch: number; step: number }> | null = null;
+  private pendingLosses: Promise<{ values: Float32Array; methods: readonly Method[]; epoch: number; step: number }> | null = null;
 
   private constructor(
     private readonly data: ExperimentData,
@@ -229,6 +229,24 @@ export class TwinRunner {
    * (bounding the device queue); throws NonFiniteLossError when one of them is NaN or infinite.
    */
   async trainStep(): Promise<void> {
+    return this.stepRuns(METHODS);
+  }
+
+  /**
+   * For measuring one method on its own (scripts/bench.ts): one SGD step of `method` alone, on the
+   * batch trainStep would use next (same augmentation and mixing draws, same loss read-back). The
+   * other run does not learn, so the twin leaves lockstep: use such a twin for measuring only.
+   */
+  async trainRunStep(method: Method): Promise<void> {
+    return this.stepRuns([method]);
+  }
+
+  /** Bytes read back from the device so far in the current epoch. */
+  get epochReadBackBytes(): number {
+    return this.readBackBytes;
+  }
+
+  private async stepRuns(methods: readonly Method[]): Promise<void> {
     if (this.finished) throw new Error('TwinRunner: the run is finished.');
     if (this.step >= this.stepsPerEpoch) throw new Error('TwinRunner: the epoch is complete; call finishEpoch() first.');
     const started = performance.now();
@@ -262,22 +280,28 @@ export class TwinRunner {
         classWeights: drw ? this.drwWeightTensor : undefined,
         lossNormaliser,
       };
-      const erm = this.runs.erm.trainStep(shared);
-      const mfw = this.runs.mfw.trainStep({
-        ...shared,
-        mixing: {
-          permutation: tf.tensor1d(permutation, 'int32'),
-          inversePermutation: tf.tensor1d(inversePermutation, 'int32'),
-          lambda: tf.tensor1d(lambda),
-        },
-      });
-      return tf.stack([erm, mfw]);
+      // ERM first, then MFW with the mixing inputs (uploaded only when MFW trains).
+      const stepLosses = methods.map((method) =>
+        this.runs[method].trainStep(
+          method === 'mfw'
+            ? {
+                ...shared,
+                mixing: {
+                  permutation: tf.tensor1d(permutation, 'int32'),
+                  inversePermutation: tf.tensor1d(inversePermutation, 'int32'),
+                  lambda: tf.tensor1d(lambda),
+                },
+              }
+            : shared,
+        ),
+      );
+      return tf.stack(stepLosses);
     });
     const epoch = this.epoch;
     const step = this.step;
     const read = losses.data().then((values) => {
       losses.dispose();
-      return { values: values as Float32Array, epoch, step };
+      return { values: values as Float32Array, methods, epoch, step };
     });
     const previous = this.pendingLosses;
     this.pendingLosses = read;
@@ -290,9 +314,9 @@ export class TwinRunner {
   }
 
   private async consumeLosses(pending: NonNullable<TwinRunner['pendingLosses']>): Promise<void> {
-    const { values, epoch, step } = await pending;
+    const { values, methods, epoch, step } = await pending;
     this.readBackBytes += values.byteLength;
-    METHODS.forEach((method, i) => {
+    methods.forEach((method, i) => {
       const loss = values[i];
       if (!Number.isFinite(loss)) throw new NonFiniteLossError(method, epoch, step, loss);
       this.lossSums[method] += loss;
@@ -307,51 +331,53 @@ export class TwinRunner {
     if (pending) await this.consumeLosses(pending);
   }
 
-  /** 2-D features of a whole image set for both runs, in evaluation mode; tensors stay on the device. */
-  private evaluateFeatures(images: LabeledImages): Record<Method, tf.Tensor2D> {
-    const chunks: Record<Method, tf.Tensor2D[]> = { erm: [], mfw: [] };
+  /** 2-D features of a whole image set for the given runs, in evaluation mode; tensors stay on the device. */
+  private evaluateFeatures(images: LabeledImages, methods: readonly Method[]): Partial<Record<Method, tf.Tensor2D>> {
+    const chunks: Partial<Record<Method, tf.Tensor2D[]>> = {};
+    for (const method of methods) chunks[method] = [];
     for (let start = 0; start < images.count; start += EVAL_BATCH_SIZE) {
       const batch = makeEvalBatch(images, start, Math.min(images.count, start + EVAL_BATCH_SIZE));
       tf.tidy(() => {
         const x = imageTensor(batch.x);
-        for (const method of METHODS) chunks[method].push(tf.keep(this.runs[method].features(x)));
+        for (const method of methods) chunks[method]!.push(tf.keep(this.runs[method].features(x)));
       });
     }
-    const result = {} as Record<Method, tf.Tensor2D>;
-    for (const method of METHODS) {
-      result[method] = tf.concat(chunks[method]);
-      chunks[method].forEach((t) => t.dispose());
+    const result: Partial<Record<Method, tf.Tensor2D>> = {};
+    for (const method of methods) {
+      result[method] = tf.concat(chunks[method]!);
+      chunks[method]!.forEach((t) => t.dispose());
     }
     return result;
   }
 
   /**
-   * Ends the epoch: evaluates both runs on the training and test sets (no augmentation, no mixing,
-   * running BN statistics), reads everything back in one transfer and computes the metrics on the CPU.
+   * For measuring one method on its own (scripts/bench.ts): evaluates `method` exactly as
+   * finishEpoch does (training and test features, one read-back, the CPU metrics) after waiting for
+   * the outstanding loss read, without ending the epoch. The read counts in epochReadBackBytes.
    */
-  async finishEpoch(): Promise<EpochSnapshot> {
-    if (this.step < this.stepsPerEpoch) throw new Error(`TwinRunner: the epoch has ${this.stepsPerEpoch - this.step} steps left.`);
-    const flushStarted = performance.now();
+  async evaluateRun(method: Method): Promise<RunSnapshot> {
     await this.flush();
-    this.trainSeconds += (performance.now() - flushStarted) / 1000;
-    const learningRate = learningRateAt({ ...this.config, stepsPerEpoch: this.stepsPerEpoch }, (this.epoch + 1) * this.stepsPerEpoch - 1);
+    return (await this.evaluateRuns([method]))[method]!;
+  }
 
+  /** Evaluates the given runs (finishEpoch's work, minus the epoch bookkeeping), one read-back in all. */
+  private async evaluateRuns(methods: readonly Method[]): Promise<Partial<Record<Method, RunSnapshot>>> {
     const { train, test } = this.data;
     const C = this.numClasses;
-    const trainFeatures = this.evaluateFeatures(train);
-    const testFeatures = this.evaluateFeatures(test);
+    const trainFeatures = this.evaluateFeatures(train, methods);
+    const testFeatures = this.evaluateFeatures(test, methods);
     const flat = tf.tidy(() =>
       tf.concat(
-        METHODS.flatMap((method) => {
+        methods.flatMap((method) => {
           const run = this.runs[method];
           const classifier = run.model.classifierVariables();
-          return [trainFeatures[method], testFeatures[method], classifier.weight, classifier.bias, run.gradientNormSums].map((t) => tf.reshape(t, [-1]));
+          return [trainFeatures[method]!, testFeatures[method]!, classifier.weight, classifier.bias, run.gradientNormSums].map((t) => tf.reshape(t, [-1]));
         }),
       ),
     );
-    for (const method of METHODS) {
-      trainFeatures[method].dispose();
-      testFeatures[method].dispose();
+    for (const method of methods) {
+      trainFeatures[method]!.dispose();
+      testFeatures[method]!.dispose();
     }
     const values = (await flat.data()) as Float32Array;
     flat.dispose();
@@ -359,8 +385,8 @@ export class TwinRunner {
 
     let offset = 0;
     const take = (n: number) => values.slice(offset, (offset += n));
-    const runs = {} as Record<Method, RunSnapshot>;
-    for (const method of METHODS) {
+    const runs: Partial<Record<Method, RunSnapshot>> = {};
+    for (const method of methods) {
       const trainF = take(train.count * FEATURE_DIM);
       const testF = take(test.count * FEATURE_DIM);
       const classifier = classifierFromFlat(take(FEATURE_DIM * C), take(C), C);
@@ -386,6 +412,22 @@ export class TwinRunner {
         classifier,
       };
     }
+    return runs;
+  }
+
+  /**
+   * Ends the epoch: evaluates both runs on the training and test sets (no augmentation, no mixing,
+   * running BN statistics), reads everything back in one transfer and computes the metrics on the CPU.
+   */
+  async finishEpoch(): Promise<EpochSnapshot> {
+    if (this.step < this.stepsPerEpoch) throw new Error(`TwinRunner: the epoch has ${this.stepsPerEpoch - this.step} steps left.`);
+    const flushStarted = performance.now();
+    await this.flush();
+    this.trainSeconds += (performance.now() - flushStarted) / 1000;
+    const learningRate = learningRateAt({ ...this.config, stepsPerEpoch: this.stepsPerEpoch }, (this.epoch + 1) * this.stepsPerEpoch - 1);
+
+    const runs = (await this.evaluateRuns(METHODS)) as Record<Method, RunSnapshot>;
+    const { train, test } = this.data;
 
     const snapshot: EpochSnapshot = {
       epoch: this.epoch + 1,
