@@ -3,7 +3,7 @@
  * run) and as a tidy CSV: one row per epoch × run × class.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
-import { METHODS, type EpochSnapshot } from '../engine/snapshot.ts';
+import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
 import { configToSearch } from './urlConfig.ts';
 
 export interface MetricsFile {
@@ -18,15 +18,8 @@ export interface MetricsFile {
     epoch: number;
     learningRate: number;
     imagesPerSecond: number;
-    runs: Record<string, {
-      trainLoss: number;
-      trainAccuracy: number[];
-      testAccuracy: number[];
-      classificationRatio: number[];
-      featureGradientNorm: number[];
-      featureDeviation: number[];
-      classifier: { weight: [number, number][]; bias: number[] };
-    }>;
+    /** Every per-class metric of the snapshot; the features are left out (they are plots, not metrics). */
+    runs: Record<Method, Omit<RunSnapshot, 'trainFeatures' | 'testFeatures'>>;
   }[];
 }
 
@@ -44,21 +37,10 @@ export function metricsJson(config: ExperimentConfig, classNames: string[], hist
       imagesPerSecond: snapshot.imagesPerSecond,
       runs: Object.fromEntries(
         METHODS.map((method) => {
-          const run = snapshot.runs[method];
-          return [
-            method,
-            {
-              trainLoss: run.trainLoss,
-              trainAccuracy: run.trainAccuracy,
-              testAccuracy: run.testAccuracy,
-              classificationRatio: run.classificationRatio,
-              featureGradientNorm: run.featureGradientNorm,
-              featureDeviation: run.featureDeviation,
-              classifier: run.classifier,
-            },
-          ];
+          const { trainFeatures, testFeatures, ...metrics } = snapshot.runs[method];
+          return [method, metrics];
         }),
-      ),
+      ) as MetricsFile['epochs'][number]['runs'],
     })),
   };
 }
