@@ -1,7 +1,9 @@
 /**
  * Makes sure the prepared CIFAR-10 assets exist before the app is served or built.
- * `ensureData` is used by scripts/start.ts; run directly (`npm run build`, `npm run test:e2e`)
- * it never downloads: without an archive it only warns that the built app will ask for one.
+ * `ensureData` is used by scripts/start.ts. Run directly, `npm run build` never downloads (without an
+ * archive it only warns that the built app will ask for one); `npm run test:e2e` passes
+ * `--required --download`, since the browser tests need real images: on a laptop they are fetched,
+ * on an offline machine the message says to set CIFAR10_TAR.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +52,10 @@ export async function ensureData(options: EnsureDataOptions): Promise<'ready' | 
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const { values } = parseArgs({ options: { archive: { type: 'string' }, required: { type: 'boolean', default: false } } });
-    const status = await ensureData({ required: values.required, download: false, archive: values.archive });
+    const { values } = parseArgs({
+      options: { archive: { type: 'string' }, required: { type: 'boolean', default: false }, download: { type: 'boolean', default: false } },
+    });
+    const status = await ensureData({ required: values.required, download: values.download, archive: values.archive });
     if (status === 'missing') {
       console.warn(
         'No CIFAR-10 data prepared and no archive given (CIFAR10_TAR=path/to/cifar-10-binary.tar.gz or --archive PATH): ' +
