@@ -4,10 +4,12 @@
  * the user agrees to reset it.
  */
 import {
+  BLOCKS_PER_STAGE_CHOICES,
   CIFAR10_CLASS_NAMES,
   CLASSROOM_CONFIG,
   FIELDS,
   PAPER_CONFIG,
+  WIDTH_CHOICES,
   convolutionGroups,
   validateConfig,
   type BackendChoice,
@@ -165,7 +167,7 @@ export function SettingsPanel() {
         <SelectField<ImbalancePreset>
           label={labelOf('imbalance')}
           value={draft.imbalance}
-          options={(['paper', 'step', 'long-tailed', 'custom'] as const).map((value) => ({ value, label: IMBALANCE_LABELS[value] }))}
+          options={(Object.keys(IMBALANCE_LABELS) as ImbalancePreset[]).map((value) => ({ value, label: IMBALANCE_LABELS[value] }))}
           onChange={(imbalance) => commit(imbalance === 'custom' ? { imbalance, trainCounts: draft.trainCounts } : { imbalance })}
           testId="setting-imbalance"
         />
@@ -205,14 +207,14 @@ export function SettingsPanel() {
         <SelectField<number>
           label={labelOf('blocksPerStage')}
           value={draft.blocksPerStage}
-          options={[1, 2, 3, 5, 7, 9].map((n) => ({ value: n, label: `n = ${n} (ResNet-${6 * n + 2})` }))}
+          options={BLOCKS_PER_STAGE_CHOICES.map((n) => ({ value: n, label: `n = ${n} (ResNet-${6 * n + 2})` }))}
           onChange={setDepth}
           testId="setting-blocksPerStage"
         />
         <SelectField<number>
           label={labelOf('width')}
           value={draft.width}
-          options={[0.25, 0.5, 1].map((w) => ({ value: w, label: `× ${w} (${16 * w}/${32 * w}/${64 * w} channels)` }))}
+          options={WIDTH_CHOICES.map((w) => ({ value: w, label: `× ${w} (${16 * w}/${32 * w}/${64 * w} channels)` }))}
           onChange={(width) => commit({ width })}
           testId="setting-width"
         />
