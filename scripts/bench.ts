@@ -5,15 +5,38 @@
  * Each measurement uses a fresh TwinRunner with the same configuration, so the same batches: the
  * methods alone through `trainRunStep`/`evaluateRun` (one Trainer.trainStep without or with the
  * mixing inputs), the twin through `trainStep`/`finishEpoch`. Synthetic data, so it needs no
- * prepared CIFAR-10.
- *
- *   npm run bench -- [--backends=cpu,webgpu] [--blocks=1] [--width=0.25] [--batch=8] [--steps=2]
- *   npm run bench -- --backends=webgpu --blocks=5 --width=1 --batch=128 --steps=5    (ResNet-32, the paper's)
+ * prepared CIFAR-10. `npm run bench -- --help` lists the flags.
  */
-import { configFrom, parseArgs } from './lib/engine-cli.ts';
+import { BLOCKS_PER_STAGE_CHOICES, FIELDS, WIDTH_CHOICES } from '../src/config/experiment.ts';
+import { runCommand, type CommandSpec } from './lib/cli.ts';
+import { quietTfjsWarnings, strictConfig } from './lib/engine-cli.ts';
 import { installNodeWebGpu } from './lib/engine-node-gpu.ts';
 import type { Method } from '../src/engine/snapshot.ts';
 import type { TwinRunner } from '../src/engine/twin.ts';
+
+const batchRange = FIELDS.batchSize.kind === 'number' ? FIELDS.batchSize : { min: 2, max: 512 };
+
+const BENCH_COMMAND: CommandSpec = {
+  command: 'npm run bench --',
+  synopsis: '[--backends=cpu,webgpu] [--blocks=N] [--width=W] [--batch=B] [--steps=S]',
+  summary:
+    'Measures the engine per backend on synthetic data (no CIFAR-10 needed): training and evaluation images per second, ' +
+    'kernels dispatched per training step, bytes read back per epoch and tensors alive after each step, for ERM alone, ' +
+    'MFW alone and the twin (both in lockstep, as the app trains them). Each measurement is one epoch of a fresh twin: ' +
+    'one profiled warm-up step, then the timed steps, then a timed evaluation.',
+  flags: [
+    { name: 'backends', kind: 'list', choices: ['cpu', 'webgpu'], default: ['cpu', 'webgpu'], description: 'Backends to measure, in this order (webgpu runs through Dawn; skipped with a reason where no adapter exists).' },
+    { name: 'blocks', kind: 'number', choices: BLOCKS_PER_STAGE_CHOICES, min: 1, max: 9, integer: true, default: 1, description: 'Blocks per stage n: ResNet-(6n+2).' },
+    { name: 'width', kind: 'number', choices: WIDTH_CHOICES, min: 0.25, max: 1, integer: false, default: 0.25, description: 'Channel multiplier on 16/32/64.' },
+    { name: 'batch', kind: 'number', min: batchRange.min, max: batchRange.max, integer: true, default: 8, description: 'Images per training step.' },
+    { name: 'steps', kind: 'number', min: 1, max: 1000, integer: true, default: 2, description: 'Timed training steps per measurement (after one warm-up step).' },
+  ],
+  examples: [
+    'npm run bench',
+    'npm run bench -- --backends=webgpu --blocks=5 --width=1 --batch=128 --steps=5    (ResNet-32, the paper’s network)',
+    'npm run bench -- --backends=cpu --blocks=1 --width=1 --batch=32',
+  ],
+};
 
 interface Measurement {
   label: string;
@@ -25,16 +48,15 @@ interface Measurement {
   tensorsAfterStep: number[];
 }
 
-async function main(): Promise<void> {
-  const { flags } = parseArgs(process.argv.slice(2));
-  const number = (key: string, fallback: number) => Number(flags.get(key) ?? fallback);
-  const blocks = number('blocks', 1);
-  const width = number('width', 0.25);
-  const batch = number('batch', 8);
-  const steps = number('steps', 2);
-  const backends = (flags.get('backends') ?? 'cpu,webgpu').split(',');
+await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
+  const blocks = flags.blocks as number;
+  const width = flags.width as number;
+  const batch = flags.batch as number;
+  const steps = flags.steps as number;
+  const backends = flags.backends as string[];
 
   const gpuProblem = backends.includes('webgpu') ? await installNodeWebGpu() : 'not requested';
+  await quietTfjsWarnings();
   const tf = await import('@tensorflow/tfjs');
   const { initBackend } = await import('../src/engine/backend.ts');
   const { TwinRunner } = await import('../src/engine/twin.ts');
@@ -45,7 +67,7 @@ async function main(): Promise<void> {
   const images = (steps + 1) * batch;
   const trainCounts = [0.4, 0.4, 0.1, 0.1].map((share) => Math.max(1, Math.round(share * images)));
   trainCounts[0] += images - trainCounts.reduce((a, b) => a + b, 0);
-  const config = configFrom({ imbalance: 'custom', trainCounts, blocksPerStage: blocks, width, batchSize: batch, epochs: 1, trainFeatureSample: 100 });
+  const config = strictConfig({ imbalance: 'custom', trainCounts, blocksPerStage: blocks, width, batchSize: batch, epochs: 1, trainFeatureSample: 100 });
   const data = syntheticExperimentData(trainCounts, 25);
   const evalImages = data.train.count + data.test.count;
   console.log(`ResNet-${6 * blocks + 2}, width ${width}, batch ${batch}; ${images} training images (${steps + 1} steps: 1 warm-up, ${steps} timed), ${data.test.count} test images per epoch; mixing point ${config.mixingPoint}`);
@@ -133,9 +155,4 @@ async function main(): Promise<void> {
     console.log(`  img/s count each image once (the twin's: both runs on it); bytes: ${steps + 1} loss reads (4 bytes per run) + one metrics read;`);
     console.log('  tensors: every measurement holds a whole twin (both networks), the idle one included when a method runs alone.');
   }
-}
-
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
 });

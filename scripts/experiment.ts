@@ -1,12 +1,40 @@
 /**
  * Runs one twin experiment (ERM beside MFW) headless and writes every epoch's measurements to
- * experiments/<name>.json.
- *
- *   npm run experiment -- [config.json] [key=value …] [--name=run1] [--backend=auto|webgpu|cpu] [--synthetic]
- *   e.g. npm run experiment -- blocksPerStage=1 epochs=70 seed=2 --name=resnet8-seed2
+ * experiments/<name>.json — after every epoch, and on Ctrl-C with the epochs finished so far.
+ * `npm run experiment -- --help` lists every setting.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { configFrom, loadData, parseArgs, startNodeBackend, type NodeBackendChoice } from './lib/engine-cli.ts';
+import { configToSearch } from '../src/state/urlConfig.ts';
+import { runCommand, type CommandSpec } from './lib/cli.ts';
+import { configFromArguments, loadData, settingsHelp, startNodeBackend, type NodeBackendChoice } from './lib/engine-cli.ts';
+
+const EXPERIMENT_COMMAND: CommandSpec = {
+  command: 'npm run experiment --',
+  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|cpu] [--name=NAME] [--synthetic] [--print-config]',
+  summary:
+    'Trains ERM and MFW in lockstep, headless in Node, exactly as the app does, and writes every epoch’s measurements ' +
+    '(per-class accuracy, gradient norms, feature deviation, 2-D features, classifier) to experiments/NAME.json. ' +
+    'Needs the prepared CIFAR-10 data (npm run data) unless --synthetic is given. Ctrl-C stops and keeps the finished epochs.',
+  positionals: {
+    valueName: 'SETTING=VALUE | LINK | FILE.json',
+    description:
+      'Settings over the defaults (the Classroom preset), by long name (epochs=70) or by the short name of the app’s links (ep=70); ' +
+      'a whole link copied from the app, or its query string, reproduces that experiment; a JSON file holds settings by long name. Later arguments win.',
+  },
+  flags: [
+    { name: 'backend', kind: 'string', choices: ['auto', 'webgpu', 'cpu'], default: 'auto', description: 'Which tfjs backend trains: auto tries WebGPU (Dawn) and falls back to the CPU.' },
+    { name: 'name', kind: 'string', valueName: 'NAME', description: 'File name of the results under experiments/ (default: network, seed and time).' },
+    { name: 'synthetic', kind: 'boolean', description: 'Train on synthetic colour classes with the same counts instead of CIFAR-10 (no data needed).' },
+    { name: 'print-config', kind: 'boolean', description: 'Print the resolved configuration and the equivalent app link query, then exit without training.' },
+  ],
+  sections: [{ title: 'Settings (long name, short link name, what it accepts, default)', lines: settingsHelp() }],
+  examples: [
+    'npm run experiment -- epochs=70 seed=2 --name=resnet8-seed2',
+    'npm run experiment -- "c=0,1,2,3&n=5000,5000,50,50&imb=paper&depth=5&ep=200"    (a shared link’s query)',
+    'npm run experiment -- blocksPerStage=5 epochs=200 --backend=webgpu             (the Paper preset)',
+    'npm run experiment -- ep=2 n=40,40,8,8 imb=custom tpc=50 --synthetic --backend=cpu',
+  ],
+};
 
 function progressBar(fraction: number, text: string): void {
   const width = 30;
@@ -14,34 +42,51 @@ function progressBar(fraction: number, text: string): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}   `);
 }
 
-async function main(): Promise<void> {
-  const { settings, flags } = parseArgs(process.argv.slice(2));
-  const config = configFrom(settings);
-  const backend = await startNodeBackend((flags.get('backend') ?? 'auto') as NodeBackendChoice);
+await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, positionals }) => {
+  const config = configFromArguments(positionals);
+  if (flags['print-config']) {
+    console.log(JSON.stringify(config, null, 2));
+    console.log(`link query: ?${configToSearch(config)}`);
+    return;
+  }
+  const synthetic = flags.synthetic as boolean;
+  const backend = await startNodeBackend(flags.backend as NodeBackendChoice);
   process.stderr.write(`backend: ${backend.name} on ${backend.adapter} (${backend.reason})\n`);
-  const data = await loadData(config, flags.has('synthetic'));
+  const data = await loadData(config, synthetic);
   const { TwinRunner } = await import('../src/engine/twin.ts');
-  const name = flags.get('name') ?? `${flags.has('synthetic') ? 'synthetic-' : ''}resnet${6 * config.blocksPerStage + 2}-seed${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const name = (flags.name as string | undefined) ?? `${synthetic ? 'synthetic-' : ''}resnet${6 * config.blocksPerStage + 2}-seed${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const path = `experiments/${name}.json`;
   mkdirSync('experiments', { recursive: true });
 
   const twin = await TwinRunner.create(data, config);
   const epochs: unknown[] = [];
   const started = performance.now();
-  const save = () =>
-    writeFileSync(path, JSON.stringify({ config, backend, classNames: data.classNames, trainCounts: data.trainCounts, epochs }, (_, v) =>
+  const save = (interrupted: boolean) =>
+    writeFileSync(path, JSON.stringify({ config, backend, classNames: data.classNames, trainCounts: data.trainCounts, interrupted, epochs }, (_, v) =>
       ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v,
     ));
+  // The file already holds every finished epoch; Ctrl-C marks it interrupted and stops between steps.
+  // `on`, not `once`: a terminal's Ctrl-C reaches this process both directly and relayed by tsx, and
+  // npm turns it into SIGTERM for its child.
+  const stop = (signal: NodeJS.Signals) => {
+    save(true);
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: wrote ${epochs.length} finished epoch${epochs.length === 1 ? '' : 's'} to ${path}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   while (!twin.finished) {
     for (let s = 0; s < twin.stepsPerEpoch; s++) {
       await twin.trainStep();
       const done = (twin.epoch * twin.stepsPerEpoch + s + 1) / (config.epochs * twin.stepsPerEpoch);
       const elapsed = (performance.now() - started) / 1000;
       progressBar(done, `epoch ${twin.epoch + 1}/${config.epochs} step ${s + 1}/${twin.stepsPerEpoch}, ETA ${Math.round((elapsed / done) * (1 - done))} s`);
+      // On the CPU backends a step resolves in microtasks only: let signal handlers (Ctrl-C) run.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const snapshot = await twin.finishEpoch();
     epochs.push(snapshot);
-    save();
+    save(false);
     const mean = (xs: number[]) => (100 * xs.reduce((a, b) => a + b, 0)) / xs.length;
     process.stderr.write(
       `\repoch ${snapshot.epoch}: test acc ERM ${mean(snapshot.runs.erm.testAccuracy).toFixed(1)} %, MFW ${mean(snapshot.runs.mfw.testAccuracy).toFixed(1)} %, ${snapshot.imagesPerSecond.toFixed(1)} images/s${' '.repeat(20)}\n`,
@@ -49,9 +94,4 @@ async function main(): Promise<void> {
   }
   twin.dispose();
   process.stderr.write(`wrote ${path}\n`);
-}
-
-main().catch((error) => {
-  process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
 });

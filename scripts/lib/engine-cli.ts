@@ -1,54 +1,109 @@
 /**
- * Shared pieces of the engine's Node scripts (experiment, bench): key=value / JSON-file
- * configuration, the Node backend, and loading the data (prepared CIFAR-10 or synthetic).
+ * Shared pieces of the engine's Node scripts (experiment, bench): the experiment's settings from
+ * the command line (the same names as the app's links), the Node backend, and loading the data
+ * (prepared CIFAR-10 or synthetic).
  * Nothing here imports tfjs, so WebGPU globals can be installed before the engine is loaded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { DEFAULT_CONFIG, validateConfig, type ExperimentConfig } from '../../src/config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, FIELDS, NUM_CHOSEN_CLASSES, validateConfig, type ExperimentConfig } from '../../src/config/experiment.ts';
+import { MAX_TRAIN_PER_CLASS } from '../../src/config/imbalance.ts';
 import type { ExperimentData } from '../../src/data/types.ts';
+import { parseSettingText, settingKeyOf, URL_PARAMS } from '../../src/state/urlConfig.ts';
+import { UsageError } from './cli.ts';
 import { installNodeWebGpu } from './engine-node-gpu.ts';
 
 export type NodeBackendChoice = 'auto' | 'webgpu' | 'cpu';
 
-export interface ParsedArgs {
-  /** key=value pairs and JSON files, merged in order. */
-  settings: Record<string, unknown>;
-  /** --flag and --flag=value. */
-  flags: Map<string, string>;
+/** Setting names the scripts accept: the long field names and the short names of the app's links. */
+const SETTING_KEYS = Object.keys(URL_PARAMS) as (keyof ExperimentConfig)[];
+
+function describeSetting(key: keyof ExperimentConfig): string {
+  if (key === 'classes') return `${NUM_CHOSEN_CLASSES} different CIFAR-10 class ids 0–9, most to fewest images (${CIFAR10_CLASS_NAMES.map((name, id) => `${id} ${name}`).join(', ')})`;
+  if (key === 'trainCounts') return `${NUM_CHOSEN_CLASSES} training counts 1–${MAX_TRAIN_PER_CLASS}, used when imbalance=custom (a preset sets them otherwise)`;
+  const field = FIELDS[key];
+  // A link carries the page's backend choice; in Node the --backend flag decides.
+  if (key === 'backend') return `${field.label} in the browser (accepted from links; here --backend decides)`;
+  if (field.kind === 'boolean') return `${field.label}: true or false (1 or 0)`;
+  if (field.kind === 'enum') return `${field.label}: one of ${field.choices.join(', ')}`;
+  if (field.choices) return `${field.label}: one of ${field.choices.join(', ')}`;
+  return `${field.label}: ${field.integer ? 'a whole number' : 'a number'} from ${field.min} to ${field.max}`;
 }
 
-function parseValue(text: string): unknown {
-  if (text === 'true' || text === 'false') return text === 'true';
-  if (/^\[.*\]$/.test(text)) return JSON.parse(text);
-  if (text.includes(',')) return text.split(',').map((v) => Number(v));
-  const n = Number(text);
-  return Number.isNaN(n) || text === '' ? text : n;
+/** Help lines listing every setting: long name, short name, what it accepts, default. */
+export function settingsHelp(base: ExperimentConfig = DEFAULT_CONFIG): string[] {
+  return SETTING_KEYS.map((key) => {
+    const value = base[key];
+    const shown = Array.isArray(value) ? value.join(',') : String(value);
+    return `  ${`${key} (${URL_PARAMS[key]})`.padEnd(28)}${describeSetting(key)}; default ${shown}`;
+  });
 }
 
-export function parseArgs(argv: string[]): ParsedArgs {
-  const settings: Record<string, unknown> = {};
-  const flags = new Map<string, string>();
-  for (const arg of argv) {
-    if (arg.startsWith('--')) {
-      const [key, value = 'true'] = arg.slice(2).split('=');
-      flags.set(key, value);
-    } else if (arg.includes('=')) {
-      const [key, value] = arg.split('=');
-      settings[key] = parseValue(value);
-    } else if (existsSync(arg)) {
-      Object.assign(settings, JSON.parse(readFileSync(arg, 'utf8')));
-    } else {
-      throw new Error(`Unknown argument "${arg}": use key=value, a JSON file, or --flag.`);
+/** Splits one command-line argument into (name, text) pairs: a link (or its query string), key=value, or a JSON file. */
+function settingPairs(arg: string): { pairs: [string, unknown][]; fromJson: boolean } {
+  if (/^https?:\/\//i.test(arg) || arg.startsWith('?') || arg.includes('&') || arg.includes('=')) {
+    let query = arg;
+    if (/^https?:\/\//i.test(arg)) {
+      try {
+        query = new URL(arg).search;
+      } catch {
+        throw new UsageError(`"${arg}" is not a valid link.`);
+      }
+    }
+    return { pairs: [...new URLSearchParams(query.replace(/^\?/, ''))], fromJson: false };
+  }
+  if (existsSync(arg)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(arg, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${arg} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`${arg} must hold a JSON object of settings.`);
+    return { pairs: Object.entries(parsed), fromJson: true };
+  }
+  throw new UsageError(`"${arg}" is neither key=value, a link (or its query string) nor an existing JSON file.`);
+}
+
+/**
+ * The experiment's configuration from its arguments, over `base`: key=value pairs with the long names
+ * (epochs=40) or the app's short link names (ep=40), a link from the app or its query string pasted
+ * whole, and JSON files of settings; later arguments win. Strict: an unknown name or an invalid value
+ * is a UsageError naming it and what is accepted — nothing is silently replaced by a default.
+ */
+export function configFromArguments(args: readonly string[], base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig {
+  const input: Partial<Record<keyof ExperimentConfig, unknown>> = {};
+  for (const arg of args) {
+    const { pairs, fromJson } = settingPairs(arg);
+    for (const [name, value] of pairs) {
+      const key = settingKeyOf(name);
+      if (!key) {
+        throw new UsageError(`Unknown setting "${name}". Settings (long or short name): ${SETTING_KEYS.map((k) => `${k} (${URL_PARAMS[k]})`).join(', ')}.`);
+      }
+      // Brackets are accepted around lists ("n=[5000,5000,50,50]") as in JSON.
+      input[key] = fromJson ? value : parseSettingText(key, String(value).replace(/^\[(.*)\]$/, '$1'));
     }
   }
-  return { settings, flags };
+  return strictConfig(input, base);
 }
 
-/** Settings over DEFAULT_CONFIG; invalid ones are reported and replaced by the defaults. */
-export function configFrom(settings: Record<string, unknown>, base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig {
-  const { config, problems } = validateConfig(settings as Partial<Record<keyof ExperimentConfig, unknown>>, base);
-  for (const problem of problems) process.stderr.write(`config: ${problem}\n`);
+/** validateConfig, but every problem is an error (a script must not run something other than asked). */
+export function strictConfig(input: Partial<Record<keyof ExperimentConfig, unknown>>, base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig {
+  const { config, problems } = validateConfig(input, base);
+  const counts = input.trainCounts;
+  if (config.imbalance !== 'custom' && counts !== undefined && JSON.stringify(counts) !== JSON.stringify(config.trainCounts)) {
+    problems.push(`trainCounts ${JSON.stringify(counts)} conflict with the "${config.imbalance}" preset (which sets ${config.trainCounts.join(',')}): add imbalance=custom to use your own counts.`);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return config;
+}
+
+/**
+ * tfjs's console warnings, of which Node scripts only ever see the advice to install tfjs-node (a
+ * native build the engine deliberately does not use); quieted so stderr carries the script's own messages.
+ */
+export async function quietTfjsWarnings(): Promise<void> {
+  const tf = await import('@tensorflow/tfjs');
+  tf.env().set('PROD', true);
 }
 
 /**
@@ -58,6 +113,7 @@ export function configFrom(settings: Record<string, unknown>, base: ExperimentCo
 export async function startNodeBackend(choice: NodeBackendChoice): Promise<{ name: string; adapter: string; reason: string }> {
   let gpuProblem: string | null = 'not requested';
   if (choice !== 'cpu') gpuProblem = await installNodeWebGpu();
+  await quietTfjsWarnings();
   const { initBackend } = await import('../../src/engine/backend.ts');
   if (choice === 'webgpu' && gpuProblem) throw new Error(`WebGPU unavailable: ${gpuProblem}`);
   if (!gpuProblem) {

@@ -4,13 +4,26 @@
  * (the scripts import it dynamically afterwards). On machines without a GPU, Dawn runs on
  * SwiftShader's Vulkan (a CPU implementation), correct and slow.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * The Vulkan loader prints "error: XDG_RUNTIME_DIR is invalid or not set" when it has none (servers,
+ * CI, containers); a private empty one keeps stderr for the script's own messages.
+ */
+function ensureRuntimeDir(): void {
+  const current = process.env.XDG_RUNTIME_DIR;
+  if (current && existsSync(current) && statSync(current).isDirectory()) return;
+  process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'imbalance-playground-xdg-'));
+}
 
 /** Installs navigator.gpu; resolves to null on success, else why WebGPU is unavailable. */
 export async function installNodeWebGpu(): Promise<string | null> {
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  ensureRuntimeDir();
   try {
     const { create, globals } = await import('webgpu');
     const gpu = create([]);

@@ -32,6 +32,11 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
 
 const KEY_OF_PARAM = new Map(Object.entries(URL_PARAMS).map(([key, param]) => [param, key as keyof ExperimentConfig]));
 
+/** The configuration field a link's short name (`ep`) or a long name (`epochs`) stands for; null when neither. */
+export function settingKeyOf(name: string): keyof ExperimentConfig | null {
+  return KEY_OF_PARAM.get(name) ?? (name in URL_PARAMS ? (name as keyof ExperimentConfig) : null);
+}
+
 /** The config as a query string (without '?'), every field, in a fixed order: also the storage key of its training. */
 export function configToSearch(config: ExperimentConfig): string {
   const params = new URLSearchParams();
@@ -50,7 +55,8 @@ function parseNumberList(text: string): unknown {
   return parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
 }
 
-function parseScalar(key: keyof ExperimentConfig, text: string): unknown {
+/** A setting's value from its text in a link (or on a command line); validateConfig judges the result. */
+export function parseSettingText(key: keyof ExperimentConfig, text: string): unknown {
   const spec = key === 'classes' || key === 'trainCounts' ? null : FIELDS[key];
   if (spec === null) return parseNumberList(text);
   if (spec.kind === 'number') return text.trim() === '' ? Number.NaN : Number(text);
@@ -84,7 +90,7 @@ export function configFromSearch(search: string, base: ExperimentConfig = DEFAUL
       continue;
     }
     fromUrl = true;
-    input[key] = parseScalar(key, text);
+    input[key] = parseSettingText(key, text);
   }
   const result = validateConfig(input, base);
   const counts = input.trainCounts;

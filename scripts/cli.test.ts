@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, PAPER_CONFIG } from '../src/config/experiment.ts';
+import { configFromSearch, configToSearch, URL_PARAMS } from '../src/state/urlConfig.ts';
+import { helpText, parseCommandLine, UsageError, type CommandSpec } from './lib/cli.ts';
+import { configFromArguments } from './lib/engine-cli.ts';
+
+const SPEC: CommandSpec = {
+  command: 'npm run demo --',
+  synopsis: '[--size=N] [--mode=M] [--list=A,B] [--verbose] [--name=NAME]',
+  summary: 'A demo command.',
+  flags: [
+    { name: 'size', kind: 'number', min: 1, max: 10, integer: true, default: 3, description: 'A size.' },
+    { name: 'mode', kind: 'string', choices: ['fast', 'slow'], default: 'fast', description: 'A mode.' },
+    { name: 'list', kind: 'list', choices: ['a', 'b', 'c'], default: ['a'], description: 'A list.' },
+    { name: 'verbose', kind: 'boolean', description: 'Talk more.' },
+    { name: 'name', kind: 'string', valueName: 'NAME', description: 'A name.' },
+  ],
+  examples: ['npm run demo -- --size=4'],
+};
+
+describe('parseCommandLine', () => {
+  it('fills defaults and reads --flag=value, --flag value and switches', () => {
+    expect(parseCommandLine(SPEC, []).flags).toEqual({ size: 3, mode: 'fast', list: ['a'], verbose: false });
+    const parsed = parseCommandLine(SPEC, ['--size', '7', '--mode=slow', '--list=c,b', '--verbose', '--name=x']);
+    expect(parsed.flags).toEqual({ size: 7, mode: 'slow', list: ['c', 'b'], verbose: true, name: 'x' });
+    expect([...parsed.given].sort()).toEqual(['list', 'mode', 'name', 'size', 'verbose']);
+  });
+
+  it.each([
+    [['--colour=red'], /Unknown flag "--colour=red".*--size, --mode, --list, --verbose, --name/],
+    [['--size=11'], /--size=11 is not valid: expected a whole number from 1 to 10/],
+    [['--size=2.5'], /--size=2.5 is not valid/],
+    [['--size'], /--size= is not valid/],
+    [['--mode=medium'], /--mode=medium is not valid: expected one of fast, slow/],
+    [['--list=a,z'], /--list=a,z is not valid: expected a comma-separated list of a, b, c/],
+    [['--verbose=yes'], /--verbose=yes is not valid/],
+    [['--size=2', '--size=3'], /--size is given twice/],
+    [['stray'], /Unexpected argument "stray"/],
+    [['-x'], /Unknown flag "-x"/],
+  ])('rejects %j naming the problem', (argv, message) => {
+    expect(() => parseCommandLine(SPEC, argv)).toThrow(UsageError);
+    expect(() => parseCommandLine(SPEC, argv)).toThrow(message);
+  });
+
+  it('help lists every flag with what it accepts and its default, and the examples', () => {
+    const help = helpText(SPEC);
+    for (const flag of SPEC.flags) expect(help).toContain(`--${flag.name}`);
+    expect(help).toContain('Accepts a whole number from 1 to 10. Default: 3.');
+    expect(help).toContain('Accepts one of fast, slow. Default: fast.');
+    expect(help).toContain('npm run demo -- --size=4');
+  });
+});
+
+describe('configFromArguments (npm run experiment settings)', () => {
+  it('takes long names and the short names of the app’s links alike', () => {
+    const long = configFromArguments(['epochs=7', 'blocksPerStage=2', 'classes=5,6,7,8', 'drw=true']);
+    const short = configFromArguments(['ep=7', 'depth=2', 'c=5,6,7,8', 'drw=1']);
+    expect(short).toEqual(long);
+    expect(long).toMatchObject({ epochs: 7, blocksPerStage: 2, classes: [5, 6, 7, 8], drw: true });
+  });
+
+  it('reproduces a pasted link, whole or as its query, exactly as the app reads it', () => {
+    const config = { ...PAPER_CONFIG, classes: [3, 5, 0, 9], seed: 11, epochs: 30, drw: true, imbalance: 'long-tailed' as const, ratio: 10 };
+    config.trainCounts = configFromSearch(`?${configToSearch(config)}`).config.trainCounts;
+    const query = configToSearch(config);
+    const app = configFromSearch(`?${query}`).config;
+    expect(configFromArguments([`https://example.org/playground/?${query}`])).toEqual(app);
+    expect(configFromArguments([query])).toEqual(app);
+    expect(configFromArguments([`?${query}`])).toEqual(app);
+    expect(app).toEqual(config);
+  });
+
+  it('reads JSON files of settings; later arguments win', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
+    const file = join(dir, 'settings.json');
+    writeFileSync(file, JSON.stringify({ epochs: 12, classes: [1, 2, 3, 4], imbalance: 'custom', trainCounts: [10, 10, 2, 2] }));
+    expect(configFromArguments([file, 'ep=5'])).toMatchObject({ epochs: 5, classes: [1, 2, 3, 4], trainCounts: [10, 10, 2, 2] });
+    expect(configFromArguments([])).toEqual(DEFAULT_CONFIG);
+  });
+
+  it.each([
+    [['epochz=3'], /Unknown setting "epochz"/],
+    [['ep=abc'], /Epochs must be a number \(got NaN\)/],
+    [['ep=0'], /Epochs must be between 1 and 400 \(got 0\)/],
+    [['lr=7'], /Learning rate must be between/],
+    [['c=0,0,1,2'], /Classes must be 4 different/],
+    [['w=0.3'], /Width multiplier must be one of 0.25, 0.5, 1/],
+    [['depth=1', 'k=9'], /mixing point must be at most 4/],
+    [['n=1,2,3,4'], /conflict with the "paper" preset.*imbalance=custom/],
+    [['no-such-file.json'], /neither key=value, a link .* nor an existing JSON file/],
+  ])('rejects %j instead of silently using a default', (args, message) => {
+    expect(() => configFromArguments(args)).toThrow(UsageError);
+    expect(() => configFromArguments(args)).toThrow(message);
+  });
+
+  it('accepts every URL parameter name the app writes', () => {
+    const names = new Set(new URLSearchParams(configToSearch(DEFAULT_CONFIG)).keys());
+    expect(names).toEqual(new Set(Object.values(URL_PARAMS)));
+    expect(configFromArguments([configToSearch(DEFAULT_CONFIG)])).toEqual(DEFAULT_CONFIG);
+  });
+});
+
+/** Runs a script as npm does (node with the tsx loader); resolves with its exit code and output. */
+function runScript(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: options.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onStderr?.(stderr, child);
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the scripts’ command lines', () => {
+  it.each([
+    ['scripts/experiment.ts', ['Settings (long name', 'epochs (ep)', 'testPerClass (tpc)', '--backend', '--print-config', 'Examples:']],
+    ['scripts/bench.ts', ['--backends', '--blocks', '--batch', 'Default: 8', 'Examples:']],
+    ['scripts/prepare-data.ts', ['--archive', '--out', 'CIFAR10_TAR', 'Examples:']],
+  ])('%s --help prints the usage and exits 0 without doing work', async (script, expected) => {
+    const { code, stdout, stderr } = await runScript(script, ['--help']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^Usage: npm run /);
+    for (const text of expected) expect(stdout).toContain(text);
+  });
+
+  it.each([
+    ['scripts/experiment.ts', ['--epochs=3'], /Unknown flag "--epochs=3"/],
+    ['scripts/experiment.ts', ['ep=abc'], /Epochs must be a number/],
+    ['scripts/experiment.ts', ['--backend=tpu'], /--backend=tpu is not valid: expected one of auto, webgpu, cpu/],
+    ['scripts/bench.ts', ['--blocks=4'], /--blocks=4 is not valid: expected one of 1, 2, 3, 5, 7, 9/],
+    ['scripts/prepare-data.ts', ['--archve=x'], /Unknown flag "--archve=x"/],
+  ])('%s %j exits 2 naming the problem and pointing to --help', async (script, args, message) => {
+    const { code, stdout, stderr } = await runScript(script, args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr).toContain('--help');
+  });
+
+  it('npm run experiment -- "<a shared link>" --print-config resolves to the link’s configuration', async () => {
+    const config = { ...DEFAULT_CONFIG, classes: [9, 8, 1, 0], epochs: 17, seed: 5 };
+    const link = `http://localhost:5173/?${configToSearch(config)}`;
+    const { code, stdout } = await runScript('scripts/experiment.ts', [link, '--print-config']);
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout.slice(0, stdout.lastIndexOf('}') + 1));
+    expect(printed).toEqual(configFromSearch(new URL(link).search).config);
+    expect(stdout).toContain(`link query: ?${configToSearch(config)}`);
+  });
+
+  it('Ctrl-C writes the epochs finished so far and marks the file interrupted', async () => {
+    const name = `cli-test-interrupt-${process.pid}`;
+    const path = join('experiments', `${name}.json`);
+    const args = ['imb=custom', 'n=2,2,1,1', 'w=0.25', 'bs=2', 'tpc=10', 'pts=100', 'ep=400', '--synthetic', '--backend=cpu', `--name=${name}`];
+    let signalled = false;
+    const { code, stderr } = await runScript('scripts/experiment.ts', args, {
+      onStderr: (text, child) => {
+        if (!signalled && /epoch 1: test acc/.test(text)) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted: wrote \d+ finished epochs? to /);
+    // Only the script's own lines: no tfjs advice, no driver noise.
+    expect(stderr).not.toMatch(/looks like you are running|XDG_RUNTIME_DIR/);
+    expect(existsSync(path)).toBe(true);
+    const written = JSON.parse(readFileSync(path, 'utf8')) as { interrupted: boolean; epochs: { epoch: number }[] };
+    rmSync(path);
+    expect(written.interrupted).toBe(true);
+    expect(written.epochs.length).toBeGreaterThanOrEqual(1);
+    expect(written.epochs.map((e) => e.epoch)).toEqual(written.epochs.map((_, i) => i + 1));
+  });
+
+  it('starting WebGPU through Dawn leaves stderr to the script (no XDG_RUNTIME_DIR complaints)', async () => {
+    const env = { ...process.env };
+    delete env.XDG_RUNTIME_DIR;
+    const probe = "const { installNodeWebGpu } = await import('./scripts/lib/engine-node-gpu.ts'); console.log(String(await installNodeWebGpu()));";
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { env });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+});
