@@ -3,9 +3,8 @@
  * that `npm run data` would serve, in the browser cache, so the loader then needs no server data.
  * Runs inside archive.worker.ts (a 160 MB gunzip + parse must not freeze the page).
  */
-import { checksumsAvailable } from './checksum.ts';
 import { convertArchive } from './cifarArchive.ts';
-import { chunkCacheKey, jsonResponse, MANIFEST_CACHE_KEY, openDataCache } from './cache.ts';
+import { chunkCacheKey, jsonResponse, MANIFEST_CACHE_KEY, openDataCache, storageProblem } from './cache.ts';
 import type { DataManifest } from './format.ts';
 import { gunzipErrorsExplained, streamChunks } from './streams.ts';
 import type { LoadProgress } from './subset.ts';
@@ -26,8 +25,8 @@ export async function importArchiveIntoCache(
   recordsPerBatch?: number,
 ): Promise<DataManifest> {
   const cache = await openDataCache();
-  if (!cache || !checksumsAvailable()) {
-    throw new Error('Importing the archive needs the browser cache and Web Crypto, which this page cannot use: open it over https or on localhost, outside a private window.');
+  if (!cache) {
+    throw new Error('Importing the archive needs the browser cache, which this page cannot use: open it over https or on localhost, outside a private window.');
   }
   let loadedBytes = 0;
   const counting = new TransformStream<Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>>({
@@ -44,7 +43,9 @@ export async function importArchiveIntoCache(
       recordsPerBatch,
       onChunk: async ({ info, bytes }) => {
         const key = chunkCacheKey(info.sha256);
-        await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>));
+        await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>)).catch((error: unknown) => {
+          throw new Error(`The images could not be stored: ${storageProblem(error)}. The whole data set needs about ${Math.ceil(file.size / 1e6)} MB.`);
+        });
         written.push(key);
       },
     });

@@ -27,3 +27,10 @@ export async function openDataCache(): Promise<Cache | null> {
 export function jsonResponse(value: unknown): Response {
   return new Response(JSON.stringify(value), { headers: { 'content-type': 'application/json' } });
 }
+
+/** Why a cache or database write failed, in words for the user. */
+export function storageProblem(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'QuotaExceededError') return "the browser's storage for this site is full";
+  return `the browser refused to store it (${error instanceof Error ? error.message : String(error)})`;
+}

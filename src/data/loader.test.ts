@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { fakeArchive } from '../../scripts/lib/fakeArchive.ts';
 import { prepareData } from '../../scripts/lib/prepare.ts';
 import { importArchiveIntoCache } from './archiveImport.ts';
+import { DataLoadError } from './errors.ts';
 import { TRAIN_BATCH_FILES, RECORD_BYTES } from './format.ts';
 import { dataBaseUrl, loadExperimentData, loadManifest, loadSampleImages } from './loader.ts';
 import { loadExperimentDataFromDir } from './node.ts';
@@ -23,11 +24,14 @@ const REQUEST = { classes: [3, 0, 8, 5], trainCounts: [100, 60, 50, 7], seed: 12
 /** Enough of CacheStorage/Cache for the loader: one shared store of bodies by key. */
 class MemoryCache {
   readonly entries = new Map<string, ArrayBuffer>();
+  /** Set to make every write fail as a full browser storage does. */
+  full = false;
   async match(key: RequestInfo | URL) {
     const body = this.entries.get(String(key));
     return body ? new Response(body.slice(0)) : undefined;
   }
   async put(key: RequestInfo | URL, response: Response) {
+    if (this.full) throw new DOMException('Quota exceeded.', 'QuotaExceededError');
     this.entries.set(String(key), await response.arrayBuffer());
   }
   async delete(key: RequestInfo | URL) {
@@ -141,6 +145,64 @@ describe('loader', () => {
     cache.entries.clear();
     server.tamper = (path, body) => (path === 'train/5/001.bin' || path === 'train/5/000.bin' ? 503 : body);
     await expect(loadExperimentData(BASE, REQUEST)).rejects.toThrow(/train\/5\/00\d\.bin: HTTP 503 Server Error/);
+  });
+
+  it('a chunk damaged in transit is fetched once more, bypassing the HTTP cache, and then used', async () => {
+    let damaged = 0;
+    const modes: (RequestCache | undefined)[] = [];
+    const serve = globalThis.fetch;
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).includes('/train/8/')) modes.push(init?.cache);
+      return serve(input, init);
+    });
+    server.tamper = (path, body) => (path.startsWith('train/8/') && damaged++ === 0 ? body.map((b, i) => (i === 7 ? b ^ 1 : b)) : body);
+    const data = await loadExperimentData(BASE, REQUEST);
+    const fromDisk = await loadExperimentDataFromDir(dataDir, REQUEST);
+    expect(Buffer.compare(data.train.images, fromDisk.train.images)).toBe(0);
+    expect(modes).toEqual(['no-store', 'reload']);
+    server.requests = [];
+    await loadExperimentData(BASE, REQUEST);
+    expect(chunkRequests()).toEqual([]); // the good second copy was cached
+  });
+
+  it('a chunk damaged twice stops the load with a message naming it, after exactly two requests', async () => {
+    server.tamper = (path, body) => (path === 'test/0/000.bin' ? body.map((b, i) => (i === 99 ? b ^ 0x80 : b)) : body);
+    const failure = await loadExperimentData(BASE, REQUEST).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(DataLoadError);
+    expect((failure as Error).message).toMatch(/^The data chunk test\/0\/000\.bin arrived damaged twice, also when fetched again \(.*checksum mismatch.*\)\. .*npm run data/);
+    expect(chunkRequests().filter((url) => url.endsWith('test/0/000.bin'))).toHaveLength(2);
+  });
+
+  it('a damaged cached chunk is dropped and fetched again; the cache then holds the good one', async () => {
+    await loadExperimentData(BASE, REQUEST);
+    const manifest = (await loadManifest(BASE))!;
+    const chunk = manifest.chunks.train[5][0];
+    const key = [...cache.entries.keys()].find((k) => k.endsWith(chunk.sha256))!;
+    const good = cache.entries.get(key)!;
+    cache.entries.set(key, new Uint8Array(good.byteLength).buffer); // same size, zeros: only the checksum can tell
+    server.requests = [];
+    const data = await loadExperimentData(BASE, REQUEST);
+    expect(chunkRequests()).toEqual([`${BASE}${chunk.file}`]);
+    expect(Buffer.compare(new Uint8Array(cache.entries.get(key)!), new Uint8Array(good))).toBe(0);
+    expect(data.train.count).toBe(217);
+  });
+
+  it('with the storage full, the data still loads and the listener is told why nothing was cached', async () => {
+    cache.full = true;
+    const problems: string[] = [];
+    const data = await loadExperimentData(BASE, REQUEST, undefined, (problem) => problems.push(problem));
+    expect(data.train.count).toBe(217);
+    expect(problems.length).toBe(10); // one per chunk written
+    expect(new Set(problems)).toEqual(new Set(["the browser's storage for this site is full"]));
+    expect(cache.entries.size).toBe(0);
+  });
+
+  it('verifies checksums without Web Crypto too (plain-http pages)', async () => {
+    vi.stubGlobal('crypto', undefined);
+    server.tamper = (path, body) => (path === 'train/3/001.bin' ? body.map((b, i) => (i === 5 ? b ^ 4 : b)) : body);
+    await expect(loadExperimentData(BASE, REQUEST)).rejects.toThrow(/train\/3\/001\.bin arrived damaged twice/);
+    server.tamper = (_, body) => body;
+    expect((await loadExperimentData(BASE, REQUEST)).train.count).toBe(217);
   });
 
   it('gives the first images of a class as thumbnails', async () => {

@@ -3,8 +3,8 @@
  * an experiment needs, each verified by sha256 and kept in the Cache API so a reload downloads
  * nothing. Data imported from a dropped archive lives in the same cache and is found the same way.
  */
-import { checksumsAvailable, verifyChunk } from './checksum.ts';
-import { chunkCacheKey, MANIFEST_CACHE_KEY, openDataCache } from './cache.ts';
+import { verifyChunk } from './checksum.ts';
+import { chunkCacheKey, MANIFEST_CACHE_KEY, openDataCache, storageProblem } from './cache.ts';
 import { DataLoadError } from './errors.ts';
 import { MANIFEST_FILE, parseManifest, type ChunkInfo, type DataManifest } from './format.ts';
 import type { ArchiveWorkerReply, ArchiveWorkerRequest } from './archiveImport.ts';
@@ -23,9 +23,16 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Caches a response; a full or unusable cache only means downloading again next time. */
-async function remember(cache: Cache | null, key: string, response: Response): Promise<void> {
-  await cache?.put(key, response).catch(() => undefined);
+/** Told when data could not be kept in the browser cache (the data itself still loads). */
+export type NotCachedListener = (problem: string) => void;
+
+/** Caches a response; a full or unusable cache only means downloading again next time (and saying so). */
+async function remember(cache: Cache | null, key: string, response: Response, onNotCached?: NotCachedListener): Promise<void> {
+  try {
+    await cache?.put(key, response);
+  } catch (error) {
+    onNotCached?.(storageProblem(error));
+  }
 }
 
 /**
@@ -61,32 +68,50 @@ export async function loadManifest(baseUrl: string): Promise<DataManifest | null
   return null;
 }
 
-/** A verified chunk: from the cache when it is there and intact, else from the server (then cached). */
-async function fetchChunk(baseUrl: string, chunk: ChunkInfo, cache: Cache | null): Promise<Uint8Array> {
-  const key = chunkCacheKey(chunk.sha256);
-  const cached = await cache?.match(key);
-  if (cached) {
-    const bytes = new Uint8Array(await cached.arrayBuffer());
-    try {
-      await verifyChunk(bytes, chunk, `cached ${chunk.file}`);
-      return bytes;
-    } catch {
-      await cache!.delete(key); // a damaged cache entry is simply downloaded again
-    }
-  }
-  const url = new URL(chunk.file, baseUrl).href;
+async function download(url: string, mode: RequestCache): Promise<Uint8Array> {
   let response: Response;
   try {
-    // With our own cache, the HTTP cache would only hold a second copy.
-    response = await fetch(url, { cache: cache ? 'no-store' : 'default' });
+    response = await fetch(url, { cache: mode });
   } catch (error) {
     throw new DataLoadError(`${url}: could not fetch (${errorText(error)})`);
   }
   if (!response.ok) throw new DataLoadError(`${url}: HTTP ${response.status} ${response.statusText}`.trim());
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  await verifyChunk(bytes, chunk, url);
-  await remember(cache, key, new Response(bytes));
-  return bytes;
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * A verified chunk: from the cache when it is there and intact, else from the server (then
+ * cached). A damaged cache entry is dropped; a damaged download is fetched once more, past any
+ * HTTP cache on the way, and only then reported, naming the chunk.
+ */
+async function fetchChunk(baseUrl: string, chunk: ChunkInfo, cache: Cache | null, onNotCached?: NotCachedListener): Promise<Uint8Array> {
+  const key = chunkCacheKey(chunk.sha256);
+  const cached = await cache?.match(key);
+  if (cached) {
+    const bytes = new Uint8Array(await cached.arrayBuffer());
+    const intact = await verifyChunk(bytes, chunk, `cached ${chunk.file}`).then(() => true, () => false);
+    if (intact) return bytes;
+    await cache!.delete(key);
+  }
+  const url = new URL(chunk.file, baseUrl).href;
+  // With our own cache, the HTTP cache would only hold a second copy; the retry bypasses it.
+  const attempts: RequestCache[] = [cache ? 'no-store' : 'default', 'reload'];
+  let damage: unknown;
+  for (const mode of attempts) {
+    const bytes = await download(url, mode);
+    try {
+      await verifyChunk(bytes, chunk, url);
+    } catch (error) {
+      damage = error;
+      continue;
+    }
+    await remember(cache, key, new Response(bytes as Uint8Array<ArrayBuffer>), onNotCached);
+    return bytes;
+  }
+  throw new DataLoadError(
+    `The data chunk ${chunk.file} arrived damaged twice, also when fetched again (${errorText(damage)}). ` +
+      'The copy on the server is corrupt: prepare the data again (npm run data) and rebuild or re-upload the site, then press Reset.',
+  );
 }
 
 async function requireManifest(baseUrl: string): Promise<DataManifest> {
@@ -99,17 +124,19 @@ async function requireManifest(baseUrl: string): Promise<DataManifest> {
 
 /**
  * The experiment's seeded training subset and the test sets of its classes (whole, or a seeded
- * subset of `request.testPerClass` per class). Only the needed chunks are fetched; `onProgress` reports bytes of chunks done (cached chunks count at once).
+ * subset of `request.testPerClass` per class). Only the needed chunks are fetched; `onProgress` reports bytes of chunks done (cached chunks count at once);
+ * `onNotCached` hears why chunks could not be cached (e.g. storage full), once per failed write.
  */
 export async function loadExperimentData(
   baseUrl: string,
   request: SubsetRequest,
   onProgress?: (progress: LoadProgress) => void,
+  onNotCached?: NotCachedListener,
 ): Promise<ExperimentData> {
   const manifest = await requireManifest(baseUrl);
   const plan = planExperiment(manifest, request);
   const cache = await openDataCache();
-  return loadPlan(plan, (chunk) => fetchChunk(baseUrl, chunk, cache), onProgress);
+  return loadPlan(plan, (chunk) => fetchChunk(baseUrl, chunk, cache, onNotCached), onProgress);
 }
 
 /** The first `count` training images of a CIFAR-10 class (NHWC uint8), for thumbnails. */
@@ -127,8 +154,8 @@ export async function loadSampleImages(baseUrl: string, classId: number, count: 
  * a complete CIFAR-10 archive. Progress counts compressed bytes read.
  */
 export function importArchive(file: File, onProgress?: (progress: LoadProgress) => void): Promise<void> {
-  if (!checksumsAvailable()) {
-    return Promise.reject(new Error('Importing the archive needs Web Crypto: open the page over https or on localhost.'));
+  if (typeof caches === 'undefined') {
+    return Promise.reject(new Error("Importing the archive needs the browser's Cache Storage, which browsers offer only over https or on localhost."));
   }
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./archive.worker.ts', import.meta.url), { type: 'module' });
