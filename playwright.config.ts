@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
-import { PREVIEW_URL, SUBPATH, SUBPATH_PORT, SUBPATH_URL } from './e2e/urls.ts';
+import { PREVIEW_PORT, PREVIEW_URL, SUBPATH, SUBPATH_PORT, SUBPATH_URL } from './e2e/urls.ts';
 
 // Prefer the system Chromium (Debian's package; Playwright cannot download browsers here) and fall
 // back to Playwright's own browser on a laptop where `npx playwright install chromium` was run.
@@ -35,7 +35,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: 'npx vite preview --port 4173 --strictPort --host 127.0.0.1',
+      command: `npx vite preview --port ${PREVIEW_PORT} --strictPort --host 127.0.0.1`,
       url: PREVIEW_URL,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,

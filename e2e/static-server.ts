@@ -1,6 +1,8 @@
 /**
  * A tiny static file server for the e2e suite: serves the built `dist/` folder under a sub-path
  * (default /some/sub/path/), the way a static host would, to prove the build works off the root.
+ * Like a host that can set headers, it sends the page's Content-Security-Policy with every file,
+ * so the workers' scripts run under the policy too (the page's <meta> covers only the document).
  * Usage: tsx e2e/static-server.ts [--port 4174] [--base /some/sub/path/] [--root dist]
  */
 import { createReadStream } from 'node:fs';
@@ -8,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONTENT_SECURITY_POLICY } from '../src/security/contentSecurityPolicy.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +55,11 @@ const server = createServer(async (request, response) => {
     const info = await stat(file);
     const path = info.isDirectory() ? join(file, 'index.html') : file;
     const size = info.isDirectory() ? (await stat(path)).size : info.size;
-    response.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream', 'content-length': size });
+    response.writeHead(200, {
+      'content-type': MIME[extname(path)] ?? 'application/octet-stream',
+      'content-length': size,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+    });
     if (request.method === 'HEAD') response.end();
     else createReadStream(path).pipe(response);
   } catch {

@@ -20,6 +20,14 @@ export interface BackendInfo {
   reason: string;
 }
 
+export interface BackendOptions {
+  /**
+   * Backends 'auto' must not use, e.g. ['webgpu'] after its device was lost: 'auto' then starts
+   * the next backend in the automatic order.
+   */
+  exclude?: readonly string[];
+}
+
 export class BackendUnavailableError extends Error {
   constructor(message: string) {
     super(message);
@@ -80,19 +88,20 @@ async function tryWebGl(): Promise<BackendInfo | string> {
 }
 
 /** Selects and initialises a backend; throws BackendUnavailableError with a readable message. */
-export async function initBackend(choice: EngineBackendChoice): Promise<BackendInfo> {
+export async function initBackend(choice: EngineBackendChoice, options: BackendOptions = {}): Promise<BackendInfo> {
+  const excluded = new Set(options.exclude ?? []);
   switch (choice) {
     case 'auto': {
-      const probe = await probeWebGpu();
+      const probe = excluded.has('webgpu') ? null : await probeWebGpu();
       // A software (fallback) WebGPU adapter trains several times slower than WebGL (measured on
       // SwiftShader), so there WebGL comes first and the fallback adapter is only the last resort.
-      if (probe?.fallback) {
+      if (probe?.fallback && !excluded.has('webgl')) {
         const gl = await tryWebGl();
         if (typeof gl !== 'string') return { ...gl, reason: `WebGL, because WebGPU offers only a software adapter (${probe.adapter}), which is slower` };
       }
-      const gpu = await tryWebGpu();
+      const gpu = excluded.has('webgpu') ? 'WebGPU is set aside' : await tryWebGpu();
       if (typeof gpu !== 'string') return gpu;
-      const gl = await tryWebGl();
+      const gl = excluded.has('webgl') ? 'WebGL is set aside' : await tryWebGl();
       if (typeof gl !== 'string') return { ...gl, reason: `WebGL, because ${gpu}` };
       throw new BackendUnavailableError(`Neither WebGPU nor WebGL can run here: ${gpu}; ${gl}. Try a recent Chrome, Edge or Firefox with hardware acceleration on.`);
     }

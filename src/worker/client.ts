@@ -2,15 +2,36 @@
  * The page's side of the training worker: starts it, sends it the applied configuration whenever
  * that changes, and writes every message it sends into the store. Views call the transport
  * functions below; nothing on the page waits for training.
+ *
+ * It also keeps the last completed epoch's checkpoint, so that when the worker dies (a crash, the
+ * browser ending it) or its GPU device is lost, a fresh worker resumes from that epoch, on the
+ * next backend in the automatic order after a lost device, and training goes on as it was.
  */
 import { dataBaseUrl, loadManifest } from '../data/loader.ts';
 import type { Method } from '../engine/snapshot.ts';
 import { useAppStore, writeConfigToUrl } from '../state/store.ts';
 import { configToSearch } from '../state/urlConfig.ts';
-import type { PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
+import type { Checkpoint, PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
 
 let worker: Worker | null = null;
+/** Aborts the wait on the current worker's life lock when the page ends that worker itself. */
+let lifeWatch: AbortController | null = null;
 let nextRequestId = 1;
+/** The end of the last completed epoch of the current configuration: what a new worker resumes from. */
+let checkpoint: Checkpoint | null = null;
+/** Backends whose device was lost in this page's life: not used again until a reload. */
+const lostBackends: string[] = [];
+/** The checkpoint epoch a crashed worker was last restarted from; dying again there stops for good. */
+let crashRestartEpoch: number | null = null;
+/** What the user last asked for, repeated to a restarted worker if training was running. */
+let lastCommand: 'start' | 'stepEpoch' | null = null;
+/**
+ * The command an error interrupted: a lost GPU may first fail the ops in flight and only later
+ * report the loss (software adapters finish their queue first), and then the training resumes as it was.
+ */
+let interruptedCommand: 'start' | 'stepEpoch' | null = null;
+/** Why the worker was restarted, told to the user once the new one names its backend. */
+let recovery: { reason: string; epoch: number; resumed: boolean } | null = null;
 const weightRequests = new Map<number, { resolve: (files: WeightFile[]) => void; reject: (error: Error) => void }>();
 
 function post(message: PageToWorker): void {
@@ -22,11 +43,122 @@ export function pageDataBaseUrl(): string {
   return dataBaseUrl(document.baseURI);
 }
 
+function postConfigure(resume?: Checkpoint): void {
+  const { config } = useAppStore.getState();
+  post({ type: 'configure', config, dataBaseUrl: pageDataBaseUrl(), storageKey: configToSearch(config), resume, excludeBackends: [...lostBackends] });
+}
+
+function forgetTraining(): void {
+  checkpoint = null;
+  crashRestartEpoch = null;
+  lastCommand = null;
+  interruptedCommand = null;
+}
+
 function configure(): void {
-  const { config, dataAvailability } = useAppStore.getState();
+  const { dataAvailability } = useAppStore.getState();
   if (dataAvailability !== 'available') return;
+  forgetTraining();
   useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null });
-  post({ type: 'configure', config, dataBaseUrl: pageDataBaseUrl(), storageKey: configToSearch(config) });
+  postConfigure();
+}
+
+function spawnWorker(): void {
+  const created = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
+  worker = created;
+  created.onmessage = (event: MessageEvent<WorkerToPage>) => {
+    if (worker === created) handle(event.data);
+  };
+  created.onerror = (event) => {
+    if (worker === created) workerDied(`it failed: ${event.message || 'unknown error'}`);
+  };
+  // Web Locks (https and localhost only) tell the page at once when the worker ends without a word.
+  if (navigator.locks) {
+    lifeWatch = new AbortController();
+    post({ type: 'holdLock', name: `imbalance-playground-training-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  }
+}
+
+/** Called once the worker holds its life lock: the lock comes free only when that worker has ended. */
+function watchLife(name: string): void {
+  const watched = worker;
+  const signal = lifeWatch?.signal;
+  navigator.locks
+    .request(name, { signal }, () => {
+      if (worker === watched) workerDied('the browser ended it');
+    })
+    .catch(() => undefined); // aborted: the page ended that worker itself
+}
+
+function endWorker(): void {
+  lifeWatch?.abort();
+  lifeWatch = null;
+  worker?.terminate();
+  worker = null;
+}
+
+/**
+ * Replaces the worker by a fresh one that resumes from the checkpoint (a lost device or a dead
+ * worker leaves nothing in the old one worth saving) and goes on training if it was training.
+ */
+function restartWorker(reason: string): void {
+  const { status, history } = useAppStore.getState();
+  const resumeCommand = status === 'running' ? lastCommand : status === 'error' ? interruptedCommand : null;
+  interruptedCommand = null;
+  const epoch = checkpoint?.epoch ?? 0;
+  endWorker();
+  recovery = { reason, epoch, resumed: resumeCommand !== null };
+  spawnWorker();
+  useAppStore.setState({
+    status: 'loading',
+    statusMessage: 'Restarting the training…',
+    // Snapshots after the checkpoint are trained again (identically: the checkpoint holds the random streams).
+    history: history.filter((s) => s.epoch <= epoch),
+    progress: null,
+    lastError: null,
+  });
+  postConfigure(checkpoint ?? undefined);
+  if (resumeCommand) post({ type: resumeCommand });
+}
+
+function workerDied(reason: string): void {
+  const epoch = checkpoint?.epoch ?? 0;
+  if (crashRestartEpoch === epoch) {
+    // Restarted from this epoch already and died again before finishing the next: stop for good.
+    endWorker();
+    useAppStore.setState({
+      status: 'error',
+      lastError: {
+        kind: 'worker',
+        message:
+          `The training worker stopped again before finishing epoch ${epoch + 1} (${reason}). This usually means the device ran out of memory: ` +
+          `try a smaller batch size or fewer blocks per stage and apply the settings, or reload the page.` +
+          (epoch > 0 ? ` Epochs 1–${epoch} stay on the page and in this browser.` : ''),
+      },
+    });
+    return;
+  }
+  crashRestartEpoch = epoch;
+  restartWorker(`The training worker stopped unexpectedly (${reason}).`);
+}
+
+const BACKEND_LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU' };
+
+function deviceLost(backend: string, detail: string): void {
+  if (!lostBackends.includes(backend)) lostBackends.push(backend);
+  restartWorker(`The ${BACKEND_LABEL[backend] ?? backend} device was lost (${detail}).`);
+}
+
+function announceRecovery(backendName: string): void {
+  if (!recovery) return;
+  const { reason, epoch, resumed } = recovery;
+  recovery = null;
+  const where = epoch > 0 ? `from the end of epoch ${epoch}, the last completed epoch` : 'from the start (no epoch had finished)';
+  useAppStore.getState().addNotice({
+    id: 'recovered',
+    tone: 'warning',
+    title: `${reason} ${resumed ? 'Training resumed' : 'The training was restored'} ${where}, on ${BACKEND_LABEL[backendName] ?? backendName}.`,
+  });
 }
 
 function handle(message: WorkerToPage): void {
@@ -34,6 +166,7 @@ function handle(message: WorkerToPage): void {
   switch (message.type) {
     case 'backend':
       store.setState({ backend: message.backend });
+      announceRecovery(message.backend.name);
       break;
     case 'dataProgress':
       store.setState({ dataProgress: { loaded: message.loaded, total: message.total, message: message.message } });
@@ -61,6 +194,19 @@ function handle(message: WorkerToPage): void {
       });
       break;
     }
+    case 'checkpoint':
+      checkpoint = message.checkpoint;
+      if (crashRestartEpoch !== null && checkpoint.epoch > crashRestartEpoch) crashRestartEpoch = null;
+      break;
+    case 'deviceLost':
+      deviceLost(message.backend, message.detail);
+      break;
+    case 'notice':
+      store.getState().addNotice({ id: message.id, tone: message.tone, title: message.title });
+      break;
+    case 'lockHeld':
+      watchLife(message.name);
+      break;
     case 'weights': {
       const request = weightRequests.get(message.requestId);
       weightRequests.delete(message.requestId);
@@ -68,6 +214,7 @@ function handle(message: WorkerToPage): void {
       break;
     }
     case 'error': {
+      interruptedCommand = store.getState().status === 'running' ? lastCommand : null;
       store.setState({ lastError: { kind: message.kind, message: message.message } });
       for (const [id, request] of weightRequests) {
         request.reject(new Error(message.message));
@@ -97,11 +244,7 @@ export async function checkDataAvailability(): Promise<void> {
 export function startTrainingClient(): () => void {
   // The address bar always shows the configuration in use, also after a tampered or partial link.
   writeConfigToUrl(useAppStore.getState().config);
-  worker = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (event: MessageEvent<WorkerToPage>) => handle(event.data);
-  worker.onerror = (event) => {
-    useAppStore.setState({ status: 'error', lastError: { kind: 'internal', message: `The training worker failed: ${event.message || 'unknown error'}` } });
-  };
+  spawnWorker();
   const unsubscribe = useAppStore.subscribe((state, previous) => {
     const becameAvailable = state.dataAvailability === 'available' && previous.dataAvailability !== 'available';
     if (state.config !== previous.config || becameAvailable) configure();
@@ -109,24 +252,27 @@ export function startTrainingClient(): () => void {
   void checkDataAvailability();
   return () => {
     unsubscribe();
-    worker?.terminate();
-    worker = null;
+    endWorker();
   };
 }
 
 export function play(): void {
+  lastCommand = 'start';
   post({ type: 'start' });
 }
 
 export function pause(): void {
+  lastCommand = null;
   post({ type: 'pause' });
 }
 
 export function stepEpoch(): void {
+  lastCommand = 'stepEpoch';
   post({ type: 'stepEpoch' });
 }
 
 export function reset(): void {
+  forgetTraining();
   useAppStore.setState({ history: [], selectedEpoch: null, progress: null, lastError: null });
   useAppStore.getState().dismissNotice('resumed');
   post({ type: 'reset' });

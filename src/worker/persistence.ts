@@ -48,11 +48,18 @@ function openDb(): Promise<IDBDatabase> {
   return opening;
 }
 
-export async function saveEpoch<State>(key: string, state: State, snapshot: EpochSnapshot): Promise<void> {
+/**
+ * Saves the state at the end of the last of `snapshots` with those snapshots (the new epoch's, and
+ * any whose save failed before), in one transaction: a reload, a crash or a full disk mid-save
+ * leaves either the old checkpoint or the new one, never half of one.
+ */
+export async function saveEpochs<State>(key: string, state: State, snapshots: readonly EpochSnapshot[]): Promise<void> {
+  const last = snapshots.at(-1);
+  if (!last) throw new Error('saveEpochs: no snapshot to save.');
   const db = await openDb();
   const tx = db.transaction([STATES, SNAPSHOTS], 'readwrite');
-  tx.objectStore(SNAPSHOTS).put(snapshot, [key, snapshot.epoch]);
-  tx.objectStore(STATES).put({ epoch: snapshot.epoch, state }, key);
+  for (const snapshot of snapshots) tx.objectStore(SNAPSHOTS).put(snapshot, [key, snapshot.epoch]);
+  tx.objectStore(STATES).put({ epoch: last.epoch, state }, key);
   await done(tx);
 }
 

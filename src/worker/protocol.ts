@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
 import type { EpochSnapshot, Method } from '../engine/snapshot.ts';
+import type { TwinState } from '../engine/twin.ts';
 
 /** What the worker is doing; the transport buttons follow it. */
 export type RunStatus =
@@ -39,7 +40,14 @@ export interface TrainingProgress {
   phase: 'train' | 'evaluate';
 }
 
-export type ErrorKind = 'nan' | 'device-lost' | 'data' | 'backend' | 'storage' | 'internal';
+/** 'oom': the configuration needs more memory than the device has; 'worker': the worker kept dying. */
+export type ErrorKind = 'nan' | 'data' | 'backend' | 'oom' | 'worker' | 'internal';
+
+/** The twin at the end of a completed epoch: what a restarted worker resumes from. */
+export interface Checkpoint {
+  epoch: number;
+  state: TwinState;
+}
 
 export interface WeightFile {
   name: string;
@@ -50,7 +58,18 @@ export interface WeightFile {
 
 export type PageToWorker =
   /** (Re)configure: load data for the config, build both networks (or resume a saved state). */
-  | { type: 'configure'; config: ExperimentConfig; dataBaseUrl: string; storageKey: string }
+  | {
+      type: 'configure';
+      config: ExperimentConfig;
+      dataBaseUrl: string;
+      storageKey: string;
+      /** Resume from this checkpoint (a restarted worker) instead of the one saved in the browser. */
+      resume?: Checkpoint;
+      /** Backends whose device was lost in this page's life: the next in the automatic order is used instead. */
+      excludeBackends?: string[];
+    }
+  /** Hold this Web Lock for life, so the page learns at once when the worker ends without a word. */
+  | { type: 'holdLock'; name: string }
   | { type: 'start' }
   | { type: 'pause' }
   | { type: 'stepEpoch' }
@@ -67,6 +86,13 @@ export type WorkerToPage =
   /** Snapshots restored from this browser's storage, oldest first (sent before the 'paused' status). */
   | { type: 'restored'; history: EpochSnapshot[] }
   | { type: 'weights'; requestId: number; method: Method; files: WeightFile[] }
+  /** Sent after the epoch's snapshot (and after a restore), so the page always holds a checkpoint no newer than its history. */
+  | { type: 'checkpoint'; checkpoint: Checkpoint }
+  /** The GPU device or context of `backend` is gone: the page restarts the worker on the next backend. */
+  | { type: 'deviceLost'; backend: string; detail: string }
+  /** Something the user should know that does not stop the training (e.g. the browser's storage is full). */
+  | { type: 'notice'; id: string; tone: 'info' | 'warning'; title: string }
+  | { type: 'lockHeld'; name: string }
   | { type: 'error'; kind: ErrorKind; message: string };
 
 /**

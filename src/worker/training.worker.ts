@@ -4,15 +4,24 @@
  * It answers the page's commands (protocol.ts), reports throttled progress and one snapshot per
  * epoch, and saves the twin's state after every epoch so a reload resumes.
  */
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../engine/backend.ts';
+import { initBackend, type BackendInfo } from '../engine/backend.ts';
+import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
 import { NonFiniteLossError, TwinRunner, type TwinState } from '../engine/twin.ts';
 import { loadExperimentData } from '../data/loader.ts';
 import { trainSetSize, type ExperimentConfig } from '../config/experiment.ts';
 import type { ExperimentData } from '../data/types.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
-import { clearTraining, loadTraining, saveEpoch } from './persistence.ts';
-import { transferableSnapshot, type ErrorKind, type PageToWorker, type RunStatus, type WeightFile, type WorkerToPage } from './protocol.ts';
+import { storageProblem } from '../data/cache.ts';
+import { clearTraining, loadTraining, saveEpochs } from './persistence.ts';
+import {
+  transferableSnapshot,
+  type Checkpoint,
+  type ErrorKind,
+  type PageToWorker,
+  type RunStatus,
+  type WeightFile,
+  type WorkerToPage,
+} from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -26,7 +35,17 @@ function send(message: WorkerToPage, transfer: Transferable[] = []): void {
 let config: ExperimentConfig | null = null;
 let storageKey = '';
 let dataUrl = '';
-let backendChoice: string | null = null;
+/** Backends lost earlier in this page's life (told by the page): never started again. */
+let excludedBackends: string[] = [];
+/** The backend choice (and exclusions) the current backend was started for. */
+let backendKey: string | null = null;
+let backend: BackendInfo | null = null;
+/** Set once the device is lost: from then on this worker only waits to be replaced. */
+let deviceLost = false;
+/** Snapshots not yet in the browser's storage (a save failed): written with the next save. */
+let unsaved: EpochSnapshot[] = [];
+/** The last epoch whose checkpoint is in the browser's storage (what a reload resumes from). */
+let savedEpoch = 0;
 let data: ExperimentData | null = null;
 let dataKey = '';
 let runner: TwinRunner | null = null;
@@ -42,23 +61,48 @@ function setStatus(next: RunStatus, message?: string): void {
   send({ type: 'status', status: next, epoch: runner?.epoch ?? 0, message });
 }
 
+/** The advice after running out of memory: halve what costs memory, name what to try. */
+function outOfMemoryMessage(detail: string): string {
+  const c = config;
+  const setting = c ? `ResNet-${6 * c.blocksPerStage + 2} at width ${c.width} with batch size ${c.batchSize}` : 'this configuration';
+  const smaller = c && c.batchSize > 16 ? `a batch size of ${Math.max(16, Math.floor(c.batchSize / 2))}` : 'a smaller batch size';
+  return (
+    `Training stopped: ${setting} needs more memory than this device has (${detail}). ` +
+    `Try ${smaller} or fewer blocks per stage, then apply the settings; the epochs trained so far stay on the page.`
+  );
+}
+
 function describe(error: unknown): { kind: ErrorKind; message: string } {
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof NonFiniteLossError) {
     return { kind: 'nan', message: `Training diverged: ${text} Lower the learning rate or add warm-up epochs, then press Reset.` };
   }
-  if (/device (was )?lost|context (was )?lost|CONTEXT_LOST|GPUDevice.*lost/i.test(text)) {
-    return { kind: 'device-lost', message: `The GPU device was lost (${text}). Reload the page: training resumes from the last saved epoch.` };
-  }
+  if (isOutOfMemoryError(error)) return { kind: 'oom', message: outOfMemoryMessage(text) };
   if (error instanceof Error && /DataLoadError|ArchiveError/.test(error.name)) return { kind: 'data', message: text };
   return { kind: 'internal', message: text };
 }
 
+/** How long an error waits for a device-loss signal that explains it (ops on a lost device fail first, the loss is reported after). */
+const LOSS_GRACE_MS = 500;
+
 function fail(error: unknown, kind?: ErrorKind): void {
-  const described = describe(error);
   mode = 'stop';
-  send({ type: 'error', kind: kind ?? described.kind, message: described.message });
-  setStatus('error', described.message);
+  status = 'error'; // at once, so no command restarts the loop in the meantime
+  const described = describe(error);
+  setTimeout(() => {
+    if (deviceLost) return; // a consequence of the lost device, not news: the page restarts the training
+    send({ type: 'error', kind: kind ?? described.kind, message: described.message });
+    setStatus('error', described.message);
+  }, LOSS_GRACE_MS);
+}
+
+/** The device is gone: stop everything and let the page start a fresh worker on the next backend. */
+function loseDevice(detail: string): void {
+  if (deviceLost || !backend) return;
+  deviceLost = true;
+  mode = 'stop';
+  generation++;
+  send({ type: 'deviceLost', backend: backend.name, detail });
 }
 
 /** Lets queued messages (pause, reset) in between steps, even where a step resolves without a macrotask. */
@@ -121,20 +165,43 @@ function reportProgress(phase: 'train' | 'evaluate', force = false): void {
   });
 }
 
+/**
+ * Saves the checkpoint (with any snapshots a failed save left behind) in the browser's storage. A
+ * full storage does not stop the training: the page keeps every epoch, and says what a reload would lose.
+ */
+async function saveCheckpoint(state: TwinState, snapshot: EpochSnapshot): Promise<void> {
+  unsaved.push(snapshot);
+  try {
+    await saveEpochs(storageKey, state, unsaved);
+  } catch (error) {
+    const resumesFrom = savedEpoch > 0 ? `epoch ${savedEpoch}` : 'the start';
+    send({
+      type: 'notice',
+      id: 'storage-full',
+      tone: 'warning',
+      title: `Epoch ${snapshot.epoch} could not be saved in this browser: ${storageProblem(error)}. Training goes on and this page keeps every epoch, but a reload would resume from ${resumesFrom}.`,
+    });
+    return;
+  }
+  if (unsaved.length > 1) {
+    send({ type: 'notice', id: 'storage-full', tone: 'info', title: `Saving works again: epochs 1–${snapshot.epoch} are saved in this browser.` });
+  }
+  unsaved = [];
+  savedEpoch = snapshot.epoch;
+}
+
 async function finishEpoch(active: TwinRunner, gen: number): Promise<void> {
   reportProgress('evaluate', true);
   const started = performance.now();
   const snapshot: EpochSnapshot = await active.finishEpoch();
   speed.evaluationSeconds = (performance.now() - started) / 1000;
   if (gen !== generation) return;
-  try {
-    await saveEpoch(storageKey, await active.saveState(), snapshot);
-  } catch (error) {
-    // Losing resume is not worth stopping the training for; say so once per epoch.
-    send({ type: 'error', kind: 'storage', message: `This epoch could not be saved in the browser (${(error as Error).message}); a reload will start again.` });
-  }
+  const state = await active.saveState();
+  await saveCheckpoint(state, snapshot);
   const { snapshot: copy, transfer } = transferableSnapshot(snapshot);
   send({ type: 'snapshot', snapshot: copy }, transfer);
+  // After the snapshot: the page's checkpoint is never newer than its history.
+  send({ type: 'checkpoint', checkpoint: { epoch: snapshot.epoch, state } });
   speed.restart();
   reportProgress('train', true);
 }
@@ -183,20 +250,24 @@ async function stopLoop(): Promise<void> {
   await loop;
 }
 
-/** WebGPU reports a lost device on a promise rather than on the next op: turn it into a clear error. */
-function watchDeviceLoss(): void {
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  void device?.lost.then((info) => {
-    if (info.reason === 'destroyed') return; // we disposed it ourselves
-    fail(new Error(`GPU device lost: ${info.message || 'no reason given'}`), 'device-lost');
-  });
-}
-
 function dataKeyOf(c: ExperimentConfig): string {
   return JSON.stringify([c.classes, c.trainCounts, c.seed, c.testPerClass]);
 }
 
-async function configure(next: ExperimentConfig, baseUrl: string, key: string): Promise<void> {
+async function startBackend(choice: ExperimentConfig['backend'], exclude: string[]): Promise<BackendInfo> {
+  // A lost backend is never chosen again: the automatic order goes on with the next one.
+  const info = await initBackend(exclude.includes(choice) ? 'auto' : choice, { exclude });
+  watchDevice({
+    onLost: loseDevice,
+    onOutOfMemory: (detail) => {
+      generation++;
+      fail(new Error(detail), 'oom');
+    },
+  });
+  return info;
+}
+
+async function configure(next: ExperimentConfig, baseUrl: string, key: string, resume?: Checkpoint, exclude: string[] = []): Promise<void> {
   await stopLoop();
   const gen = generation;
   runner?.dispose();
@@ -204,17 +275,18 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string): 
   config = next;
   storageKey = key;
   dataUrl = baseUrl;
+  unsaved = [];
   setStatus('loading', 'Starting the GPU backend…');
 
-  if (backendChoice !== next.backend) {
+  const wantedBackend = JSON.stringify([next.backend, exclude]);
+  if (backendKey !== wantedBackend) {
     try {
-      const backend = await initBackend(next.backend);
-      backendChoice = next.backend;
-      watchDeviceLoss();
+      backend = await startBackend(next.backend, exclude);
+      backendKey = wantedBackend;
       send({ type: 'backend', backend });
     } catch (error) {
       // initBackend's message says what was tried and what to do (another browser, or another backend).
-      backendChoice = null;
+      backendKey = null;
       fail(error, 'backend');
       return;
     }
@@ -226,8 +298,17 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string): 
     setStatus('loading', 'Loading CIFAR-10 images…');
     try {
       const request = { classes: next.classes, trainCounts: next.trainCounts, seed: next.seed, testPerClass: next.testPerClass };
-      data = await loadExperimentData(baseUrl, request, ({ loadedBytes, totalBytes }) =>
-        send({ type: 'dataProgress', loaded: loadedBytes, total: totalBytes, message: 'Loading CIFAR-10 images' }),
+      let warned = false;
+      const onNotCached = (problem: string) => {
+        if (warned) return;
+        warned = true;
+        send({ type: 'notice', id: 'data-not-cached', tone: 'warning', title: `The CIFAR-10 images could not be kept in this browser: ${problem}. Training goes on; the next visit downloads them again.` });
+      };
+      data = await loadExperimentData(
+        baseUrl,
+        request,
+        ({ loadedBytes, totalBytes }) => send({ type: 'dataProgress', loaded: loadedBytes, total: totalBytes, message: 'Loading CIFAR-10 images' }),
+        onNotCached,
       );
       dataKey = dataKeyOf(next);
     } catch (error) {
@@ -239,12 +320,21 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string): 
 
   setStatus('loading', 'Building both networks…');
   try {
-    const saved = await loadTraining<TwinState>(key).catch(() => null);
-    if (saved && saved.history.length > 0) {
-      runner = await TwinRunner.restore(data, next, saved.state);
-      send({ type: 'restored', history: saved.history });
+    if (resume) {
+      // A restarted worker: the page holds the history up to this checkpoint.
+      runner = await TwinRunner.restore(data, next, resume.state);
+      savedEpoch = resume.epoch;
     } else {
-      runner = await TwinRunner.create(data, next);
+      const saved = await loadTraining<TwinState>(key).catch(() => null);
+      if (saved && saved.history.length > 0) {
+        runner = await TwinRunner.restore(data, next, saved.state);
+        savedEpoch = saved.history.length;
+        send({ type: 'restored', history: saved.history });
+        send({ type: 'checkpoint', checkpoint: { epoch: saved.history.length, state: saved.state } });
+      } else {
+        runner = await TwinRunner.create(data, next);
+        savedEpoch = 0;
+      }
     }
   } catch (error) {
     if (gen === generation) fail(error);
@@ -263,7 +353,7 @@ async function reset(): Promise<void> {
   if (!config) return;
   await stopLoop();
   await clearTraining(storageKey).catch(() => undefined);
-  await configure(config, dataUrl, storageKey);
+  await configure(config, dataUrl, storageKey, undefined, excludedBackends);
 }
 
 async function exportWeights(method: 'erm' | 'mfw', requestId: number): Promise<void> {
@@ -293,7 +383,15 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
     case 'configure':
       mode = 'stop';
       generation++;
-      enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey));
+      excludedBackends = message.excludeBackends ?? [];
+      enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey, message.resume, excludedBackends));
+      break;
+    case 'holdLock':
+      // Held until this worker ends, however it ends; the page waits on it (see client.ts).
+      void navigator.locks?.request(message.name, () => {
+        send({ type: 'lockHeld', name: message.name });
+        return new Promise<void>(() => undefined);
+      });
       break;
     case 'reset':
       mode = 'stop';
