@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 import { TwinRunner } from './twin.ts';
+import { measureSnapshotBytes, snapshotPayloadBytes } from './snapshot.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -75,6 +76,8 @@ describe('TwinRunner', () => {
       expect(run.classifier.bias).toHaveLength(4);
       expect(Number.isFinite(run.trainLoss)).toBe(true);
     }
+    // The history's memory per epoch is the formula's: 32 points, 16 test images, 4 classes.
+    expect(measureSnapshotBytes(snapshot)).toBe(snapshotPayloadBytes(32, 16, 4));
     // The ratio's numerators count every training image once.
     const ratio = snapshot.runs.erm.classificationRatio;
     expect(ratio.reduce((sum, r, c) => sum + r * COUNTS[c], 0)).toBeCloseTo(32, 9);

@@ -1,0 +1,119 @@
+/**
+ * A soak: many tiny epochs through the real worker, one "Step 1 epoch" at a time, with memory
+ * read after each (garbage collected first): the worker's live tensors and their bytes must not
+ * change at all, its GPU memory and JS heap must stay flat within a bound, and the page's heap
+ * may grow only by the snapshot history (snapshotPayloadBytes per epoch, src/engine/snapshot.ts).
+ *
+ * CI runs SOAK_EPOCHS (default 25) on WebGL; the long version is `npm run soak` (100 epochs), or
+ * e.g. `SOAK_EPOCHS=200 SOAK_BACKEND=webgpu npm run soak`. Figures are printed for the report.
+ */
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { snapshotPayloadBytes } from '../src/engine/snapshot.ts';
+import { trainingWorker } from './faultInjection.ts';
+import { search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
+
+const EPOCHS = Number(process.env.SOAK_EPOCHS ?? 25);
+const BACKEND = (process.env.SOAK_BACKEND ?? 'webgl') as 'webgl' | 'webgpu';
+/** Epochs before the readings count: shader compilation, texture pools and JIT settle. */
+const WARM_UP = 3;
+/** Worker JS heap (used + ArrayBuffer backing stores) may move by this much over the whole soak. */
+const WORKER_HEAP_BOUND = 1_500_000;
+/** GPU memory tfjs holds (live and pooled) may move by this much after the warm-up. */
+const GPU_BYTES_BOUND = 256 * 1024;
+/** Page heap per epoch beyond the snapshot payload (object headers, React and d3 bookkeeping). */
+const PAGE_OVERHEAD_PER_EPOCH = 16 * 1024;
+
+test.use({ launchOptions: { args: ['--no-sandbox', '--enable-unsafe-webgpu', '--js-flags=--expose-gc'] } });
+test.setTimeout((10 + EPOCHS * (BACKEND === 'webgpu' ? 1 : 0.25)) * 60_000);
+
+interface Reading {
+  epoch: number;
+  tensors: number;
+  tensorBytes: number;
+  gpuBytes: number;
+  workerHeap: number;
+  pageHeap: number;
+}
+
+/** Heap in use (JS objects and ArrayBuffer backing stores) of the page or, through the page's session, of a worker target. */
+async function heapUsage(cdp: CDPSession, workerSession?: string): Promise<number> {
+  type Usage = { usedSize: number; backingStorageSize?: number };
+  const total = (u: Usage) => u.usedSize + (u.backingStorageSize ?? 0);
+  if (!workerSession) return total((await cdp.send('Runtime.getHeapUsage')) as Usage);
+  const id = Math.floor(Math.random() * 1e9);
+  const reply = new Promise<Usage>((resolve) => {
+    const onMessage = (event: { sessionId: string; message: string }) => {
+      const message = JSON.parse(event.message);
+      if (event.sessionId !== workerSession || message.id !== id) return;
+      cdp.off('Target.receivedMessageFromTarget', onMessage);
+      resolve(message.result);
+    };
+    cdp.on('Target.receivedMessageFromTarget', onMessage);
+  });
+  await cdp.send('Target.sendMessageToTarget', { sessionId: workerSession, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) });
+  return total(await reply);
+}
+
+async function read(page: Page, cdp: CDPSession, workerSession: string, epoch: number): Promise<Reading> {
+  const worker = await trainingWorker(page);
+  const engine = await worker.evaluate(() => {
+    (self as unknown as { gc: () => void }).gc();
+    const memory = (self as unknown as { _tfengine: { memory: () => Record<string, number> } })._tfengine.memory();
+    // WebGL: textures tfjs holds (live and pooled); WebGPU: buffers it holds (live and pooled).
+    return { tensors: memory.numTensors, tensorBytes: memory.numBytes, gpuBytes: memory.numBytesInGPUAllocated ?? memory.numBytesAllocatedInGPU ?? 0 };
+  });
+  await page.evaluate(() => (window as unknown as { gc: () => void }).gc());
+  return { epoch, ...engine, workerHeap: await heapUsage(cdp, workerSession), pageHeap: await heapUsage(cdp) };
+}
+
+test(`soak: ${EPOCHS} epochs on ${BACKEND}, memory flat but for the history`, async ({ page }) => {
+  const console = watchConsole(page);
+  const config = tinyConfig({ trainCounts: [4, 4, 2, 2], batchSize: 12, testPerClass: 10, epochs: EPOCHS, backend: BACKEND });
+  await page.goto(`./${search(config)}`);
+  await waitForStatus(page, 'ready', 3 * 60_000);
+
+  const cdp = await page.context().newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'worker' && t.url.includes('training.worker'))!;
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+
+  const readings: Reading[] = [];
+  const started = Date.now();
+  for (let epoch = 1; epoch <= EPOCHS; epoch++) {
+    await page.getByTestId('step-epoch').click();
+    await waitForStatus(page, epoch === EPOCHS ? 'finished' : 'paused', 10 * 60_000);
+    await expect(page.getByTestId('shown-epoch')).toHaveText(String(epoch));
+    readings.push(await read(page, cdp, sessionId, epoch));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  for (const r of readings) process.stdout.write(`[soak] ${JSON.stringify(r)}\n`);
+
+  const settled = readings.filter((r) => r.epoch > WARM_UP);
+  const spread = (pick: (r: Reading) => number) => Math.max(...settled.map(pick)) - Math.min(...settled.map(pick));
+  const first = settled[0];
+  const last = settled.at(-1)!;
+  const snapshotBytes = snapshotPayloadBytes(Math.min(config.trainFeatureSample, 12), 4 * config.testPerClass, 4);
+  const pagePerEpoch = (last.pageHeap - first.pageHeap) / (last.epoch - first.epoch);
+  const summary = {
+    epochs: EPOCHS,
+    backend: BACKEND,
+    secondsPerEpoch: +(seconds / EPOCHS).toFixed(2),
+    tensors: last.tensors,
+    tensorsSpread: spread((r) => r.tensors),
+    tensorBytesSpread: spread((r) => r.tensorBytes),
+    gpuBytesSpread: spread((r) => r.gpuBytes),
+    workerHeapSpread: spread((r) => r.workerHeap),
+    pageHeapPerEpoch: Math.round(pagePerEpoch),
+    snapshotPayloadPerEpoch: snapshotBytes,
+  };
+  process.stdout.write(`[soak] summary ${JSON.stringify(summary)}\n`);
+  test.info().annotations.push({ type: 'soak', description: JSON.stringify(summary) });
+
+  // Every epoch ends with exactly the same tensors alive, holding exactly the same bytes.
+  expect(new Set(readings.map((r) => r.tensors)).size, 'tensors alive after each epoch').toBe(1);
+  expect(new Set(readings.map((r) => r.tensorBytes)).size, 'tensor bytes after each epoch').toBe(1);
+  expect(summary.gpuBytesSpread, 'GPU memory held by tfjs after the warm-up').toBeLessThanOrEqual(GPU_BYTES_BOUND);
+  expect(summary.workerHeapSpread, 'worker JS heap after the warm-up').toBeLessThanOrEqual(WORKER_HEAP_BOUND);
+  expect(pagePerEpoch, 'page heap growth per epoch').toBeLessThanOrEqual(snapshotBytes + PAGE_OVERHEAD_PER_EPOCH);
+  console.check();
+});
