@@ -2,11 +2,10 @@
  * The built folder served by a plain static server under a sub-path (e2e/static-server.ts), as
  * on GitHub Pages or a university web space, with the Content-Security-Policy on (the page's
  * <meta> and the server's header): data, workers and assets resolve there, it trains, exports
- * everything and resumes after a reload, and no request leaves the page's origin. The same
- * folder over plain http on a LAN address (not a secure context) still verifies every checksum.
+ * everything and resumes after a reload, and no request leaves the page's origin.
  */
 import { expect, test } from '@playwright/test';
-import { SUBPATH, SUBPATH_PORT, SUBPATH_URL } from './urls.ts';
+import { SUBPATH_URL } from './urls.ts';
 import { foreignRequests, recordRequests } from './faultInjection.ts';
 import { canvasHasDrawing, downloadOf, downloadsOf, search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
@@ -72,31 +71,4 @@ test('the built app works from /some/sub/path/ with the CSP on: one epoch, every
   expect(foreignRequests(requests, new URL(SUBPATH_URL).origin), 'requests to other origins').toEqual([]);
   // Only the policy's own report of the injected script may appear in the console.
   expect(console.errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
-});
-
-test.describe('over plain http on a LAN address (no Web Crypto, no Cache API)', () => {
-  // lan.test resolves to this machine, so the page is http://lan.test:…: not a secure context.
-  test.use({ launchOptions: { args: ['--no-sandbox', '--host-resolver-rules=MAP lan.test 127.0.0.1'] } });
-
-  test('the data is still verified: a damaged chunk is refused and named', async ({ page }) => {
-    const lanUrl = `http://lan.test:${SUBPATH_PORT}${SUBPATH}`;
-    const config = tinyConfig({ backend: 'webgl' });
-    await page.goto(`${lanUrl}${search(config)}`);
-    expect(await page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle, caches: typeof caches }))).toEqual({
-      secure: false,
-      subtle: 'undefined',
-      caches: 'undefined',
-    });
-    await waitForStatus(page, 'ready', 3 * 60_000);
-
-    await page.context().route(`**/data/cifar10/train/${config.classes[3]}/*.bin`, async (route) => {
-      const response = await route.fetch();
-      const body = await response.body();
-      body[body.length - 1] ^= 1;
-      await route.fulfill({ response, body });
-    });
-    await page.reload(); // without a Cache API nothing was kept: the reload downloads every chunk again
-    await waitForStatus(page, 'error', 3 * 60_000);
-    await expect(page.getByTestId('error-notice')).toContainText(new RegExp(`data chunk train/${config.classes[3]}/\\d+\\.bin arrived damaged twice.*checksum mismatch`));
-  });
 });
