@@ -4,11 +4,12 @@
  * verified (with @noble/hashes), so a damaged one is refused and named.
  */
 import { expect, test } from '@playwright/test';
+import { launchOptionsWith } from './browser.ts';
 import { SUBPATH, SUBPATH_PORT } from './urls.ts';
 import { search, tinyConfig, waitForStatus } from './helpers.ts';
 
 // lan.test resolves to this machine, so the page is http://lan.test:…: not a secure context.
-test.use({ launchOptions: { args: ['--no-sandbox', '--host-resolver-rules=MAP lan.test 127.0.0.1'] } });
+test.use({ launchOptions: launchOptionsWith('--host-resolver-rules=MAP lan.test 127.0.0.1') });
 
 test('over plain http on a LAN address the data is still verified: a damaged chunk is refused and named', async ({ page }) => {
   const lanUrl = `http://lan.test:${SUBPATH_PORT}${SUBPATH}`;

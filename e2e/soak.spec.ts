@@ -9,6 +9,7 @@
  */
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { snapshotPayloadBytes } from '../src/engine/snapshot.ts';
+import { launchOptionsWith } from './browser.ts';
 import { trainingWorker } from './faultInjection.ts';
 import { search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
@@ -23,7 +24,7 @@ const GPU_BYTES_BOUND = 256 * 1024;
 /** Page heap per epoch beyond the snapshot payload (object headers, React and d3 bookkeeping). */
 const PAGE_OVERHEAD_PER_EPOCH = 16 * 1024;
 
-test.use({ launchOptions: { args: ['--no-sandbox', '--enable-unsafe-webgpu', '--js-flags=--expose-gc'] } });
+test.use({ launchOptions: launchOptionsWith('--js-flags=--expose-gc') });
 test.setTimeout((10 + EPOCHS * (BACKEND === 'webgpu' ? 1 : 0.25)) * 60_000);
 
 interface Reading {

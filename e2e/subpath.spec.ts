@@ -55,16 +55,15 @@ test('the built app works from /some/sub/path/ with the CSP on: one epoch, every
     expect(files.map((f) => f.name).sort()).toEqual([`${method}.model.json`, `${method}.weights.bin`]);
   }
 
-  // A reload from the link resumes the saved epoch, and training goes on from there.
+  // A reload from the link resumes the saved epoch (faults.spec.ts trains on after such a reload).
   const link = page.url();
   expect(link.startsWith(SUBPATH_URL)).toBe(true);
   await page.goto(link);
   await waitForStatus(page, 'paused', 3 * 60_000);
+  await expect(page.getByTestId('notice-resumed')).toBeVisible();
   await expect(page.getByTestId('shown-epoch')).toHaveText('1');
   await expect(page.getByTestId('setting-count-0')).toHaveValue('16');
-  await page.getByTestId('play').click();
-  await waitForStatus(page, 'finished', 10 * 60_000);
-  await expect(page.getByTestId('shown-epoch')).toHaveText('2');
+  await expect(page.getByTestId('play')).toBeEnabled();
 
   expect(failed).toEqual([]);
   expect(requests.length).toBeGreaterThan(20);
