@@ -23,7 +23,8 @@ test('over plain http on a LAN address the data is still verified: a damaged chu
   await waitForStatus(page, 'ready', 3 * 60_000);
 
   await page.context().route(`**/data/cifar10/train/${config.classes[3]}/*.bin`, async (route) => {
-    const response = await route.fetch();
+    // Playwright fetches from Node, which does not know lan.test.
+    const response = await route.fetch({ url: route.request().url().replace('//lan.test:', '//127.0.0.1:') });
     const body = await response.body();
     body[body.length - 1] ^= 1;
     await route.fulfill({ response, body });
