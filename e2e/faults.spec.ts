@@ -111,6 +111,9 @@ test('a full storage quota and the worker ended mid-epoch: training goes on, res
   await waitForStatus(page, 'finished', 5 * 60_000);
   await expectEpochsOnce(page, 2);
   await expect(page.getByTestId('error-notice')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('notices-1280.png') });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.screenshot({ path: test.info().outputPath('notices-1920.png') });
   console.check();
 });
 
@@ -182,6 +185,7 @@ test('a batch too large for the device stops with advice, and the page stays usa
   await expect(notice).toHaveAttribute('data-kind', 'oom');
   await expect(notice).toContainText('ResNet-8 at width 0.25 with batch size 512 needs more memory than this device has');
   await expect(notice).toContainText('Try a batch size of 256 or fewer blocks per stage');
+  await page.screenshot({ path: test.info().outputPath('out-of-memory-1280.png') });
 
   await page.getByTestId('setting-batchSize').fill('32');
   await page.getByTestId('setting-batchSize').press('Enter');
