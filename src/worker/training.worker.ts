@@ -321,9 +321,9 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string, r
   setStatus('loading', 'Building both networks…');
   try {
     if (resume) {
-      // A restarted worker: the page holds the history up to this checkpoint.
+      // A restarted worker: the page holds the history up to this checkpoint; storage may hold less.
       runner = await TwinRunner.restore(data, next, resume.state);
-      savedEpoch = resume.epoch;
+      savedEpoch = (await loadTraining<TwinState>(key).catch(() => null))?.history.length ?? 0;
     } else {
       const saved = await loadTraining<TwinState>(key).catch(() => null);
       if (saved && saved.history.length > 0) {
