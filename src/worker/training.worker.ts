@@ -67,7 +67,7 @@ function outOfMemoryMessage(detail: string): string {
   const setting = c ? `ResNet-${6 * c.blocksPerStage + 2} at width ${c.width} with batch size ${c.batchSize}` : 'this configuration';
   const smaller = c && c.batchSize > 16 ? `a batch size of ${Math.max(16, Math.floor(c.batchSize / 2))}` : 'a smaller batch size';
   return (
-    `Training stopped: ${setting} needs more memory than this device has (${detail}). ` +
+    `Training stopped: ${setting} needs more memory than this device has (${detail.replace(/\.$/, '')}). ` +
     `Try ${smaller} or fewer blocks per stage, then apply the settings; the epochs trained so far stay on the page.`
   );
 }
