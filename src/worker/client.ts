@@ -11,6 +11,7 @@ import { dataBaseUrl, loadManifest } from '../data/loader.ts';
 import type { Method } from '../engine/snapshot.ts';
 import { useAppStore, writeConfigToUrl } from '../state/store.ts';
 import { configToSearch } from '../state/urlConfig.ts';
+import { clearTraining } from './persistence.ts';
 import type { Checkpoint, PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
 
 let worker: Worker | null = null;
@@ -45,6 +46,7 @@ export function pageDataBaseUrl(): string {
 
 function postConfigure(resume?: Checkpoint): void {
   const { config } = useAppStore.getState();
+  if (!worker) spawnWorker(); // the last one kept dying and was given up: new settings get a new worker
   post({ type: 'configure', config, dataBaseUrl: pageDataBaseUrl(), storageKey: configToSearch(config), resume, excludeBackends: [...lostBackends] });
 }
 
@@ -275,7 +277,15 @@ export function reset(): void {
   forgetTraining();
   useAppStore.setState({ history: [], selectedEpoch: null, progress: null, lastError: null });
   useAppStore.getState().dismissNotice('resumed');
-  post({ type: 'reset' });
+  if (worker) {
+    post({ type: 'reset' });
+    return;
+  }
+  // The worker was given up: forget the saved training here, then start a new worker from epoch 0.
+  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…' });
+  void clearTraining(configToSearch(useAppStore.getState().config))
+    .catch(() => undefined)
+    .then(() => postConfigure());
 }
 
 /** The trained weights of one run as files (model.json + weights.bin). */
