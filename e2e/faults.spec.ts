@@ -194,3 +194,24 @@ test('a batch too large for the device stops with advice, and the page stays usa
   await expect(page.getByTestId('play')).toBeEnabled();
   console.check();
 });
+
+test('a worker that dies again before the next epoch is given up with advice; new settings start a new one', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.goto(`./${search(twoStepConfig())}`);
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await terminateWorker(await trainingWorker(page));
+  await expect(page.getByTestId('notice-recovered')).toContainText('The training was restored from the start (no epoch had finished)', { timeout: 60_000 });
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  // As when a batch too large for the memory crashes the worker each time.
+  await terminateWorker(await trainingWorker(page));
+  await waitForStatus(page, 'error', 60_000);
+  const notice = page.getByTestId('error-notice');
+  await expect(notice).toHaveAttribute('data-kind', 'worker');
+  await expect(notice).toContainText('The training worker stopped again before finishing epoch 1 (the browser ended it). This usually means the device ran out of memory');
+
+  await page.getByTestId('setting-batchSize').fill('8');
+  await page.getByTestId('setting-batchSize').press('Enter');
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await expect(notice).toHaveCount(0);
+  console.check();
+});
