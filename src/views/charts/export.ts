@@ -57,7 +57,8 @@ function cloneWithInlineStyles(svg: SVGSVGElement): SVGSVGElement {
     }
     const computed = getComputedStyle(original);
     const declarations = INLINED_STYLES.map((property) => `${property}:${computed.getPropertyValue(property)}`);
-    copy.setAttribute('style', declarations.join(';'));
+    // Through the CSSOM, which the page's CSP allows (it refuses style attributes set as markup).
+    copy.style.cssText = declarations.join(';');
   });
   clone.setAttribute('xmlns', SVG_NS);
   clone.setAttribute('xmlns:xlink', XLINK_NS);
