@@ -25,7 +25,7 @@ export function pageDataBaseUrl(): string {
 function configure(): void {
   const { config, dataAvailability } = useAppStore.getState();
   if (dataAvailability !== 'available') return;
-  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null });
+  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null });
   post({ type: 'configure', config, dataBaseUrl: pageDataBaseUrl(), storageKey: configToSearch(config) });
 }
 
@@ -61,6 +61,9 @@ function handle(message: WorkerToPage): void {
       });
       break;
     }
+    case 'pointImages':
+      store.setState({ pointImages: message.images });
+      break;
     case 'weights': {
       const request = weightRequests.get(message.requestId);
       weightRequests.delete(message.requestId);

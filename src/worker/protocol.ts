@@ -48,6 +48,16 @@ export interface WeightFile {
   mimeType: string;
 }
 
+/**
+ * The CIFAR images behind the plotted points, for the scatter tooltips (NHWC uint8, 3072 bytes each):
+ * the training sample in the order of a snapshot's `trainFeatures`, the test images in the order of
+ * its `testFeatures`. Sent once per configuration; the snapshots then carry features only.
+ */
+export interface PointImages {
+  train: Uint8Array;
+  test: Uint8Array;
+}
+
 export type PageToWorker =
   /** (Re)configure: load data for the config, build both networks (or resume a saved state). */
   | { type: 'configure'; config: ExperimentConfig; dataBaseUrl: string; storageKey: string }
@@ -67,6 +77,7 @@ export type WorkerToPage =
   /** Snapshots restored from this browser's storage, oldest first (sent before the 'paused' status). */
   | { type: 'restored'; history: EpochSnapshot[] }
   | { type: 'weights'; requestId: number; method: Method; files: WeightFile[] }
+  | { type: 'pointImages'; images: PointImages }
   | { type: 'error'; kind: ErrorKind; message: string };
 
 /**
