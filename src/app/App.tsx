@@ -19,9 +19,11 @@ import { startTrainingClient } from '../worker/client.ts';
 import { Plots } from './Plots.tsx';
 import './App.css';
 
-/** Whether a key press belongs to a form control (typing there must not trigger shortcuts). */
+/** Whether a key press types into a field (a text box, a list), where it must not trigger shortcuts. */
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !['range', 'checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type);
+  return target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
 /** "P" toggles presentation mode, from anywhere but a form field. */

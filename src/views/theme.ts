@@ -59,6 +59,9 @@ export function markerPath(shape: MarkerShape, x: number, y: number, r: number):
   }
 }
 
+/** A misclassified point's hollow marker: white inside, a dark outer ring, then the class colour. */
+export const HOLLOW_MARKER = { fill: '#ffffff', outline: 3.2, stroke: 1.7 } as const;
+
 export const INK = '#1f2328';
 export const MUTED_INK = '#57606a';
 export const GRID_LINE = '#d8dee4';

@@ -1,4 +1,4 @@
-import { BOUNDARY_LINE, markerPath, type MarkerShape } from '../theme.ts';
+import { BOUNDARY_LINE, HOLLOW_MARKER, markerPath, type MarkerShape } from '../theme.ts';
 
 export interface MarkerSymbolProps {
   shape: MarkerShape;
@@ -16,8 +16,8 @@ export function MarkerSymbol({ shape, colour, x, y, r, hollow = false }: MarkerS
   if (!hollow) return <path d={d} fill={colour} />;
   return (
     <g strokeLinejoin="round">
-      <path d={d} fill="#ffffff" stroke={BOUNDARY_LINE} strokeWidth={3.2} />
-      <path d={d} fill="#ffffff" stroke={colour} strokeWidth={1.7} />
+      <path d={d} fill={HOLLOW_MARKER.fill} stroke={BOUNDARY_LINE} strokeWidth={HOLLOW_MARKER.outline} />
+      <path d={d} fill={HOLLOW_MARKER.fill} stroke={colour} strokeWidth={HOLLOW_MARKER.stroke} />
     </g>
   );
 }

@@ -58,7 +58,7 @@ describe('runFinding', () => {
 
   it('reports the minor classes’ test accuracy and whether MFW is ahead', () => {
     const ahead = finding('test-accuracy', snapshot(5, { testAccuracy: [0.9, 0.9, 0.2, 0.4] }, { testAccuracy: [0.85, 0.85, 0.5, 0.5] }));
-    expect(ahead).toBe('At epoch 5, the minor classes reach 30.0 % test accuracy under ERM and 50.0 % under MFW — MFW is 20.0 points ahead; the major classes 90.0 % and 85.0 %.');
+    expect(ahead).toBe('At epoch 5, the minor classes reach 30.0\u00a0% test accuracy under ERM and 50.0\u00a0% under MFW — MFW is 20.0 points ahead; the major classes 90.0\u00a0% and 85.0\u00a0%.');
     const behind = finding('test-accuracy', snapshot(5, { testAccuracy: [0.9, 0.9, 0.5, 0.5] }, { testAccuracy: [0.9, 0.9, 0.4, 0.4] }));
     expect(behind).toContain('MFW is not ahead (10.0 points behind)');
   });
@@ -70,9 +70,11 @@ describe('runFinding', () => {
 
   it('measures how evenly the classes progress in training accuracy', () => {
     const even = snapshot(2, { trainAccuracy: [1, 1, 0.2, 0.2] }, { trainAccuracy: [0.9, 0.9, 0.7, 0.7] });
-    expect(finding('train-accuracy', even)).toContain('by 80.0 points under ERM and 20.0 points under MFW: MFW’s classes progress more evenly');
-    const uneven = snapshot(2, { trainAccuracy: [1, 1, 0.8, 0.8] }, { trainAccuracy: [1, 1, 0.5, 0.5] });
-    expect(finding('train-accuracy', uneven)).toContain('progress not (yet) more evenly');
+    expect(finding('train-accuracy', even)).toBe(
+      'At epoch 2, the gap between major- and minor-class training accuracy is 80.0 points (major ahead) under ERM and 20.0 points (major ahead) under MFW: MFW’s classes progress more evenly.',
+    );
+    const uneven = snapshot(2, { trainAccuracy: [1, 1, 0.8, 0.8] }, { trainAccuracy: [0.4, 0.4, 1, 1] });
+    expect(finding('train-accuracy', uneven)).toContain('20.0 points (major ahead) under ERM and 60.0 points (minor ahead) under MFW: MFW’s classes progress not (yet) more evenly');
   });
 
   it('judges the classification ratio by its distance from 1', () => {
@@ -97,7 +99,7 @@ describe('runFinding', () => {
     const erm = placedAt([0, 1, 0, 1, 0, 3]); // three of four minor test points predicted as a major class
     const mfw = placedAt([0, 1, 2, 2, 3, 0]); // one
     const s = snapshot(7, { testFeatures: erm }, { testFeatures: mfw }, { train: [], test });
-    expect(finding('test-scatter', s)).toBe('At epoch 7, 75.0 % of the minor-class test points fall in a major class’s region under ERM, 25.0 % under MFW: fewer with MFW.');
+    expect(finding('test-scatter', s)).toBe('At epoch 7, 75.0\u00a0% of the minor-class test points fall in a major class’s region under ERM, 25.0\u00a0% under MFW: fewer with MFW.');
     expect(finding('confusion', s)).toBe('At epoch 7, 3 of the 4 minor-class test images are predicted as a major class under ERM, 1 under MFW.');
   });
 

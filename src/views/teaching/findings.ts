@@ -23,7 +23,8 @@ function mean(values: readonly number[]): number {
   return finite.length === 0 ? Number.NaN : finite.reduce((a, b) => a + b, 0) / finite.length;
 }
 
-const percent = (fraction: number): string => (Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)} %` : '—');
+/** A no-break space keeps "48.0 %" on one line. */
+const percent = (fraction: number): string => (Number.isFinite(fraction) ? `${(fraction * 100).toFixed(1)}\u00a0%` : '—');
 const points = (fraction: number): string => `${Math.abs(fraction * 100).toFixed(1)} points`;
 const number = (value: number): string => (Number.isFinite(value) ? Number(value.toPrecision(3)).toString() : '—');
 
@@ -126,9 +127,10 @@ export function runFinding(kind: PlotKind, { snapshot, history, trainCounts }: F
       return `${at} ${percent(shareErm)} of the minor-class test points fall in a major class’s region under ERM, ${percent(shareMfw)} under MFW: ${shareMfw < shareErm ? 'fewer' : 'not fewer'} with MFW.`;
     }
     case 'train-accuracy': {
-      const gap = (run: RunSnapshot) => groupMean(run.trainAccuracy, major) - groupMean(run.trainAccuracy, minor);
-      const [gapErm, gapMfw] = [gap(erm), gap(mfw)];
-      return `${at} the major classes lead the minor ones in training accuracy by ${points(gapErm)} under ERM and ${points(gapMfw)} under MFW: MFW’s classes progress ${Math.abs(gapMfw) < Math.abs(gapErm) ? 'more' : 'not (yet) more'} evenly.`;
+      const majorLead = (run: RunSnapshot) => groupMean(run.trainAccuracy, major) - groupMean(run.trainAccuracy, minor);
+      const [gapErm, gapMfw] = [majorLead(erm), majorLead(mfw)];
+      const gap = (value: number) => `${points(value)} (${value >= 0 ? 'major' : 'minor'} ahead)`;
+      return `${at} the gap between major- and minor-class training accuracy is ${gap(gapErm)} under ERM and ${gap(gapMfw)} under MFW: MFW’s classes progress ${Math.abs(gapMfw) < Math.abs(gapErm) ? 'more' : 'not (yet) more'} evenly.`;
     }
     case 'results': {
       const lead = (classes: readonly number[]) => groupMean(mfw.testAccuracy, classes) - groupMean(erm.testAccuracy, classes);

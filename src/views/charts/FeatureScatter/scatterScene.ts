@@ -3,7 +3,7 @@
  * boundaries (segments) and the points (one path per class and correctness, in drawing order). The
  * canvas on screen and the vector layer of SVG exports draw this same scene, so they cannot differ.
  */
-import { BOUNDARY_LINE, REGION_TINT, classColour, classShape, markerPath, tint } from '../../theme.ts';
+import { BOUNDARY_LINE, HOLLOW_MARKER, REGION_TINT, classColour, classShape, markerPath, tint } from '../../theme.ts';
 import { classDrawLayers, decisionBoundarySegments, decisionRegionPolygons, type Domain, type LinearClassifier } from './featureSpace.ts';
 
 type Scale = (value: number) => number;
@@ -83,10 +83,6 @@ export function scatterScene(input: {
   return { width: input.width, height: input.height, regions, boundaries, points };
 }
 
-/** Stroke widths of a misclassified marker: a dark outer ring, then the class colour inside it. */
-const HOLLOW_OUTLINE = 3.2;
-const HOLLOW_STROKE = 1.7;
-const HOLLOW_FILL = '#ffffff';
 const POINT_OPACITY = 0.85;
 const BOUNDARY_WIDTH = 1.5;
 const BOUNDARY_OPACITY = 0.85;
@@ -111,12 +107,12 @@ export function drawScene(context: CanvasRenderingContext2D, scene: ScatterScene
     const hollow = new Path2D(batch.misclassified);
     context.globalAlpha = 1;
     context.strokeStyle = BOUNDARY_LINE;
-    context.lineWidth = HOLLOW_OUTLINE;
+    context.lineWidth = HOLLOW_MARKER.outline;
     context.stroke(hollow);
-    context.fillStyle = HOLLOW_FILL;
+    context.fillStyle = HOLLOW_MARKER.fill;
     context.fill(hollow);
     context.strokeStyle = batch.colour;
-    context.lineWidth = HOLLOW_STROKE;
+    context.lineWidth = HOLLOW_MARKER.stroke;
     context.stroke(hollow);
   }
   context.globalAlpha = 1;
@@ -133,8 +129,8 @@ export function sceneToSvg(scene: ScatterScene, clipId: string): string {
   for (const batch of scene.points) {
     if (batch.correct) parts.push(`<path d="${batch.correct}" fill="${batch.colour}" fill-opacity="${POINT_OPACITY}"/>`);
     if (batch.misclassified) {
-      parts.push(`<path d="${batch.misclassified}" fill="${HOLLOW_FILL}" stroke="${BOUNDARY_LINE}" stroke-width="${HOLLOW_OUTLINE}"/>`);
-      parts.push(`<path d="${batch.misclassified}" fill="${HOLLOW_FILL}" stroke="${batch.colour}" stroke-width="${HOLLOW_STROKE}"/>`);
+      parts.push(`<path d="${batch.misclassified}" fill="${HOLLOW_MARKER.fill}" stroke="${BOUNDARY_LINE}" stroke-width="${HOLLOW_MARKER.outline}"/>`);
+      parts.push(`<path d="${batch.misclassified}" fill="${HOLLOW_MARKER.fill}" stroke="${batch.colour}" stroke-width="${HOLLOW_MARKER.stroke}"/>`);
     }
   }
   parts.push('</g>');

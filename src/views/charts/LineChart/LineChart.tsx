@@ -205,7 +205,7 @@ export function LineChart({
           )}
           <g fill="none" strokeLinejoin="round" strokeLinecap="round">
             {series.map((s) => (
-              <path key={s.key} d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={2.2} strokeDasharray={s.dash} />
+              <path key={s.key} data-line="" d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={2.2} strokeDasharray={s.dash} />
             ))}
           </g>
           <g data-testid={`${testId}-points`}>
