@@ -61,7 +61,7 @@ export function ConfusionMatrix({ features, labels, classifier, classNames, colo
               {tilted ? (
                 <g>
                   <MarkerSymbol shape={classShape(c)} colour={classColour(c, colours)} x={x - marker - 2} y={y - marker} r={marker} />
-                  <text transform={`translate(${x + 3},${y - 2}) rotate(${-TILT_DEGREES})`}>{name}</text>
+                  <text transform={`translate(${x + 6},${y - 1}) rotate(${-TILT_DEGREES})`}>{name}</text>
                 </g>
               ) : (
                 <g>

@@ -41,6 +41,7 @@ export interface FeatureScatterProps {
 /** A pointer this close (in pixels) to a point picks it. */
 const PICK_DISTANCE = 12;
 const ARROW_KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
+/** The 32×32 image is shown three times larger (more in presentation mode). */
 const THUMBNAIL_SCALE = 3;
 
 const formatCoordinate = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
@@ -244,6 +245,7 @@ export function FeatureScatter({
           colours={colours}
           images={images && images.length === pointCount * IMAGE_BYTES ? images : null}
           pointNoun={pointNoun}
+          imageSize={Math.round(IMAGE_SIZE * THUMBNAIL_SCALE * sizes.marker)}
           position={{ x: margin.left + positions.xs[shown.index], y: top + positions.ys[shown.index], above: positions.ys[shown.index] > plotHeight / 2 }}
           chart={{ width, height, gap: radius + 10 }}
         />
@@ -262,6 +264,8 @@ interface PointReadoutProps {
   colours?: readonly string[];
   images: Uint8Array | null;
   pointNoun: string;
+  /** Displayed side of the CIFAR image in pixels. */
+  imageSize: number;
   /** The point in chart pixels, and whether the read-out goes above it (points in the lower half). */
   position: { x: number; y: number; above: boolean };
   /** The chart's size, and the space to keep between the point and the read-out. */
@@ -269,7 +273,7 @@ interface PointReadoutProps {
 }
 
 /** The picked point: its CIFAR image, true class, prediction and feature, announced to screen readers. */
-function PointReadout({ testId, index, label, prediction, feature, classNames, colours, images, pointNoun, position, chart }: PointReadoutProps) {
+function PointReadout({ testId, index, label, prediction, feature, classNames, colours, images, pointNoun, imageSize, position, chart }: PointReadoutProps) {
   const imageRef = useRef<HTMLCanvasElement | null>(null);
   const boxRef = useRef<HTMLDivElement | null>(null);
   const [boxWidth, setBoxWidth] = useState(280);
@@ -303,7 +307,7 @@ function PointReadout({ testId, index, label, prediction, feature, classNames, c
           className="ip-point-image"
           width={IMAGE_SIZE}
           height={IMAGE_SIZE}
-          style={{ width: IMAGE_SIZE * THUMBNAIL_SCALE, height: IMAGE_SIZE * THUMBNAIL_SCALE }}
+          style={{ width: imageSize, height: imageSize }}
           data-testid={`${testId}-image`}
           aria-hidden="true"
         />
