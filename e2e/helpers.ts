@@ -112,7 +112,7 @@ export async function canvasHasDrawing(page: Page, testId: string): Promise<bool
 
 /** Points per line in a LineChart: d3 writes one M and then one L per further point. */
 export async function pointsPerSeries(page: Page, testId: string): Promise<number[]> {
-  return page.getByTestId(testId).locator('svg path').evaluateAll((paths) =>
+  return page.getByTestId(testId).locator('svg path[data-line]').evaluateAll((paths) =>
     paths
       .map((p) => p.getAttribute('d') ?? '')
       .filter((d) => d.startsWith('M'))

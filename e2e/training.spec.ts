@@ -2,7 +2,8 @@
  * Trains a tiny configuration in a real Chromium, on WebGL and on WebGPU, and checks what a user
  * sees: points and decision regions in both columns, curves with one point per epoch and class,
  * pause and resume, the epoch scrubber, no console errors, and the longest main-thread task while
- * training; on WebGL also every export and a reload from the copied link (which resumes from IndexedDB).
+ * training; on WebGL also the views' checks (e2e/views.ts), every export and a reload from the copied
+ * link (which resumes from IndexedDB).
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { ExperimentConfig } from '../src/config/experiment.ts';
@@ -19,6 +20,7 @@ import {
   waitForStatus,
   watchConsole,
 } from './helpers.ts';
+import { checkTrainedViews } from './views.ts';
 
 const METHODS = ['erm', 'mfw'] as const;
 const CURVES = ['accuracy-curves-train', 'accuracy-curves-test'];
@@ -39,7 +41,7 @@ async function expectEpochDrawn(page: Page, config: ExperimentConfig, epochs: nu
     // 4 classes × ERM and MFW, each with one point (and one marker) per epoch.
     await expect(page.getByTestId(curve)).toHaveAttribute('data-series', '8');
     expect(await pointsPerSeries(page, curve)).toEqual(new Array(8).fill(epochs));
-    await expect(page.getByTestId(`${curve}-points`).locator('circle')).toHaveCount(8 * epochs);
+    await expect(page.getByTestId(`${curve}-points`).locator('[data-marker]')).toHaveCount(8 * epochs);
   }
 }
 
@@ -105,6 +107,7 @@ test('WebGL: train two epochs, pause and resume, scrub, export, reload from the 
   await recordLongTasks(page);
   const config = tinyConfig({ backend: 'webgl', epochs: 2 });
   await trainTwoEpochs(page, config, 'WebGL');
+  await checkTrainedViews(page, config);
 
   // Exports.
   const json = await downloadOf(page, () => page.getByTestId('export-metrics-json').click());

@@ -1,25 +1,12 @@
 /**
- * The app shell: header (title, backend, transport), settings on the left, and in the main area
- * the data, the two runs side by side (ERM | MFW), the curves, the results and the explainer.
+ * The app shell: header (title, backend, presentation mode, transport), settings on the left, and in
+ * the main area the data, then the plots (Plots.tsx). Presentation mode hides all but the plots a
+ * class needs and enlarges the type.
  */
 import { useEffect, useMemo } from 'react';
 import { CIFAR10_CLASS_NAMES } from '../config/experiment.ts';
-import { TEST_PER_CLASS } from '../config/imbalance.ts';
-import { METHODS, type EpochSnapshot } from '../engine/snapshot.ts';
-import { selectShownSnapshot, useAppStore } from '../state/store.ts';
-import {
-  AccuracyCurves,
-  DeviationCurves,
-  FeatureScatter,
-  GradientNormCurves,
-  RatioCurves,
-  ResultsTable,
-  sharedFeatureDomain,
-} from '../views/charts/index.ts';
-import { MfwExplainer, WhatToLookFor } from '../views/teaching/index.ts';
-import { METHOD_LABEL } from '../views/theme.ts';
+import { useAppStore } from '../state/store.ts';
 import { BackendBadge } from '../views/controls/BackendBadge.tsx';
-import { ChartFrame } from '../views/controls/ChartFrame.tsx';
 import { DataMissing } from '../views/controls/DataMissing.tsx';
 import { DataPreview } from '../views/controls/DataPreview.tsx';
 import { EpochScrubber } from '../views/controls/EpochScrubber.tsx';
@@ -29,111 +16,62 @@ import { ProgressPanel } from '../views/controls/ProgressPanel.tsx';
 import { SettingsPanel } from '../views/controls/SettingsPanel.tsx';
 import { TransportControls } from '../views/controls/TransportControls.tsx';
 import { startTrainingClient } from '../worker/client.ts';
+import { Plots } from './Plots.tsx';
 import './App.css';
 
-const SPLITS = [
-  { key: 'train', label: 'training' },
-  { key: 'test', label: 'test' },
-] as const;
-
-function RunColumns({ snapshot, classNames }: { snapshot: EpochSnapshot | null; classNames: string[] }) {
-  // One domain for both columns (and both splits) per epoch, so ERM and MFW are drawn on the same axes.
-  const domain = useMemo(() => (snapshot ? sharedFeatureDomain([snapshot.runs.erm, snapshot.runs.mfw]) : null), [snapshot]);
-  return (
-    <section className="runs" aria-label="Feature space of both runs">
-      {METHODS.map((method) => (
-        <div key={method} className={`run run-${method}`} data-testid={`run-${method}`}>
-          <h2>
-            {METHOD_LABEL[method]} <span className="run-subtitle">{method === 'erm' ? 'plain training' : 'Major Feature Weakening'}</span>
-          </h2>
-          {SPLITS.map(({ key, label }) =>
-            snapshot && domain ? (
-              <ChartFrame key={key} name={`scatter-${method}-${key}`} label={`${METHOD_LABEL[method]} ${label} features`}>
-                <FeatureScatter
-                  features={key === 'train' ? snapshot.runs[method].trainFeatures : snapshot.runs[method].testFeatures}
-                  labels={key === 'train' ? snapshot.trainFeatureLabels : snapshot.testLabels}
-                  classifier={snapshot.runs[method].classifier}
-                  classNames={classNames}
-                  domain={domain}
-                  title={`${METHOD_LABEL[method]} — ${label} features, epoch ${snapshot.epoch}`}
-                  testId={`scatter-${method}-${key}`}
-                />
-              </ChartFrame>
-            ) : (
-              <div key={key} className="placeholder" data-testid={`placeholder-${method}-${key}`}>
-                The {label} features f(x) and the decision regions appear here after the first epoch.
-              </div>
-            ),
-          )}
-        </div>
-      ))}
-      <div className="runs-captions">
-        <WhatToLookFor kind="train-scatter" />
-        <WhatToLookFor kind="test-scatter" />
-      </div>
-    </section>
-  );
+/** Whether a key press types into a field (a text box, a list), where it must not trigger shortcuts. */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLInputElement) return !['range', 'checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type);
+  return target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
 
-function Curves({ history, selectedEpoch, classNames }: { history: EpochSnapshot[]; selectedEpoch: number | null; classNames: string[] }) {
-  const props = { history, classNames, selectedEpoch };
+/** "P" toggles presentation mode, from anywhere but a form field. */
+function usePresentationShortcut(): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent): void => {
+      if (event.key.toLowerCase() !== 'p' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || isTyping(event.target)) return;
+      const { presentation, setPresentation } = useAppStore.getState();
+      setPresentation(!presentation);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}
+
+function PresentationToggle() {
+  const presentation = useAppStore((s) => s.presentation);
+  const setPresentation = useAppStore((s) => s.setPresentation);
   return (
-    <section className="curves" aria-labelledby="curves-title" data-testid="curves">
-      <h2 id="curves-title">
-        Along the epochs <span className="run-subtitle">ERM dashed, MFW solid; one colour per class</span>
-      </h2>
-      <div className="curve-grid">
-        <div>
-          <ChartFrame name="accuracy-train" label="training accuracy curves">
-            <AccuracyCurves {...props} split="train" />
-          </ChartFrame>
-          <WhatToLookFor kind="train-accuracy" />
-        </div>
-        <div>
-          <ChartFrame name="accuracy-test" label="test accuracy curves">
-            <AccuracyCurves {...props} split="test" />
-          </ChartFrame>
-          <WhatToLookFor kind="test-accuracy" />
-        </div>
-        <div>
-          <ChartFrame name="ratio" label="classification ratio curves">
-            <RatioCurves {...props} />
-          </ChartFrame>
-          <WhatToLookFor kind="ratio" />
-        </div>
-        <div>
-          <ChartFrame name="gradient-norm" label="feature gradient norm curves">
-            <GradientNormCurves {...props} />
-          </ChartFrame>
-          <WhatToLookFor kind="gradient-norm" />
-        </div>
-        <div>
-          <ChartFrame name="deviation" label="feature deviation curves">
-            <DeviationCurves {...props} />
-          </ChartFrame>
-          <WhatToLookFor kind="deviation" />
-        </div>
-      </div>
-    </section>
+    <button
+      type="button"
+      aria-pressed={presentation}
+      data-testid="presentation-toggle"
+      title="Large type and only the plots a class needs (shortcut: P)"
+      onClick={() => setPresentation(!presentation)}
+    >
+      {presentation ? 'Exit presentation' : 'Present'}
+    </button>
   );
 }
 
 export function App() {
   useEffect(() => startTrainingClient(), []);
+  usePresentationShortcut();
   const config = useAppStore((s) => s.config);
   const history = useAppStore((s) => s.history);
-  const selectedEpoch = useAppStore((s) => s.selectedEpoch);
   const dataAvailability = useAppStore((s) => s.dataAvailability);
-  const snapshot = useAppStore(selectShownSnapshot);
+  const presentation = useAppStore((s) => s.presentation);
   const classNames = useMemo(() => config.classes.map((id) => CIFAR10_CLASS_NAMES[id] as string), [config.classes]);
 
   return (
-    <div className="app">
+    <div className={presentation ? 'app presentation' : 'app'}>
       <header className="app-header">
         <h1>
           Imbalance Playground <span className="app-subtitle">ERM vs Major Feature Weakening on CIFAR-10</span>
         </h1>
         <BackendBadge />
+        <PresentationToggle />
         <TransportControls />
       </header>
       <div className="status-bar">
@@ -159,26 +97,7 @@ export function App() {
             </details>
           ) : null}
           {dataAvailability === 'checking' ? <p role="status">Looking for the CIFAR-10 data…</p> : null}
-          <RunColumns snapshot={snapshot} classNames={classNames} />
-          <Curves history={history} selectedEpoch={selectedEpoch} classNames={classNames} />
-          <section className="results" aria-label="Results" data-testid="results">
-            <ResultsTable
-              snapshot={snapshot}
-              classNames={classNames}
-              trainCounts={config.trainCounts}
-              isPaperPreset={config.imbalance === 'paper'}
-              sampledTestPerClass={config.testPerClass < TEST_PER_CLASS ? config.testPerClass : null}
-            />
-            <WhatToLookFor kind="results" />
-          </section>
-          <MfwExplainer
-            classNames={classNames}
-            trainCounts={config.trainCounts}
-            weightMode={config.weightMode}
-            beta={config.beta}
-            alpha={config.alpha}
-            mixingPoint={config.mixingPoint}
-          />
+          <Plots classNames={classNames} />
         </main>
       </div>
     </div>

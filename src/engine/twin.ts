@@ -124,7 +124,8 @@ export class TwinRunner {
   private readonly mixingWeights: number[];
   private readonly drwWeights: number[];
   private readonly drwWeightTensor: tf.Tensor1D;
-  private readonly plotIndices: Int32Array;
+  /** Training-set indices of the plotted training sample, in the order of a snapshot's `trainFeatures`. */
+  readonly plotIndices: Int32Array;
   private readonly plotLabels: Uint8Array;
   private order: Int32Array;
   private lossSums: Record<Method, number>;

@@ -50,7 +50,7 @@ export const CSV_COLUMNS = [
   'train_accuracy', 'test_accuracy', 'classification_ratio', 'feature_gradient_norm', 'feature_deviation',
 ] as const;
 
-function csvCell(value: string | number): string {
+export function csvCell(value: string | number): string {
   const text = String(value);
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

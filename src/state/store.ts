@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
-import type { BackendReport, ErrorKind, RunStatus, TrainingProgress } from '../worker/protocol.ts';
+import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
 import { configFromSearch, configToSearch } from './urlConfig.ts';
 
 export type NoticeTone = 'info' | 'warning' | 'error';
@@ -44,6 +44,10 @@ export interface AppState {
   dataProgress: DataProgress | null;
   notices: Notice[];
   lastError: { kind: ErrorKind; message: string } | null;
+  /** The images behind the plotted points (tooltips); null until the worker sends them, or for a run without data. */
+  pointImages: PointImages | null;
+  /** Presentation mode: large type, only the plots that matter, full width. */
+  presentation: boolean;
 
   /** Edits the configuration: applied at once when nothing is trained yet, else held as pending. */
   editConfig: (config: ExperimentConfig) => void;
@@ -52,6 +56,7 @@ export interface AppState {
   selectEpoch: (epoch: number | null) => void;
   addNotice: (notice: Notice) => void;
   dismissNotice: (id: string) => void;
+  setPresentation: (on: boolean) => void;
 }
 
 function hasTraining(state: Pick<AppState, 'history' | 'status' | 'progress'>): boolean {
@@ -90,6 +95,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   dataProgress: null,
   notices: initial.notices,
   lastError: null,
+  pointImages: null,
+  presentation: false,
 
   editConfig: (config) => {
     if (configToSearch(config) === configToSearch(get().config)) {
@@ -107,6 +114,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   selectEpoch: (epoch) => set({ selectedEpoch: epoch }),
   addNotice: (notice) => set((state) => ({ notices: [...state.notices.filter((n) => n.id !== notice.id), notice] })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
+  setPresentation: (on) => set({ presentation: on }),
 }));
 
 function applyConfig(config: ExperimentConfig): void {

@@ -1,22 +1,66 @@
 /**
- * Colours, line styles and type sizes shared by every chart, so ERM/MFW and the four classes look
- * the same everywhere (and in exported images).
+ * Colours, marker shapes, line styles and type sizes shared by every chart, so ERM/MFW and the four
+ * classes look the same everywhere (and in exported images).
  */
+import { createContext, useContext } from 'react';
 import type { Method } from '../engine/snapshot.ts';
 
 /**
- * Okabe–Ito colours for the four chosen classes (major → minor): distinguishable with the common
- * colour-vision deficiencies, dark enough on white, and saturated enough for a washed-out projector.
+ * The four chosen classes (major → minor): dark blue, sky blue, orange, crimson. Chosen so every pair
+ * stays far apart (CIEDE2000 ≥ 25) for normal vision and simulated protanopia, deuteranopia and
+ * tritanopia, every colour keeps ≥ 3:1 contrast on white for a washed-out projector, and the pale
+ * region tints stay apart too (theme.test.ts checks all three). The minor classes get the warm
+ * colours, which the eye picks out first.
  */
-export const CLASS_COLOURS: readonly string[] = ['#0072B2', '#E69F00', '#009E73', '#D55E00'];
+export const CLASS_COLOURS: readonly string[] = ['#1133CC', '#5599DD', '#DD7700', '#990033'];
 
-/** Fallbacks for more than four classes (more Okabe–Ito, then greys). */
-const EXTRA_COLOURS = ['#CC79A7', '#56B4E9', '#7A6A00', '#000000', '#999999', '#666666'];
+/** How far a decision region's tint is mixed toward white: pale enough for the points on top to stand out. */
+export const REGION_TINT = 0.8;
+
+/** Fallbacks for more than four classes (Okabe–Ito, then greys). */
+const EXTRA_COLOURS = ['#009E73', '#CC79A7', '#56B4E9', '#7A6A00', '#000000', '#999999'];
 
 export function classColour(classIndex: number, colours: readonly string[] = CLASS_COLOURS): string {
   if (classIndex < colours.length) return colours[classIndex];
   return EXTRA_COLOURS[(classIndex - colours.length) % EXTRA_COLOURS.length];
 }
+
+/** A second, colour-free cue per class: the marker shape, in scatter plots, curves and legends. */
+export type MarkerShape = 'circle' | 'square' | 'triangle' | 'diamond';
+const CLASS_SHAPES: readonly MarkerShape[] = ['circle', 'square', 'triangle', 'diamond'];
+
+export function classShape(classIndex: number): MarkerShape {
+  return CLASS_SHAPES[classIndex % CLASS_SHAPES.length];
+}
+
+const round = (value: number): number => Math.round(value * 100) / 100;
+
+/**
+ * SVG path data of a marker centred on (x, y), of about the area of a circle of radius r, so no
+ * class looks heavier than another. The same string draws on a canvas (new Path2D(d)) and in SVG.
+ */
+export function markerPath(shape: MarkerShape, x: number, y: number, r: number): string {
+  switch (shape) {
+    case 'circle':
+      return `M${round(x + r)},${round(y)}A${round(r)},${round(r)} 0 1 0 ${round(x - r)},${round(y)}A${round(r)},${round(r)} 0 1 0 ${round(x + r)},${round(y)}Z`;
+    case 'square': {
+      const h = r * 0.886; // (2h)² = πr²
+      return `M${round(x - h)},${round(y - h)}h${round(2 * h)}v${round(2 * h)}h${round(-2 * h)}Z`;
+    }
+    case 'triangle': {
+      const R = r * 1.555; // equilateral, circumradius R: (3√3/4)R² = πr²
+      const dx = R * 0.866;
+      return `M${round(x)},${round(y - R)}L${round(x + dx)},${round(y + R / 2)}L${round(x - dx)},${round(y + R / 2)}Z`;
+    }
+    case 'diamond': {
+      const d = r * 1.2533; // 2d² = πr²
+      return `M${round(x)},${round(y - d)}L${round(x + d)},${round(y)}L${round(x)},${round(y + d)}L${round(x - d)},${round(y)}Z`;
+    }
+  }
+}
+
+/** A misclassified point's hollow marker: white inside, a dark outer ring, then the class colour. */
+export const HOLLOW_MARKER = { fill: '#ffffff', outline: 3.2, stroke: 1.7 } as const;
 
 export const INK = '#1f2328';
 export const MUTED_INK = '#57606a';
@@ -30,9 +74,26 @@ export const METHOD_LABEL: Record<Method, string> = { erm: 'ERM', mfw: 'MFW' };
 /** ERM dashed, MFW solid: the method MFW is the one the eye should follow. */
 export const METHOD_DASH: Record<Method, string | undefined> = { erm: '7 4', mfw: undefined };
 
-/** Type sizes in CSS pixels; nothing below 12 px so a 1280×720 projector stays readable. */
-export const FONT = { tick: 12, label: 13, legend: 13, title: 15 } as const;
+/** Type sizes in CSS pixels, and a factor on point-marker sizes. */
+export interface ChartSizes {
+  tick: number;
+  label: number;
+  legend: number;
+  title: number;
+  marker: number;
+}
+/** Nothing below 12 px, so a 1280×720 screen stays readable. */
+export const FONT: ChartSizes = { tick: 12, label: 13, legend: 13, title: 15, marker: 1 };
+/** Presentation mode: read from the back of a classroom, nothing below 15 px, larger points. */
+export const PRESENTATION_SIZES: ChartSizes = { tick: 15, label: 17, legend: 17, title: 20, marker: 1.3 };
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+
+/** The chart sizes in use; the app switches them for presentation mode. */
+export const ChartSizeContext = createContext<ChartSizes>(FONT);
+
+export function useChartSizes(): ChartSizes {
+  return useContext(ChartSizeContext);
+}
 
 /** Parses '#rrggbb' to [r, g, b] (0–255). */
 export function hexToRgb(hex: string): [number, number, number] {

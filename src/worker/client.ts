@@ -61,7 +61,7 @@ function configure(): void {
   const { dataAvailability } = useAppStore.getState();
   if (dataAvailability !== 'available') return;
   forgetTraining();
-  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null });
+  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null });
   postConfigure();
 }
 
@@ -208,6 +208,9 @@ function handle(message: WorkerToPage): void {
       break;
     case 'lockHeld':
       watchLife(message.name);
+      break;
+    case 'pointImages':
+      store.setState({ pointImages: message.images });
       break;
     case 'weights': {
       const request = weightRequests.get(message.requestId);

@@ -56,6 +56,16 @@ export interface WeightFile {
   mimeType: string;
 }
 
+/**
+ * The CIFAR images behind the plotted points, for the scatter tooltips (NHWC uint8, 3072 bytes each):
+ * the training sample in the order of a snapshot's `trainFeatures`, the test images in the order of
+ * its `testFeatures`. Sent once per configuration; the snapshots then carry features only.
+ */
+export interface PointImages {
+  train: Uint8Array;
+  test: Uint8Array;
+}
+
 export type PageToWorker =
   /** (Re)configure: load data for the config, build both networks (or resume a saved state). */
   | {
@@ -93,6 +103,7 @@ export type WorkerToPage =
   /** Something the user should know that does not stop the training (e.g. the browser's storage is full). */
   | { type: 'notice'; id: string; tone: 'info' | 'warning'; title: string }
   | { type: 'lockHeld'; name: string }
+  | { type: 'pointImages'; images: PointImages }
   | { type: 'error'; kind: ErrorKind; message: string };
 
 /**

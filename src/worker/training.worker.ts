@@ -8,6 +8,7 @@ import { initBackend, type BackendInfo } from '../engine/backend.ts';
 import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
 import { NonFiniteLossError, TwinRunner, type TwinState } from '../engine/twin.ts';
 import { loadExperimentData } from '../data/loader.ts';
+import { IMAGE_BYTES } from '../data/types.ts';
 import { trainSetSize, type ExperimentConfig } from '../config/experiment.ts';
 import type { ExperimentData } from '../data/types.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
@@ -18,6 +19,7 @@ import {
   type Checkpoint,
   type ErrorKind,
   type PageToWorker,
+  type PointImages,
   type RunStatus,
   type WeightFile,
   type WorkerToPage,
@@ -345,8 +347,17 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string, r
     runner = null;
     return;
   }
+  sendPointImages(data, runner.plotIndices);
   reportProgress('train', true);
   setStatus(runner.finished ? 'finished' : runner.epoch > 0 ? 'paused' : 'ready');
+}
+
+/** The images of the plotted points, copied so the worker's data is never detached by the transfer. */
+function sendPointImages(experiment: ExperimentData, plotIndices: Int32Array): void {
+  const train = new Uint8Array(plotIndices.length * IMAGE_BYTES);
+  plotIndices.forEach((i, j) => train.set(experiment.train.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES), j * IMAGE_BYTES));
+  const images: PointImages = { train, test: experiment.test.images.slice() };
+  send({ type: 'pointImages', images }, [train.buffer, images.test.buffer]);
 }
 
 async function reset(): Promise<void> {

@@ -1,7 +1,9 @@
 /**
  * Exports a chart (a canvas + SVG composite, or pure SVG) as a PNG or SVG file. The chart's
  * canvases and SVGs are composed at their on-screen positions on a white background; elements
- * marked `data-export-ignore` (tooltips) are left out.
+ * marked `data-export-ignore` (tooltips) are left out. A canvas with a vector layer (see
+ * setVectorLayer) goes into SVG files as vectors, any other as an embedded image. The file covers
+ * everything drawn, plus a margin, even where a label pokes out of its box, so nothing is clipped.
  */
 import { downloadBlob } from '../download.ts';
 
@@ -15,6 +17,18 @@ const INLINED_STYLES = [
 ] as const;
 
 export type ExportFormat = 'png' | 'svg';
+
+/** White space around the chart in exported files, so titles do not touch the edge. */
+export const EXPORT_MARGIN = 8;
+
+/** SVG markup (in the canvas's CSS-pixel coordinates) that draws what a canvas shows. */
+const vectorLayers = new WeakMap<HTMLCanvasElement, () => string>();
+
+/** Registers (or with null removes) the vector drawing that stands in for a canvas in SVG exports. */
+export function setVectorLayer(canvas: HTMLCanvasElement, render: (() => string) | null): void {
+  if (render) vectorLayers.set(canvas, render);
+  else vectorLayers.delete(canvas);
+}
 
 export async function exportChart(element: HTMLElement, format: ExportFormat, filename: string): Promise<void> {
   const blob = format === 'svg' ? new Blob([chartToSvgString(element)], { type: 'image/svg+xml' }) : await chartToPngBlob(element);
@@ -30,18 +44,62 @@ interface Layer {
   height: number;
 }
 
-/** Top-level canvases and SVGs of the chart, in painting (document) order, relative to the chart. */
-function layersOf(element: HTMLElement): Layer[] {
-  const origin = element.getBoundingClientRect();
-  const layers: Layer[] = [];
-  for (const node of element.querySelectorAll<HTMLCanvasElement | SVGSVGElement>('canvas, svg')) {
-    if (node.closest('[data-export-ignore]')) continue;
-    if (node instanceof SVGSVGElement && node.ownerSVGElement) continue; // nested svg travels with its parent
+interface Frame {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+function isExported(node: Element): boolean {
+  return !node.closest('[data-export-ignore]');
+}
+
+/** Top-level canvases and SVGs of the chart, in painting (document) order. */
+function exportedNodes(element: HTMLElement): (HTMLCanvasElement | SVGSVGElement)[] {
+  return [...element.querySelectorAll<HTMLCanvasElement | SVGSVGElement>('canvas, svg')].filter((node) => {
+    if (!isExported(node)) return false;
+    if (node instanceof SVGSVGElement && node.ownerSVGElement) return false; // nested svg travels with its parent
     const rect = node.getBoundingClientRect();
-    if (rect.width === 0 || rect.height === 0) continue;
-    layers.push({ node, x: rect.left - origin.left, y: rect.top - origin.top, width: rect.width, height: rect.height });
+    return rect.width > 0 && rect.height > 0;
+  });
+}
+
+/**
+ * The page area the file covers: the chart's box grown to everything it draws (text or markers that
+ * poke out of their SVG, which the page shows but a file would clip), plus EXPORT_MARGIN around.
+ */
+function exportFrame(element: HTMLElement, nodes: readonly (HTMLCanvasElement | SVGSVGElement)[]): Frame {
+  const box = element.getBoundingClientRect();
+  let [left, top, right, bottom] = [box.left, box.top, box.right, box.bottom];
+  const grow = (rect: DOMRect): void => {
+    if (rect.width === 0 && rect.height === 0) return;
+    left = Math.min(left, rect.left);
+    top = Math.min(top, rect.top);
+    right = Math.max(right, rect.right);
+    bottom = Math.max(bottom, rect.bottom);
+  };
+  for (const node of nodes) {
+    grow(node.getBoundingClientRect());
+    if (node instanceof SVGSVGElement) {
+      for (const shape of node.querySelectorAll<SVGGraphicsElement>('text, line, path, circle, rect, polygon, polyline')) {
+        if (isExported(shape)) grow(shape.getBoundingClientRect());
+      }
+    }
   }
-  return layers;
+  return {
+    left: left - EXPORT_MARGIN,
+    top: top - EXPORT_MARGIN,
+    width: Math.ceil(right - left + 2 * EXPORT_MARGIN),
+    height: Math.ceil(bottom - top + 2 * EXPORT_MARGIN),
+  };
+}
+
+function layersOf(nodes: readonly (HTMLCanvasElement | SVGSVGElement)[], frame: Frame): Layer[] {
+  return nodes.map((node) => {
+    const rect = node.getBoundingClientRect();
+    return { node, x: rect.left - frame.left, y: rect.top - frame.top, width: rect.width, height: rect.height };
+  });
 }
 
 function cloneWithInlineStyles(svg: SVGSVGElement): SVGSVGElement {
@@ -51,7 +109,7 @@ function cloneWithInlineStyles(svg: SVGSVGElement): SVGSVGElement {
   originals.forEach((original, i) => {
     const copy = copies[i];
     if (!(copy instanceof SVGElement)) return;
-    if (original.closest('[data-export-ignore]')) {
+    if (!isExported(original)) {
       copy.remove();
       return;
     }
@@ -62,46 +120,65 @@ function cloneWithInlineStyles(svg: SVGSVGElement): SVGSVGElement {
   });
   clone.setAttribute('xmlns', SVG_NS);
   clone.setAttribute('xmlns:xlink', XLINK_NS);
+  // Text that pokes out of the svg's box is inside the file's frame: let it show.
+  clone.setAttribute('overflow', 'visible');
   return clone;
 }
 
-/** One standalone SVG document: canvases become embedded PNG images, SVGs are nested in place. */
+function placed<T extends SVGElement>(node: T, layer: Layer): T {
+  node.setAttribute('x', String(layer.x));
+  node.setAttribute('y', String(layer.y));
+  node.setAttribute('width', String(layer.width));
+  node.setAttribute('height', String(layer.height));
+  return node;
+}
+
+/** One standalone SVG document: canvases become their vector layers (or embedded PNG images), SVGs are nested in place. */
 export function chartToSvgString(element: HTMLElement): string {
-  const { width, height } = element.getBoundingClientRect();
+  const nodes = exportedNodes(element);
+  const frame = exportFrame(element, nodes);
   const root = document.createElementNS(SVG_NS, 'svg');
   root.setAttribute('xmlns', SVG_NS);
   root.setAttribute('xmlns:xlink', XLINK_NS);
-  root.setAttribute('width', String(Math.ceil(width)));
-  root.setAttribute('height', String(Math.ceil(height)));
-  root.setAttribute('viewBox', `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`);
+  root.setAttribute('width', String(frame.width));
+  root.setAttribute('height', String(frame.height));
+  root.setAttribute('viewBox', `0 0 ${frame.width} ${frame.height}`);
   const background = document.createElementNS(SVG_NS, 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
   background.setAttribute('fill', '#ffffff');
   root.append(background);
-  for (const layer of layersOf(element)) {
+  for (const layer of layersOf(nodes, frame)) {
     if (layer.node instanceof HTMLCanvasElement) {
-      const image = document.createElementNS(SVG_NS, 'image');
-      image.setAttribute('x', String(layer.x));
-      image.setAttribute('y', String(layer.y));
-      image.setAttribute('width', String(layer.width));
-      image.setAttribute('height', String(layer.height));
-      image.setAttribute('href', layer.node.toDataURL('image/png'));
-      root.append(image);
+      const vector = vectorLayers.get(layer.node);
+      if (vector) {
+        const nested = placed(document.createElementNS(SVG_NS, 'svg'), layer);
+        nested.setAttribute('viewBox', `0 0 ${layer.width} ${layer.height}`);
+        nested.innerHTML = vector();
+        root.append(nested);
+      } else {
+        const image = placed(document.createElementNS(SVG_NS, 'image'), layer);
+        image.setAttribute('href', layer.node.toDataURL('image/png'));
+        root.append(image);
+      }
     } else {
-      const nested = cloneWithInlineStyles(layer.node);
-      nested.setAttribute('x', String(layer.x));
-      nested.setAttribute('y', String(layer.y));
-      nested.setAttribute('width', String(layer.width));
-      nested.setAttribute('height', String(layer.height));
-      root.append(nested);
+      root.append(placed(cloneWithInlineStyles(layer.node), layer));
     }
   }
   return new XMLSerializer().serializeToString(root);
 }
 
-function loadSvgImage(svg: SVGSVGElement): Promise<HTMLImageElement> {
-  const text = new XMLSerializer().serializeToString(cloneWithInlineStyles(svg));
+/**
+ * The SVG rendered as an image of the whole frame (an image clips at its own box, and text may poke
+ * out of the svg's box): its viewBox is the frame, in the svg's own coordinates.
+ */
+function loadSvgImage(svg: SVGSVGElement, frame: Frame): Promise<HTMLImageElement> {
+  const clone = cloneWithInlineStyles(svg);
+  const box = svg.getBoundingClientRect();
+  clone.setAttribute('width', String(frame.width));
+  clone.setAttribute('height', String(frame.height));
+  clone.setAttribute('viewBox', `${frame.left - box.left} ${frame.top - box.top} ${frame.width} ${frame.height}`);
+  const text = new XMLSerializer().serializeToString(clone);
   return new Promise((resolve, reject) => {
     const image = new Image();
     image.onload = () => resolve(image);
@@ -113,19 +190,20 @@ function loadSvgImage(svg: SVGSVGElement): Promise<HTMLImageElement> {
 
 /** The chart as a PNG at (at least) twice its CSS size, so it stays sharp in slides. */
 export async function chartToPngBlob(element: HTMLElement): Promise<Blob> {
-  const { width, height } = element.getBoundingClientRect();
+  const nodes = exportedNodes(element);
+  const frame = exportFrame(element, nodes);
   const scale = Math.max(2, window.devicePixelRatio || 1);
   const canvas = document.createElement('canvas');
-  canvas.width = Math.ceil(width * scale);
-  canvas.height = Math.ceil(height * scale);
+  canvas.width = Math.ceil(frame.width * scale);
+  canvas.height = Math.ceil(frame.height * scale);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('Canvas 2D is not available for export.');
   context.scale(scale, scale);
   context.fillStyle = '#ffffff';
-  context.fillRect(0, 0, width, height);
-  for (const layer of layersOf(element)) {
-    const source = layer.node instanceof HTMLCanvasElement ? layer.node : await loadSvgImage(layer.node);
-    context.drawImage(source, layer.x, layer.y, layer.width, layer.height);
+  context.fillRect(0, 0, frame.width, frame.height);
+  for (const layer of layersOf(nodes, frame)) {
+    if (layer.node instanceof HTMLCanvasElement) context.drawImage(layer.node, layer.x, layer.y, layer.width, layer.height);
+    else context.drawImage(await loadSvgImage(layer.node, frame), 0, 0, frame.width, frame.height);
   }
   return new Promise((resolve, reject) =>
     canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed.'))), 'image/png'),

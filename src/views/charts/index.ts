@@ -2,4 +2,5 @@ export * from './FeatureScatter/index.ts';
 export * from './LineChart/index.ts';
 export * from './Curves/index.ts';
 export * from './ResultsTable/index.ts';
-export { exportChart, chartToSvgString, chartToPngBlob, type ExportFormat } from './export.ts';
+export { exportChart, chartToSvgString, chartToPngBlob, EXPORT_MARGIN, type ExportFormat } from './export.ts';
+export * from './ConfusionMatrix/index.ts';

@@ -14,6 +14,12 @@ export function estimateTextWidth(text: string, fontSize: number): number {
   return text.length * fontSize * AVERAGE_CHAR_WIDTH;
 }
 
+/** The preferred font size, or a smaller one (not below `minimum`) at which the text fits the width. */
+export function fittedFontSize(text: string, width: number, preferred: number, minimum: number): number {
+  const fits = width / Math.max(1, estimateTextWidth(text, 1));
+  return Math.max(minimum, Math.min(preferred, Math.floor(fits)));
+}
+
 export function layoutLegend<T>(
   items: readonly T[],
   labelOf: (item: T) => string,

@@ -34,3 +34,15 @@ export function useDevicePixelRatio(): number {
   }, [ratio]);
   return ratio;
 }
+
+/** The window's inner height, re-read on resize (plots size themselves so a pair fits the screen). */
+export function useViewportHeight(): number {
+  const [height, setHeight] = useState(() => (typeof window === 'undefined' ? 800 : window.innerHeight));
+  useLayoutEffect(() => {
+    if (typeof window === 'undefined') return;
+    const update = (): void => setHeight(window.innerHeight);
+    window.addEventListener('resize', update);
+    return () => window.removeEventListener('resize', update);
+  }, []);
+  return height;
+}

@@ -8,19 +8,21 @@ import { exportChart, type ExportFormat } from '../charts/index.ts';
 export interface ChartFrameProps {
   /** File name stem and data-testid suffix. */
   name: string;
+  /** The epoch the chart shows, added to the file name (e.g. scatter-erm-test-epoch12.png). */
+  epoch?: number | null;
   /** Accessible name of the export buttons, e.g. "ERM test features". */
   label: string;
   children: ReactNode;
 }
 
-export function ChartFrame({ name, label, children }: ChartFrameProps) {
+export function ChartFrame({ name, epoch = null, label, children }: ChartFrameProps) {
   const chartRef = useRef<HTMLDivElement | null>(null);
   const [error, setError] = useState<string | null>(null);
   const save = async (format: ExportFormat) => {
     setError(null);
     if (!chartRef.current) return;
     try {
-      await exportChart(chartRef.current, format, name);
+      await exportChart(chartRef.current, format, epoch === null ? name : `${name}-epoch${epoch}`);
     } catch (e) {
       setError((e as Error).message);
     }

@@ -1,6 +1,6 @@
 /**
  * The first page: the chosen classes with a strip of real thumbnails each, their training and
- * test counts, and the imbalance as a log-scale bar chart.
+ * test counts, and the imbalance as a bar chart.
  */
 import { useEffect, useRef, useState } from 'react';
 import { CIFAR10_CLASS_NAMES } from '../../config/experiment.ts';
@@ -83,10 +83,7 @@ export function DataPreview() {
             </li>
           ))}
         </ul>
-        <figure className="imbalance-figure">
-          <ImbalanceChart classNames={classNames} trainCounts={trainCounts} testCounts={testCounts} maxCount={maxCount} />
-          <figcaption>Training images per class, log scale. The test sets stay balanced.</figcaption>
-        </figure>
+        <ImbalanceChart classNames={classNames} trainCounts={trainCounts} testCounts={testCounts} maxCount={maxCount} />
       </div>
     </section>
   );

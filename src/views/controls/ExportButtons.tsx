@@ -1,10 +1,14 @@
-/** Downloads: the metrics of every epoch (JSON, CSV) and the trained weights of both runs. */
+/**
+ * Downloads: the metrics of every epoch (JSON, CSV), the 2-D features of the epoch on screen with
+ * labels and predictions (CSV, JSON) and the trained weights of both runs.
+ */
 import { useState } from 'react';
 import { CIFAR10_CLASS_NAMES } from '../../config/experiment.ts';
 import type { Method } from '../../engine/snapshot.ts';
 import { metricsCsv, metricsJson } from '../../state/metricsExport.ts';
-import { useAppStore } from '../../state/store.ts';
+import { selectShownSnapshot, useAppStore } from '../../state/store.ts';
 import { requestWeights } from '../../worker/client.ts';
+import { featuresCsv, featuresJson } from '../charts/FeatureScatter/featureExport.ts';
 import { downloadBlob } from '../download.ts';
 
 export function ExportButtons() {
@@ -12,6 +16,7 @@ export function ExportButtons() {
   const config = useAppStore((s) => s.config);
   const backend = useAppStore((s) => s.backend);
   const status = useAppStore((s) => s.status);
+  const shown = useAppStore(selectShownSnapshot);
   const [weightsError, setWeightsError] = useState<string | null>(null);
   const classNames = config.classes.map((id) => CIFAR10_CLASS_NAMES[id]);
   const noMetrics = history.length === 0;
@@ -45,6 +50,24 @@ export function ExportButtons() {
           onClick={() => downloadBlob(new Blob([metricsCsv(config, classNames, history)], { type: 'text/csv' }), `${stem}-metrics.csv`)}
         >
           Metrics (CSV)
+        </button>
+        <button
+          type="button"
+          disabled={!shown}
+          data-testid="export-features-csv"
+          title="Both runs’ 2-D features (training sample and test set) with true class and prediction, at the epoch shown"
+          onClick={() => shown && downloadBlob(new Blob([featuresCsv(classNames, shown)], { type: 'text/csv' }), `imbalance-playground-epoch${shown.epoch}-features.csv`)}
+        >
+          Features{shown ? `, epoch ${shown.epoch}` : ''} (CSV)
+        </button>
+        <button
+          type="button"
+          disabled={!shown}
+          data-testid="export-features-json"
+          title="Both runs’ 2-D features and classifiers, with true classes and predictions, at the epoch shown"
+          onClick={() => shown && downloadBlob(new Blob([JSON.stringify(featuresJson(config, classNames, shown))], { type: 'application/json' }), `imbalance-playground-epoch${shown.epoch}-features.json`)}
+        >
+          Features{shown ? `, epoch ${shown.epoch}` : ''} (JSON)
         </button>
         {(['erm', 'mfw'] as const).map((method) => (
           <button

@@ -4,7 +4,8 @@
  */
 import type { WeightMode } from '../../config/experiment.ts';
 import { isMajorClass, mfwWeights } from '../../engine/mfwWeights.ts';
-import { classColour } from '../theme.ts';
+import { ClassSwatch } from '../charts/MarkerSymbol.tsx';
+import { classColour, classShape } from '../theme.ts';
 import '../theme.css';
 
 export interface MfwExplainerProps {
@@ -68,7 +69,7 @@ export function MfwExplainer({ classNames, trainCounts, weightMode, beta, alpha,
           {classNames.map((name, c) => (
             <tr key={name}>
               <th scope="row">
-                <span className="ip-swatch" style={{ background: classColour(c, colours) }} aria-hidden="true" />
+                <ClassSwatch shape={classShape(c)} colour={classColour(c, colours)} />
                 {name} <span className="ip-count">{isMajor[c] ? 'major' : 'minor'}</span>
               </th>
               <td className="ip-num">{trainCounts[c]?.toLocaleString('en-US')}</td>

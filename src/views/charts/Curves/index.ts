@@ -4,3 +4,4 @@ export { GradientNormCurves } from './GradientNormCurves.tsx';
 export { DeviationCurves } from './DeviationCurves.tsx';
 export type { CurvesProps } from './MetricCurves.tsx';
 export { metricSeries, metricLegend } from './metricSeries.ts';
+export { LossCurves } from './LossCurves.tsx';

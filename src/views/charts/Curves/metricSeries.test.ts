@@ -35,9 +35,11 @@ describe('metricSeries', () => {
     expect(series[3].label).toBe('dog · MFW');
     expect(series[3].points).toEqual([{ x: 1, y: 10 }, { x: 2, y: 60 }]);
   });
-  it('colours by class and dashes by method', () => {
+  it('colours and shapes by class, dashes by method', () => {
     expect(series[0].colour).toBe(series[1].colour);
     expect(series[0].colour).not.toBe(series[2].colour);
+    expect(series[0].shape).toBe(series[1].shape);
+    expect(series[0].shape).not.toBe(series[2].shape);
     expect(series[0].dash).toBe(METHOD_DASH.erm);
     expect(series[1].dash).toBeUndefined();
   });

@@ -1,9 +1,9 @@
 /**
- * Turns the per-epoch history into line series: one per (class, method), colour = class,
- * dash = method, so ERM and MFW of the same class sit on one chart.
+ * Turns the per-epoch history into line series: one per (class, method), colour and marker shape =
+ * class, dash = method, so ERM and MFW of the same class sit on one chart.
  */
 import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../../../engine/snapshot.ts';
-import { METHOD_DASH, METHOD_LABEL, classColour } from '../../theme.ts';
+import { METHOD_DASH, METHOD_LABEL, classColour, classShape } from '../../theme.ts';
 import type { LegendEntry, LineSeries } from '../LineChart/LineChart.tsx';
 
 export type PerClassMetric = (run: RunSnapshot) => readonly number[];
@@ -23,6 +23,7 @@ export function metricSeries(
         label: `${name} · ${METHOD_LABEL[method]}`,
         colour: classColour(c, colours),
         dash: METHOD_DASH[method],
+        shape: classShape(c),
         points: history.map((snapshot) => {
           const value = metric(snapshot.runs[method])[c];
           return { x: snapshot.epoch, y: value === undefined ? Number.NaN : value * scale };
@@ -33,10 +34,10 @@ export function metricSeries(
   return series;
 }
 
-/** Class swatches, then the two line styles. */
+/** Class swatches (colour and marker), then the two line styles. */
 export function metricLegend(classNames: readonly string[], colours?: readonly string[], methods: readonly Method[] = METHODS): LegendEntry[] {
   return [
-    ...classNames.map((label, c) => ({ label, colour: classColour(c, colours) })),
+    ...classNames.map((label, c) => ({ label, colour: classColour(c, colours), shape: classShape(c) })),
     ...methods.map((method) => ({ label: METHOD_LABEL[method], dash: METHOD_DASH[method] })),
   ];
 }

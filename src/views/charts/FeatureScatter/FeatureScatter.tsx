@@ -1,21 +1,20 @@
 /**
  * A 2-D feature scatter with the linear classifier's decision regions and boundaries behind it
- * (paper Figs 5 and 6). Canvas for the regions and the thousands of points, SVG for text and axes.
+ * (paper Figs 5 and 6). Canvas for the regions and the thousands of points (a vector layer stands
+ * in for it in SVG exports), SVG for text and axes. Hovering a point, or focusing the plot and moving
+ * with the arrow keys, shows the point's class, prediction and CIFAR image.
  */
-import { useEffect, useMemo, useRef } from 'react';
-import { scaleLinear } from 'd3';
-import { BOUNDARY_LINE, FONT, FONT_FAMILY, INK, MUTED_INK, classColour, tint } from '../../theme.ts';
-import { layoutLegend } from '../legendLayout.ts';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type PointerEvent } from 'react';
+import { Delaunay, scaleLinear } from 'd3';
+import { IMAGE_BYTES, IMAGE_SIZE } from '../../../data/types.ts';
+import { FONT_FAMILY, INK, MUTED_INK, classColour, classShape, useChartSizes } from '../../theme.ts';
+import { setVectorLayer } from '../export.ts';
+import { fittedFontSize, layoutLegend } from '../legendLayout.ts';
+import { ClassSwatch, MarkerSymbol } from '../MarkerSymbol.tsx';
 import { useContainerWidth, useDevicePixelRatio } from '../useContainerWidth.ts';
 import '../../theme.css';
-import {
-  classDrawLayers,
-  decisionBoundarySegments,
-  decisionRegionGrid,
-  predictAll,
-  type Domain,
-  type LinearClassifier,
-} from './featureSpace.ts';
+import { nextPointInDirection, predictAll, type Direction, type Domain, type LinearClassifier } from './featureSpace.ts';
+import { drawScene, pointRadius, sceneToSvg, scatterScene } from './scatterScene.ts';
 
 export interface FeatureScatterProps {
   /** Interleaved 2-D features x0, y0, x1, y1, … */
@@ -26,48 +25,66 @@ export interface FeatureScatterProps {
   classNames: readonly string[];
   /** One colour per class; defaults to the theme's palette. */
   colours?: readonly string[];
-  /** Axis ranges, shared by the ERM and MFW plots of an epoch (see sharedFeatureDomain). */
+  /** Axis ranges, shared by the ERM and MFW plots (see sharedFeatureDomain, epochsFeatureDomain). */
   domain: Domain;
   title: string;
-  /** Largest side of the square plot area in pixels (default 480), so two rows fit a 720-px-high screen. */
+  /** Largest side of the square plot area in pixels (default 480), so a pair of plots fits the screen's height. */
   maxPlotSize?: number;
+  /** The CIFAR images behind the points, in point order (NHWC uint8); null or absent when not available. */
+  images?: Uint8Array | null;
+  /** What a point is, for the read-out, e.g. "test image". */
+  pointNoun?: string;
   /** Overrides the root's data-testid (default 'feature-scatter'). */
   testId?: string;
 }
 
-/** Each region cell covers this many device pixels per side: plenty, since boundaries are drawn as exact lines. */
-const REGION_CELL_DEVICE_PIXELS = 2;
-const REGION_TINT = 0.8;
-const MARGIN = { left: 46, right: 12, bottom: 40 };
-const TITLE_HEIGHT = 24;
-const LEGEND_ROW = 20;
+/** A pointer this close (in pixels) to a point picks it. */
+const PICK_DISTANCE = 12;
+const ARROW_KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
+/** The 32×32 image is shown three times larger (more in presentation mode). */
+const THUMBNAIL_SCALE = 3;
 
-function pointRadius(count: number): number {
-  if (count <= 600) return 3.4;
-  if (count <= 3000) return 2.7;
-  return 2.1;
-}
+const formatCoordinate = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
 
-export function FeatureScatter({ features, labels, classifier, classNames, colours, domain, title, maxPlotSize = 480, testId = 'feature-scatter' }: FeatureScatterProps) {
+export function FeatureScatter({
+  features,
+  labels,
+  classifier,
+  classNames,
+  colours,
+  domain,
+  title,
+  maxPlotSize = 480,
+  images = null,
+  pointNoun = 'image',
+  testId = 'feature-scatter',
+}: FeatureScatterProps) {
   const [rootRef, width] = useContainerWidth<HTMLElement>(420);
   const dpr = useDevicePixelRatio();
+  const sizes = useChartSizes();
+  const clipId = useId().replace(/:/g, '');
   const canvasRef = useRef<HTMLCanvasElement | null>(null);
+  const [active, setActive] = useState<{ index: number; by: 'pointer' | 'keyboard' } | null>(null);
   const numClasses = classifier.weight.length;
-  const colourOf = (c: number): string => classColour(c, colours);
 
+  const margin = { left: Math.round(sizes.tick * 2.6 + sizes.label + 12), right: 12, bottom: sizes.tick + sizes.label + 20 };
+  // A long title on a narrow chart shrinks (to the label size at least) rather than run into its neighbour.
+  const titleSize = fittedFontSize(title, width, sizes.title, sizes.label);
+  const titleHeight = titleSize + 9;
+  const legendRow = sizes.legend + 7;
   const legend = useMemo(() => {
     const items = [
       ...classNames.slice(0, numClasses).map((name, c) => ({ key: `class-${c}`, label: name, kind: 'class' as const, c })),
       { key: 'correct', label: 'correct', kind: 'correct' as const, c: -1 },
       { key: 'wrong', label: 'misclassified', kind: 'wrong' as const, c: -1 },
     ];
-    return layoutLegend(items, (item) => item.label, { width: width - MARGIN.left, fontSize: FONT.legend, symbolWidth: 12, gap: 14, rowHeight: LEGEND_ROW });
-  }, [classNames, numClasses, width]);
+    return layoutLegend(items, (item) => item.label, { width: width - margin.left, fontSize: sizes.legend, symbolWidth: 14, gap: 14, rowHeight: legendRow });
+  }, [classNames, numClasses, width, margin.left, sizes.legend, legendRow]);
 
-  const top = TITLE_HEIGHT + legend.rows * LEGEND_ROW + 8;
-  const plotWidth = Math.max(60, Math.min(maxPlotSize, width - MARGIN.left - MARGIN.right));
+  const top = titleHeight + legend.rows * legendRow + 8;
+  const plotWidth = Math.max(60, Math.min(maxPlotSize, width - margin.left - margin.right));
   const plotHeight = plotWidth; // square: the feature space has no preferred direction
-  const height = top + plotHeight + MARGIN.bottom;
+  const height = top + plotHeight + margin.bottom;
 
   const xScale = useMemo(() => scaleLinear().domain(domain.x).range([0, plotWidth]), [domain.x, plotWidth]);
   const yScale = useMemo(() => scaleLinear().domain(domain.y).range([plotHeight, 0]), [domain.y, plotHeight]);
@@ -76,17 +93,78 @@ export function FeatureScatter({ features, labels, classifier, classNames, colou
   let misclassified = 0;
   for (let i = 0; i < pointCount; i++) if (predictions[i] !== labels[i]) misclassified++;
 
+  const radius = pointRadius(pointCount) * sizes.marker;
+  const scene = useMemo(
+    () => scatterScene({ features, labels, predictions, classifier, domain, x: xScale, y: yScale, width: plotWidth, height: plotHeight, radius, colours }),
+    [features, labels, predictions, classifier, domain, xScale, yScale, plotWidth, plotHeight, radius, colours],
+  );
+
   useEffect(() => {
     const canvas = canvasRef.current;
     const context = canvas?.getContext('2d');
     if (!canvas || !context) return;
     canvas.width = Math.round(plotWidth * dpr);
     canvas.height = Math.round(plotHeight * dpr);
-    drawRegions(context, classifier, domain, canvas.width, canvas.height, colours);
     context.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawBoundaries(context, classifier, domain, xScale, yScale);
-    drawPoints(context, features, labels, predictions, numClasses, xScale, yScale, colours);
-  }, [classifier, colours, domain, dpr, features, labels, numClasses, plotHeight, plotWidth, predictions, xScale, yScale]);
+    drawScene(context, scene);
+    setVectorLayer(canvas, () => sceneToSvg(scene, `${clipId}-export`));
+    return () => setVectorLayer(canvas, null);
+  }, [scene, dpr, plotWidth, plotHeight, clipId]);
+
+  // Screen positions of the points, and a Delaunay triangulation of the finite ones for picking.
+  const positions = useMemo(() => {
+    const xs = new Float64Array(pointCount);
+    const ys = new Float64Array(pointCount);
+    const finite: number[] = [];
+    for (let i = 0; i < pointCount; i++) {
+      xs[i] = xScale(features[2 * i]);
+      ys[i] = yScale(features[2 * i + 1]);
+      if (Number.isFinite(xs[i]) && Number.isFinite(ys[i])) finite.push(i);
+    }
+    const delaunay = Delaunay.from(finite, (i) => xs[i], (i) => ys[i]);
+    return { xs, ys, finite, delaunay };
+  }, [features, pointCount, xScale, yScale]);
+
+  // A new epoch or split may have fewer points: forget a pick that no longer exists.
+  const shown = active && active.index < pointCount && Number.isFinite(positions.xs[active.index]) ? active : null;
+
+  const nearestToCentre = (): number | null => {
+    if (positions.finite.length === 0) return null;
+    return positions.finite[positions.delaunay.find(plotWidth / 2, plotHeight / 2)] ?? null;
+  };
+
+  const pick = (event: PointerEvent<HTMLElement>): void => {
+    const bounds = canvasRef.current?.getBoundingClientRect();
+    if (!bounds || positions.finite.length === 0) return;
+    const px = event.clientX - bounds.left;
+    const py = event.clientY - bounds.top;
+    const nearest = positions.finite[positions.delaunay.find(px, py)];
+    const close = nearest !== undefined && Math.hypot(positions.xs[nearest] - px, positions.ys[nearest] - py) <= PICK_DISTANCE;
+    if (close) setActive({ index: nearest, by: 'pointer' });
+    else if (shown?.by === 'pointer') setActive(null);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
+    if (event.key === 'Escape') {
+      setActive(null);
+      return;
+    }
+    const direction = ARROW_KEYS[event.key];
+    if (!direction || positions.finite.length === 0) return;
+    // The arrows move between points here, not the epoch scrubber.
+    event.preventDefault();
+    event.stopPropagation();
+    const from = shown?.index ?? null;
+    const next = from === null ? nearestToCentre() : nextPointInDirection(positions.xs, positions.ys, from, direction);
+    if (next !== null) setActive({ index: next, by: 'keyboard' });
+  };
+
+  /** Keyboard focus starts at the point nearest the centre, so the read-out appears at once. */
+  const onFocus = (event: FocusEvent<HTMLElement>): void => {
+    if (event.target !== event.currentTarget || shown) return;
+    const index = nearestToCentre();
+    if (index !== null) setActive({ index, by: 'keyboard' });
+  };
 
   const xTicks = xScale.ticks(Math.max(3, Math.floor(plotWidth / 70)));
   const yTicks = yScale.ticks(Math.max(3, Math.floor(plotHeight / 60)));
@@ -100,184 +178,152 @@ export function FeatureScatter({ features, labels, classifier, classNames, colou
       data-testid={testId}
       data-points={pointCount}
       data-misclassified={misclassified}
+      data-domain={[...domain.x, ...domain.y].map((v) => v.toPrecision(6)).join(',')}
       style={{ height }}
+      tabIndex={0}
+      aria-label={`${title}: ${pointCount} points, ${misclassified} misclassified. Arrow keys move between points and read them out.`}
+      onPointerMove={pick}
+      onPointerLeave={() => shown?.by === 'pointer' && setActive(null)}
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
+      onBlur={() => shown?.by === 'keyboard' && setActive(null)}
     >
-      <canvas
-        ref={canvasRef}
-        className="ip-chart-canvas"
-        style={{ left: MARGIN.left, top, width: plotWidth, height: plotHeight }}
-        aria-hidden="true"
-      />
-      <svg className="ip-chart-svg" width={width} height={height} role="img" aria-label={`${title}: ${pointCount} points, ${misclassified} misclassified`} fontFamily={FONT_FAMILY}>
-        <text x={0} y={16} fontSize={FONT.title} fontWeight={600} fill={INK}>{title}</text>
-        <g transform={`translate(${MARGIN.left},${TITLE_HEIGHT + 4})`} fontSize={FONT.legend} fill={INK}>
+      <canvas ref={canvasRef} className="ip-chart-canvas" style={{ left: margin.left, top, width: plotWidth, height: plotHeight }} aria-hidden="true" />
+      <svg className="ip-chart-svg" width={width} height={height} aria-hidden="true" fontFamily={FONT_FAMILY}>
+        <text x={0} y={titleSize + 1} fontSize={titleSize} fontWeight={600} fill={INK}>{title}</text>
+        <g transform={`translate(${margin.left},${titleHeight + 4})`} fontSize={sizes.legend} fill={INK}>
           {legend.placements.map(({ item, x, y }) => (
             <g key={item.key} transform={`translate(${x},${y})`}>
-              {item.kind === 'class' && <circle cx={6} cy={8} r={5} fill={colourOf(item.c)} />}
-              {item.kind === 'correct' && <circle cx={6} cy={8} r={4} fill={MUTED_INK} />}
-              {item.kind === 'wrong' && <CrossMarker cx={6} cy={8} size={5} colour={MUTED_INK} />}
-              <text x={16} y={12.5}>{item.label}</text>
+              {item.kind === 'class' && <MarkerSymbol shape={classShape(item.c)} colour={classColour(item.c, colours)} x={7} y={legendRow / 2 - 1} r={5} />}
+              {item.kind === 'correct' && <MarkerSymbol shape="circle" colour={MUTED_INK} x={7} y={legendRow / 2 - 1} r={4.5} />}
+              {item.kind === 'wrong' && <MarkerSymbol shape="circle" colour={MUTED_INK} x={7} y={legendRow / 2 - 1} r={4.5} hollow />}
+              <text x={18} y={legendRow / 2 - 1} dy="0.35em">{item.label}</text>
             </g>
           ))}
         </g>
-        <g transform={`translate(${MARGIN.left},${top})`} fontSize={FONT.tick} fill={MUTED_INK}>
+        <g transform={`translate(${margin.left},${top})`} fontSize={sizes.tick} fill={MUTED_INK}>
           <rect width={plotWidth} height={plotHeight} fill="none" stroke={MUTED_INK} strokeWidth={1} />
           {xTicks.map((t) => (
             <g key={`x${t}`} transform={`translate(${xScale(t)},${plotHeight})`}>
               <line y2={5} stroke={MUTED_INK} />
-              <text y={18} textAnchor="middle">{tickFormat(t)}</text>
+              <text y={sizes.tick + 6} textAnchor="middle">{tickFormat(t)}</text>
             </g>
           ))}
           {yTicks.map((t) => (
             <g key={`y${t}`} transform={`translate(0,${yScale(t)})`}>
               <line x2={-5} stroke={MUTED_INK} />
-              <text x={-8} y={4} textAnchor="end">{yTickFormat(t)}</text>
+              <text x={-8} dy="0.35em" textAnchor="end">{yTickFormat(t)}</text>
             </g>
           ))}
-          <text x={plotWidth / 2} y={plotHeight + 34} textAnchor="middle" fill={INK} fontSize={FONT.label}>feature 1</text>
-          <text transform={`translate(${-36},${plotHeight / 2}) rotate(-90)`} textAnchor="middle" fill={INK} fontSize={FONT.label}>feature 2</text>
+          <text x={plotWidth / 2} y={plotHeight + sizes.tick + sizes.label + 12} textAnchor="middle" fill={INK} fontSize={sizes.label}>feature 1</text>
+          <text transform={`translate(${-(margin.left - sizes.label)},${plotHeight / 2}) rotate(-90)`} textAnchor="middle" fill={INK} fontSize={sizes.label}>feature 2</text>
           {pointCount === 0 && (
-            <text x={plotWidth / 2} y={plotHeight / 2} textAnchor="middle" fill={MUTED_INK} fontSize={FONT.label}>no features yet</text>
+            <text x={plotWidth / 2} y={plotHeight / 2} textAnchor="middle" fill={MUTED_INK} fontSize={sizes.label}>no features yet</text>
+          )}
+          {shown && (
+            <circle
+              data-export-ignore=""
+              data-testid={`${testId}-highlight`}
+              cx={positions.xs[shown.index]}
+              cy={positions.ys[shown.index]}
+              r={radius + 6}
+              fill="none"
+              stroke={INK}
+              strokeWidth={2}
+            />
           )}
         </g>
       </svg>
+      {shown && (
+        <PointReadout
+          testId={`${testId}-tooltip`}
+          index={shown.index}
+          label={labels[shown.index]}
+          prediction={predictions[shown.index]}
+          feature={[features[2 * shown.index], features[2 * shown.index + 1]]}
+          classNames={classNames}
+          colours={colours}
+          images={images && images.length === pointCount * IMAGE_BYTES ? images : null}
+          pointNoun={pointNoun}
+          imageSize={Math.round(IMAGE_SIZE * THUMBNAIL_SCALE * sizes.marker)}
+          position={{ x: margin.left + positions.xs[shown.index], y: top + positions.ys[shown.index], above: positions.ys[shown.index] > plotHeight / 2 }}
+          chart={{ width, height, gap: radius + 10 }}
+        />
+      )}
     </figure>
   );
 }
 
-function CrossMarker({ cx, cy, size, colour }: { cx: number; cy: number; size: number; colour: string }) {
-  const d = `M${cx - size},${cy - size}L${cx + size},${cy + size}M${cx - size},${cy + size}L${cx + size},${cy - size}`;
+interface PointReadoutProps {
+  testId: string;
+  index: number;
+  label: number;
+  prediction: number;
+  feature: [number, number];
+  classNames: readonly string[];
+  colours?: readonly string[];
+  images: Uint8Array | null;
+  pointNoun: string;
+  /** Displayed side of the CIFAR image in pixels. */
+  imageSize: number;
+  /** The point in chart pixels, and whether the read-out goes above it (points in the lower half). */
+  position: { x: number; y: number; above: boolean };
+  /** The chart's size, and the space to keep between the point and the read-out. */
+  chart: { width: number; height: number; gap: number };
+}
+
+/** The picked point: its CIFAR image, true class, prediction and feature, announced to screen readers. */
+function PointReadout({ testId, index, label, prediction, feature, classNames, colours, images, pointNoun, imageSize, position, chart }: PointReadoutProps) {
+  const imageRef = useRef<HTMLCanvasElement | null>(null);
+  const boxRef = useRef<HTMLDivElement | null>(null);
+  const [boxWidth, setBoxWidth] = useState(280);
+  useLayoutEffect(() => {
+    const measured = boxRef.current?.offsetWidth;
+    if (measured && measured !== boxWidth) setBoxWidth(measured);
+  }, [index, label, prediction, images, boxWidth]);
+  useEffect(() => {
+    const context = imageRef.current?.getContext('2d');
+    if (!images || !context) return;
+    const pixels = context.createImageData(IMAGE_SIZE, IMAGE_SIZE);
+    const image = images.subarray(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES);
+    for (let p = 0; p < IMAGE_SIZE * IMAGE_SIZE; p++) {
+      pixels.data.set(image.subarray(3 * p, 3 * p + 3), 4 * p);
+      pixels.data[4 * p + 3] = 255;
+    }
+    context.putImageData(pixels, 0, 0);
+  }, [images, index]);
+
+  const correct = label === prediction;
+  // Centred over or under the point, never covering it, and kept inside the chart.
+  const style = {
+    left: Math.max(0, Math.min(chart.width - boxWidth, position.x - boxWidth / 2)),
+    ...(position.above ? { bottom: chart.height - position.y + chart.gap } : { top: position.y + chart.gap }),
+  };
   return (
-    <g>
-      <path d={d} stroke={BOUNDARY_LINE} strokeWidth={4} strokeLinecap="round" />
-      <path d={d} stroke={colour} strokeWidth={2} strokeLinecap="round" />
-    </g>
+    <div ref={boxRef} className="ip-tooltip ip-point-readout" data-export-ignore="" data-testid={testId} data-correct={correct} role="status" style={style}>
+      {images ? (
+        <canvas
+          ref={imageRef}
+          className="ip-point-image"
+          width={IMAGE_SIZE}
+          height={IMAGE_SIZE}
+          style={{ width: imageSize, height: imageSize }}
+          data-testid={`${testId}-image`}
+          aria-hidden="true"
+        />
+      ) : null}
+      <div className="ip-point-text">
+        <div className="ip-tooltip-title">
+          <ClassSwatch shape={classShape(label)} colour={classColour(label, colours)} /> {classNames[label] ?? `class ${label}`}
+        </div>
+        <div className={correct ? 'ip-point-correct' : 'ip-point-wrong'}>
+          {correct ? '✓ predicted correctly' : <>✗ predicted as <ClassSwatch shape={classShape(prediction)} colour={classColour(prediction, colours)} /> {classNames[prediction] ?? `class ${prediction}`}</>}
+        </div>
+        <div className="ip-point-meta">
+          {pointNoun} {index + 1} · f(x) = ({formatCoordinate(feature[0])}, {formatCoordinate(feature[1])})
+        </div>
+        {images ? null : <div className="ip-point-meta">(image not available)</div>}
+      </div>
+    </div>
   );
-}
-
-type Scale = (value: number) => number;
-
-/** Pale class tints per region cell, drawn to a small image and scaled up without smoothing. */
-function drawRegions(
-  context: CanvasRenderingContext2D,
-  classifier: LinearClassifier,
-  domain: Domain,
-  deviceWidth: number,
-  deviceHeight: number,
-  colours: readonly string[] | undefined,
-): void {
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  context.clearRect(0, 0, deviceWidth, deviceHeight);
-  const cols = Math.max(1, Math.ceil(deviceWidth / REGION_CELL_DEVICE_PIXELS));
-  const rows = Math.max(1, Math.ceil(deviceHeight / REGION_CELL_DEVICE_PIXELS));
-  const grid = decisionRegionGrid(classifier, domain, cols, rows);
-  const tints = classifier.weight.map((_, c) => tint(classColour(c, colours), REGION_TINT));
-  const image = new ImageData(cols, rows);
-  for (let i = 0; i < grid.length; i++) {
-    const [r, g, b] = tints[grid[i]];
-    image.data[4 * i] = r;
-    image.data[4 * i + 1] = g;
-    image.data[4 * i + 2] = b;
-    image.data[4 * i + 3] = 255;
-  }
-  const small = document.createElement('canvas');
-  small.width = cols;
-  small.height = rows;
-  small.getContext('2d')?.putImageData(image, 0, 0);
-  context.imageSmoothingEnabled = false;
-  context.drawImage(small, 0, 0, cols * REGION_CELL_DEVICE_PIXELS, rows * REGION_CELL_DEVICE_PIXELS);
-}
-
-function drawBoundaries(context: CanvasRenderingContext2D, classifier: LinearClassifier, domain: Domain, x: Scale, y: Scale): void {
-  context.strokeStyle = BOUNDARY_LINE;
-  context.lineWidth = 1.5;
-  context.globalAlpha = 0.85;
-  context.beginPath();
-  for (const segment of decisionBoundarySegments(classifier, domain)) {
-    context.moveTo(x(segment.from[0]), y(segment.from[1]));
-    context.lineTo(x(segment.to[0]), y(segment.to[1]));
-  }
-  context.stroke();
-  context.globalAlpha = 1;
-}
-
-/** Rounds in which an equal-size layer is drawn, so its classes interleave rather than stack. */
-const INTERLEAVE_ROUNDS = 8;
-
-interface PointStyle {
-  radius: number;
-  x: Scale;
-  y: Scale;
-  colours: readonly string[] | undefined;
-}
-
-/**
- * Correct points as filled circles, misclassified ones as crosses with a dark outline. Classes with
- * fewer points are drawn last so the minor classes are never buried under the major ones; classes
- * of equal size (a balanced test set) are interleaved in rounds so none covers the others.
- */
-function drawPoints(
-  context: CanvasRenderingContext2D,
-  features: Float32Array,
-  labels: Uint8Array,
-  predictions: Uint8Array,
-  numClasses: number,
-  x: Scale,
-  y: Scale,
-  colours: readonly string[] | undefined,
-): void {
-  const count = Math.min(features.length >> 1, labels.length);
-  const style: PointStyle = { radius: pointRadius(count), x, y, colours };
-  for (const layer of classDrawLayers(labels.subarray(0, count), numClasses)) {
-    const rounds = layer.length > 1 ? INTERLEAVE_ROUNDS : 1;
-    for (let round = 0; round < rounds; round++) {
-      for (const c of layer) {
-        const points: number[] = [];
-        for (let i = round; i < count; i += rounds) if (labels[i] === c) points.push(i);
-        drawClassPoints(context, features, predictions, c, points, style);
-      }
-    }
-  }
-}
-
-/** The given points of class c, as one batch of circles and one of crosses. */
-function drawClassPoints(
-  context: CanvasRenderingContext2D,
-  features: Float32Array,
-  predictions: Uint8Array,
-  c: number,
-  points: readonly number[],
-  { radius, x, y, colours }: PointStyle,
-): void {
-  const arm = radius + 1;
-  const circles = new Path2D();
-  const crosses = new Path2D();
-  for (const i of points) {
-    const px = x(features[2 * i]);
-    const py = y(features[2 * i + 1]);
-    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
-    if (predictions[i] === c) {
-      circles.moveTo(px + radius, py);
-      circles.arc(px, py, radius, 0, 2 * Math.PI);
-    } else {
-      crosses.moveTo(px - arm, py - arm);
-      crosses.lineTo(px + arm, py + arm);
-      crosses.moveTo(px - arm, py + arm);
-      crosses.lineTo(px + arm, py - arm);
-    }
-  }
-  const colour = classColour(c, colours);
-  context.globalAlpha = 0.85;
-  context.fillStyle = colour;
-  context.fill(circles);
-  context.lineCap = 'round';
-  // The dark outline separates a cross from same-coloured circles and from its region tint.
-  context.globalAlpha = 0.8;
-  context.strokeStyle = BOUNDARY_LINE;
-  context.lineWidth = 3.4;
-  context.stroke(crosses);
-  context.globalAlpha = 1;
-  context.strokeStyle = colour;
-  context.lineWidth = 1.8;
-  context.stroke(crosses);
 }

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSnapshot } from '../../../engine/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../../engine/snapshot.ts';
 import { Rng } from '../../../util/rng.ts';
 import {
   classDrawLayers,
   decisionBoundarySegments,
-  decisionRegionGrid,
+  decisionRegionPolygons,
+  epochsFeatureDomain,
+  nextPointInDirection,
   predictAll,
   predictClass,
   sharedFeatureDomain,
@@ -38,15 +40,42 @@ describe('predictClass', () => {
   });
 });
 
-describe('decisionRegionGrid', () => {
-  it('samples cell centres left to right', () => {
-    // Class 0 wins where x > 0.25; cell centres are −0.875, −0.625, …, 0.875.
-    const grid = decisionRegionGrid({ weight: [[1, 0], [0, 0]], bias: [-0.25, 0] }, square, 8, 1);
-    expect([...grid]).toEqual([1, 1, 1, 1, 1, 0, 0, 0]);
+/** Shoelace area of a polygon. */
+const area = (vertices: [number, number][]): number =>
+  Math.abs(vertices.reduce((sum, [x, y], i) => {
+    const [nx, ny] = vertices[(i + 1) % vertices.length];
+    return sum + x * ny - nx * y;
+  }, 0)) / 2;
+
+describe('decisionRegionPolygons', () => {
+  it('splits the domain at a two-class boundary', () => {
+    const regions = decisionRegionPolygons({ weight: [[1, 0], [0, 0]], bias: [-0.25, 0] }, square);
+    expect(regions.map((r) => r.classIndex)).toEqual([0, 1]);
+    expect(area(regions[0].vertices)).toBeCloseTo(0.75 * 2);
+    expect(area(regions[1].vertices)).toBeCloseTo(1.25 * 2);
   });
-  it('puts row 0 at the top (largest y), as on screen', () => {
-    const grid = decisionRegionGrid({ weight: [[0, 1], [0, -1]], bias: [0, 0] }, square, 2, 2);
-    expect([...grid]).toEqual([0, 0, 1, 1]);
+  it('leaves out a class that never wins inside the domain', () => {
+    const regions = decisionRegionPolygons({ weight: [[1, 0], [-1, 0], [0, 0]], bias: [0, 0, -10] }, square);
+    expect(regions.map((r) => r.classIndex)).toEqual([0, 1]);
+  });
+  it('tiles the domain exactly, each region predicting its own class, for random classifiers', () => {
+    const rng = new Rng(3);
+    const domain: Domain = { x: [-2, 3], y: [-1.5, 2] };
+    for (let trial = 0; trial < 40; trial++) {
+      const classes = 2 + rng.int(4);
+      const classifier: LinearClassifier = {
+        weight: Array.from({ length: classes }, () => [rng.normal() * 3, rng.normal() * 3] as [number, number]),
+        bias: Array.from({ length: classes }, () => rng.normal()),
+      };
+      const regions = decisionRegionPolygons(classifier, domain);
+      expect(regions.reduce((sum, r) => sum + area(r.vertices), 0)).toBeCloseTo(5 * 3.5, 6);
+      for (const { classIndex, vertices } of regions) {
+        if (area(vertices) < 1e-6) continue;
+        const cx = vertices.reduce((s, v) => s + v[0], 0) / vertices.length;
+        const cy = vertices.reduce((s, v) => s + v[1], 0) / vertices.length;
+        expect(predictClass(classifier, cx, cy)).toBe(classIndex);
+      }
+    }
   });
 });
 
@@ -103,9 +132,10 @@ describe('decisionBoundarySegments', () => {
       // Complete: wherever neighbouring grid cells disagree, a segment passes nearby.
       const cols = 60;
       const rows = 60;
-      const grid = decisionRegionGrid(classifier, domain, cols, rows);
       const cellW = (domain.x[1] - domain.x[0]) / cols;
       const cellH = (domain.y[1] - domain.y[0]) / rows;
+      const grid = Array.from({ length: cols * rows }, (_, i) =>
+        predictClass(classifier, domain.x[0] + ((i % cols) + 0.5) * cellW, domain.y[1] - (Math.floor(i / cols) + 0.5) * cellH));
       const distanceToSegments = (x: number, y: number): number =>
         Math.min(
           Infinity,
@@ -159,6 +189,48 @@ describe('sharedFeatureDomain', () => {
     const collapsed = sharedFeatureDomain([run([2, 0, 2, 1], [])], 0);
     expect(collapsed.x[0]).toBeLessThan(2);
     expect(collapsed.x[1]).toBeGreaterThan(2);
+  });
+});
+
+const epochOf = (erm: number[], mfw: number[]): EpochSnapshot => ({
+  epoch: 1,
+  learningRate: 0.1,
+  imagesPerSecond: 0,
+  trainFeatureLabels: new Uint8Array(),
+  testLabels: new Uint8Array(),
+  runs: { erm: run(erm, []), mfw: run([], mfw) },
+});
+
+describe('epochsFeatureDomain', () => {
+  it('covers every epoch of both runs, so the axes stay put while scrubbing', () => {
+    const history = [epochOf([0, 0, 1, 1], [0.5, 0.5]), epochOf([-4, 2], [8, -6])];
+    expect(epochsFeatureDomain(history, 0)).toEqual({ x: [-4, 8], y: [-6, 2] });
+    expect(epochsFeatureDomain(history.slice(0, 1), 0)).toEqual({ x: [0, 1], y: [0, 1] });
+    expect(epochsFeatureDomain([], 0)).toEqual({ x: [-1, 1], y: [-1, 1] });
+  });
+  it('equals the per-epoch domain for a single epoch', () => {
+    const snapshot = epochOf([1, 2, 3, -1], [0, 5]);
+    expect(epochsFeatureDomain([snapshot])).toEqual(sharedFeatureDomain([snapshot.runs.erm, snapshot.runs.mfw]));
+  });
+});
+
+describe('nextPointInDirection', () => {
+  // 0 is in the middle; 1 right, 2 far right in line, 3 above (y down on screen), 4 up-left, 5 nearer but off to the lower right.
+  const xs = [0, 10, 30, 1, -8, 5];
+  const ys = [0, 3, 0, -10, -9, 6];
+  it('moves to the nearest point ahead, preferring the straight direction', () => {
+    expect(nextPointInDirection(xs, ys, 0, 'right')).toBe(1);
+    expect(nextPointInDirection(xs, ys, 1, 'right')).toBe(2);
+    expect(nextPointInDirection(xs, ys, 0, 'up')).toBe(3);
+    expect(nextPointInDirection(xs, ys, 0, 'left')).toBe(4);
+  });
+  it('takes a point off to the side only when none lies within 45°', () => {
+    expect(nextPointInDirection(xs, ys, 3, 'down')).toBe(0);
+    expect(nextPointInDirection(xs, ys, 2, 'down')).toBe(1);
+  });
+  it('returns null at the edge', () => {
+    expect(nextPointInDirection(xs, ys, 2, 'right')).toBeNull();
+    expect(nextPointInDirection(xs, ys, 5, 'down')).toBeNull();
   });
 });
 

@@ -1,9 +1,10 @@
 /**
- * Pure geometry of the 2-D feature space: the linear classifier's prediction, its decision regions
- * on a grid and its exact boundaries, and the axis domain shared by the ERM and MFW plots.
+ * Pure geometry of the 2-D feature space: the linear classifier's prediction, its exact decision
+ * regions and boundaries, the axis domain shared by the ERM and MFW plots (per epoch or over all
+ * epochs) and keyboard navigation among the points.
  * No DOM here, so all of it is unit-tested in Node.
  */
-import type { RunSnapshot } from '../../../engine/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../../engine/snapshot.ts';
 
 export interface Domain {
   x: [number, number];
@@ -39,22 +40,47 @@ export function predictAll(classifier: LinearClassifier, features: Float32Array)
   return out;
 }
 
+export interface RegionPolygon {
+  classIndex: number;
+  /** Corners in feature space, in order around the region. */
+  vertices: [number, number][];
+}
+
+/** Keeps the part of a convex polygon where a·x + b·y + c ≥ 0 (one Sutherland–Hodgman pass). */
+function clipToHalfPlane(polygon: [number, number][], a: number, b: number, c: number): [number, number][] {
+  const out: [number, number][] = [];
+  polygon.forEach((current, i) => {
+    const next = polygon[(i + 1) % polygon.length];
+    const s0 = a * current[0] + b * current[1] + c;
+    const s1 = a * next[0] + b * next[1] + c;
+    if (s0 >= 0) out.push(current);
+    if ((s0 >= 0) !== (s1 >= 0)) {
+      const t = s0 / (s0 - s1);
+      out.push([current[0] + t * (next[0] - current[0]), current[1] + t * (next[1] - current[1])]);
+    }
+  });
+  return out;
+}
+
 /**
- * Decision regions sampled at the centres of a cols × rows grid over the domain; row 0 is the top
- * (largest y), as on screen. Returns the class index per cell, row-major.
+ * The exact decision regions inside the domain, as polygons: a linear classifier's region of class
+ * c is the intersection of the half-planes logit_c ≥ logit_k, so it is convex and one polygon. Drawn
+ * as vectors, the regions stay sharp at any zoom and in exported SVG files.
  */
-export function decisionRegionGrid(classifier: LinearClassifier, domain: Domain, cols: number, rows: number): Uint8Array {
-  const grid = new Uint8Array(cols * rows);
+export function decisionRegionPolygons(classifier: LinearClassifier, domain: Domain): RegionPolygon[] {
+  const { weight, bias } = classifier;
   const [x0, x1] = domain.x;
   const [y0, y1] = domain.y;
-  for (let r = 0; r < rows; r++) {
-    const y = y1 - ((r + 0.5) / rows) * (y1 - y0);
-    for (let c = 0; c < cols; c++) {
-      const x = x0 + ((c + 0.5) / cols) * (x1 - x0);
-      grid[r * cols + c] = predictClass(classifier, x, y);
+  const regions: RegionPolygon[] = [];
+  for (let c = 0; c < weight.length; c++) {
+    let polygon: [number, number][] = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+    for (let k = 0; k < weight.length && polygon.length > 0; k++) {
+      if (k === c) continue;
+      polygon = clipToHalfPlane(polygon, weight[c][0] - weight[k][0], weight[c][1] - weight[k][1], bias[c] - bias[k]);
     }
+    if (polygon.length >= 3) regions.push({ classIndex: c, vertices: polygon });
   }
-  return grid;
+  return regions;
 }
 
 export interface BoundarySegment {
@@ -122,36 +148,97 @@ export function decisionBoundarySegments(classifier: LinearClassifier, domain: D
   return segments;
 }
 
-/**
- * One padded domain covering both runs' training and test features, so the ERM and MFW plots of
- * an epoch share axes and distances can be compared by eye. Non-finite values are ignored.
- */
-export function sharedFeatureDomain(snapshots: readonly RunSnapshot[], padding = 0.06): Domain {
-  let xMin = Infinity;
-  let xMax = -Infinity;
-  let yMin = Infinity;
-  let yMax = -Infinity;
-  for (const run of snapshots) {
+/** The smallest box around finite points; empty (min > max) when there are none. */
+interface Extent {
+  x: [number, number];
+  y: [number, number];
+}
+
+function runsExtent(runs: readonly RunSnapshot[]): Extent {
+  const extent: Extent = { x: [Infinity, -Infinity], y: [Infinity, -Infinity] };
+  for (const run of runs) {
     for (const features of [run.trainFeatures, run.testFeatures]) {
       for (let i = 0; i + 1 < features.length; i += 2) {
         const x = features[i];
         const y = features[i + 1];
         if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-        if (x < xMin) xMin = x;
-        if (x > xMax) xMax = x;
-        if (y < yMin) yMin = y;
-        if (y > yMax) yMax = y;
+        if (x < extent.x[0]) extent.x[0] = x;
+        if (x > extent.x[1]) extent.x[1] = x;
+        if (y < extent.y[0]) extent.y[0] = y;
+        if (y > extent.y[1]) extent.y[1] = y;
       }
     }
   }
-  if (xMin > xMax) return { x: [-1, 1], y: [-1, 1] };
-  const pad = (lo: number, hi: number): [number, number] => {
+  return extent;
+}
+
+function paddedDomain(extent: Extent, padding: number): Domain {
+  if (extent.x[0] > extent.x[1]) return { x: [-1, 1], y: [-1, 1] };
+  const pad = ([lo, hi]: [number, number]): [number, number] => {
     const span = hi - lo;
     // A single point (or a collapsed axis, as at initialisation) still gets a visible window.
     const margin = span > 1e-9 ? span * padding : Math.max(Math.abs(lo) * 0.1, 1);
     return [lo - margin, hi + margin];
   };
-  return { x: pad(xMin, xMax), y: pad(yMin, yMax) };
+  return { x: pad(extent.x), y: pad(extent.y) };
+}
+
+/**
+ * One padded domain covering both runs' training and test features, so the ERM and MFW plots of
+ * an epoch share axes and distances can be compared by eye. Non-finite values are ignored.
+ */
+export function sharedFeatureDomain(runs: readonly RunSnapshot[], padding = 0.06): Domain {
+  return paddedDomain(runsExtent(runs), padding);
+}
+
+/** Each epoch's extent is scanned once: a growing history only adds its newest epoch. */
+const epochExtents = new WeakMap<EpochSnapshot, Extent>();
+
+/**
+ * One domain covering every stored epoch of both runs: with it the axes stay put while scrubbing,
+ * so features visibly move outward as training goes on (paper Figs 5, 6).
+ */
+export function epochsFeatureDomain(history: readonly EpochSnapshot[], padding = 0.06): Domain {
+  const union: Extent = { x: [Infinity, -Infinity], y: [Infinity, -Infinity] };
+  for (const snapshot of history) {
+    let extent = epochExtents.get(snapshot);
+    if (!extent) {
+      extent = runsExtent([snapshot.runs.erm, snapshot.runs.mfw]);
+      epochExtents.set(snapshot, extent);
+    }
+    union.x = [Math.min(union.x[0], extent.x[0]), Math.max(union.x[1], extent.x[1])];
+    union.y = [Math.min(union.y[0], extent.y[0]), Math.max(union.y[1], extent.y[1])];
+  }
+  return paddedDomain(union, padding);
+}
+
+export type Direction = 'left' | 'right' | 'up' | 'down';
+
+const DIRECTION_VECTORS: Record<Direction, [number, number]> = { left: [-1, 0], right: [1, 0], up: [0, -1], down: [0, 1] };
+
+/**
+ * For keyboard navigation among plotted points (screen coordinates, y down): the nearest point
+ * ahead of `from` in the direction, favouring points within 45° of it; null when none lies ahead.
+ */
+export function nextPointInDirection(xs: ArrayLike<number>, ys: ArrayLike<number>, from: number, direction: Direction): number | null {
+  const [dx, dy] = DIRECTION_VECTORS[direction];
+  let best: number | null = null;
+  let bestCost = Infinity;
+  for (let i = 0; i < xs.length; i++) {
+    if (i === from || !Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) continue;
+    const ox = xs[i] - xs[from];
+    const oy = ys[i] - ys[from];
+    const ahead = ox * dx + oy * dy;
+    if (ahead <= 0) continue;
+    const aside = Math.abs(ox * dy - oy * dx);
+    // Off-axis points cost more, and points outside the 45° cone much more, so ← → ↑ ↓ feel straight.
+    const cost = ahead + 2 * aside + (aside > ahead ? 1e6 : 0);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /**

@@ -1,8 +1,10 @@
 export { FeatureScatter, type FeatureScatterProps } from './FeatureScatter.tsx';
 export {
   sharedFeatureDomain,
+  epochsFeatureDomain,
   decisionBoundarySegments,
-  decisionRegionGrid,
+  decisionRegionPolygons,
+  predictAll,
   predictClass,
   type Domain,
   type LinearClassifier,

@@ -15,10 +15,10 @@ const line = (key: string, ys: number[], dash?: string): LineSeries => ({
   points: ys.map((y, i) => ({ x: i + 1, y })),
 });
 
-/** Circles of one series' marker group. */
+/** Point markers of one series' marker group. */
 function markers(svg: string, key: string): number {
   const group = svg.match(new RegExp(`<g data-series-key="${key}"[^>]*>(.*?)</g>`))?.[1] ?? '';
-  return (group.match(/<circle/g) ?? []).length;
+  return (group.match(/<path data-marker/g) ?? []).length;
 }
 
 describe('LineChart point markers', () => {

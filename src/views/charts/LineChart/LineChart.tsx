@@ -1,13 +1,14 @@
 /**
  * A reusable multi-series line chart over epochs (d3 scales and paths, plain SVG): colour = class,
- * dash = method, a small circle at every data point while there are few (so a single epoch shows and
- * epochs can be counted; hollow on dashed series, filled on solid ones), an optional reference line,
- * a vertical marker at the scrubbed epoch and a hover read-out of every series at the nearest epoch.
+ * dash = method, a small marker (the class's shape) at every data point while there are few (so a
+ * single epoch shows and epochs can be counted; hollow on dashed series, filled on solid ones), an
+ * optional reference line, a vertical marker at the scrubbed epoch and a read-out of every series at
+ * the epoch under the pointer — or, with the chart focused, the epoch chosen with ← and →.
  */
-import { useMemo, useState, type PointerEvent } from 'react';
+import { useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { extent, line, scaleLinear } from 'd3';
-import { FONT, FONT_FAMILY, GRID_LINE, INK, MUTED_INK } from '../../theme.ts';
-import { layoutLegend } from '../legendLayout.ts';
+import { FONT_FAMILY, GRID_LINE, INK, MUTED_INK, markerPath, useChartSizes, type MarkerShape } from '../../theme.ts';
+import { fittedFontSize, layoutLegend } from '../legendLayout.ts';
 import { useContainerWidth } from '../useContainerWidth.ts';
 import '../../theme.css';
 
@@ -23,6 +24,8 @@ export interface LineSeries {
   colour: string;
   /** SVG stroke-dasharray; undefined draws a solid line. */
   dash?: string;
+  /** Marker shape at the data points (default circle). */
+  shape?: MarkerShape;
   points: readonly LinePoint[];
 }
 
@@ -31,6 +34,7 @@ export interface LegendEntry {
   /** Swatch colour; a neutral ink when absent (for line-style entries). */
   colour?: string;
   dash?: string;
+  shape?: MarkerShape;
 }
 
 export interface LineChartProps {
@@ -51,12 +55,9 @@ export interface LineChartProps {
   testId?: string;
 }
 
-const MARGIN = { left: 54, right: 14, bottom: 42 };
 /** Point markers on every point up to this many points per series; beyond it only isolated points get one. */
 export const MARKERS_UP_TO = 60;
-const MARKER_RADIUS = 3;
-const TITLE_HEIGHT = 24;
-const LEGEND_ROW = 20;
+const MARKER_RADIUS = 3.4;
 
 /** A white outline behind text drawn over lines, so labels stay readable where curves cross them. */
 const HALO = { stroke: '#ffffff', strokeWidth: 3, strokeLinejoin: 'round', paintOrder: 'stroke' } as const;
@@ -77,15 +78,21 @@ export function LineChart({
   testId = 'line-chart',
 }: LineChartProps) {
   const [rootRef, width] = useContainerWidth<HTMLElement>(480);
+  const sizes = useChartSizes();
   const [hoverX, setHoverX] = useState<number | null>(null);
 
+  const margin = { left: Math.round(sizes.tick * 2.6 + sizes.label + 14), right: 14, bottom: sizes.tick + sizes.label + 18 };
+  // A long title on a narrow chart shrinks (to the label size at least) rather than run into its neighbour.
+  const titleSize = fittedFontSize(title, width, sizes.title, sizes.label);
+  const titleHeight = titleSize + 9;
+  const legendRow = sizes.legend + 7;
   const legendLayout = useMemo(
-    () => layoutLegend(legend, (entry) => entry.label, { width: width - MARGIN.left, fontSize: FONT.legend, symbolWidth: 24, gap: 14, rowHeight: LEGEND_ROW }),
-    [legend, width],
+    () => layoutLegend(legend, (entry) => entry.label, { width: width - margin.left, fontSize: sizes.legend, symbolWidth: 24, gap: 14, rowHeight: legendRow }),
+    [legend, width, margin.left, sizes.legend, legendRow],
   );
-  const top = TITLE_HEIGHT + legendLayout.rows * LEGEND_ROW + 10;
-  const plotWidth = Math.max(60, width - MARGIN.left - MARGIN.right);
-  const height = top + plotHeight + MARGIN.bottom;
+  const top = titleHeight + legendLayout.rows * legendRow + 10;
+  const plotWidth = Math.max(60, width - margin.left - margin.right);
+  const height = top + plotHeight + margin.bottom;
 
   const { xScale, yScale, xs } = useMemo(() => {
     const all = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)));
@@ -130,6 +137,17 @@ export function LineChart({
     setHoverX(nearest);
   };
 
+  // With the chart focused, ← and → step the read-out through the epochs (the scrubber's arrows do not fire here).
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
+    if (event.key === 'Escape') setHoverX(null);
+    if ((event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') || xs.length === 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const index = hoverX === null ? -1 : xs.indexOf(hoverX);
+    const next = index === -1 ? xs.length - 1 : Math.min(xs.length - 1, Math.max(0, index + (event.key === 'ArrowRight' ? 1 : -1)));
+    setHoverX(xs[next]);
+  };
+
   const readout = hoverX === null
     ? []
     : series
@@ -138,52 +156,63 @@ export function LineChart({
   const readoutOnRight = hoverX !== null && xScale(hoverX) < plotWidth / 2;
 
   return (
-    <figure ref={rootRef} className="ip-chart ip-line-chart" data-testid={testId} data-series={series.length} style={{ height }}>
+    <figure
+      ref={rootRef}
+      className="ip-chart ip-line-chart"
+      data-testid={testId}
+      data-series={series.length}
+      style={{ height }}
+      tabIndex={0}
+      aria-label={`${title}. Left and right arrow keys read out the values epoch by epoch.`}
+      onKeyDown={onKeyDown}
+      onBlur={() => setHoverX(null)}
+    >
       <svg className="ip-chart-svg" width={width} height={height} role="img" aria-label={title} fontFamily={FONT_FAMILY}>
-        <text x={0} y={16} fontSize={FONT.title} fontWeight={600} fill={INK}>{title}</text>
-        <g transform={`translate(${MARGIN.left},${TITLE_HEIGHT + 4})`} fontSize={FONT.legend} fill={INK}>
+        <text x={0} y={titleSize + 1} fontSize={titleSize} fontWeight={600} fill={INK}>{title}</text>
+        <g transform={`translate(${margin.left},${titleHeight + 4})`} fontSize={sizes.legend} fill={INK}>
           {legendLayout.placements.map(({ item, x, y }) => (
             <g key={`${item.label}-${x}-${y}`} transform={`translate(${x},${y})`}>
-              <line x1={0} x2={24} y1={8} y2={8} stroke={item.colour ?? INK} strokeWidth={item.colour ? 4 : 2.5} strokeDasharray={item.dash} />
-              <text x={28} y={12.5}>{item.label}</text>
+              <line x1={0} x2={24} y1={legendRow / 2 - 1} y2={legendRow / 2 - 1} stroke={item.colour ?? INK} strokeWidth={item.colour ? 4 : 2.5} strokeDasharray={item.dash} />
+              {item.shape && <path d={markerPath(item.shape, 12, legendRow / 2 - 1, 4.2)} fill={item.colour ?? INK} stroke="#ffffff" strokeWidth={1} />}
+              <text x={28} y={legendRow / 2 - 1} dy="0.35em">{item.label}</text>
             </g>
           ))}
         </g>
-        <g transform={`translate(${MARGIN.left},${top})`}>
-          <g fontSize={FONT.tick} fill={MUTED_INK}>
+        <g transform={`translate(${margin.left},${top})`}>
+          <g fontSize={sizes.tick} fill={MUTED_INK}>
             {yTicks.map((t) => (
               <g key={`y${t}`} transform={`translate(0,${yScale(t)})`}>
                 <line x2={plotWidth} stroke={GRID_LINE} />
-                <text x={-7} y={4} textAnchor="end">{yFormat(t)}</text>
+                <text x={-7} dy="0.35em" textAnchor="end">{yFormat(t)}</text>
               </g>
             ))}
             {xTicks.map((t) => (
               <g key={`x${t}`} transform={`translate(${xScale(t)},${plotHeight})`}>
                 <line y2={5} stroke={MUTED_INK} />
-                <text y={18} textAnchor="middle">{t}</text>
+                <text y={sizes.tick + 6} textAnchor="middle">{t}</text>
               </g>
             ))}
             <line x1={0} x2={plotWidth} y1={plotHeight} y2={plotHeight} stroke={MUTED_INK} />
             <line x1={0} x2={0} y1={0} y2={plotHeight} stroke={MUTED_INK} />
           </g>
-          <text x={plotWidth / 2} y={plotHeight + 36} textAnchor="middle" fontSize={FONT.label} fill={INK}>{xLabel}</text>
-          <text transform={`translate(${-42},${plotHeight / 2}) rotate(-90)`} textAnchor="middle" fontSize={FONT.label} fill={INK}>{yLabel}</text>
+          <text x={plotWidth / 2} y={plotHeight + sizes.tick + sizes.label + 12} textAnchor="middle" fontSize={sizes.label} fill={INK}>{xLabel}</text>
+          <text transform={`translate(${-(margin.left - sizes.label)},${plotHeight / 2}) rotate(-90)`} textAnchor="middle" fontSize={sizes.label} fill={INK}>{yLabel}</text>
           {reference && (
             <g data-testid={`${testId}-reference`}>
               <line x1={0} x2={plotWidth} y1={yScale(reference.y)} y2={yScale(reference.y)} stroke={INK} strokeWidth={1.2} strokeDasharray="2 3" />
-              <text x={6} y={yScale(reference.y) + 15} fontSize={FONT.tick} fill={INK} {...HALO}>{reference.label}</text>
+              <text x={6} y={yScale(reference.y) + sizes.tick + 3} fontSize={sizes.tick} fill={INK} {...HALO}>{reference.label}</text>
             </g>
           )}
           <g fill="none" strokeLinejoin="round" strokeLinecap="round">
             {series.map((s) => (
-              <path key={s.key} d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={2.2} strokeDasharray={s.dash} />
+              <path key={s.key} data-line="" d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={2.2} strokeDasharray={s.dash} />
             ))}
           </g>
           <g data-testid={`${testId}-points`}>
             {series.map((s) => (
-              <g key={s.key} data-series-key={s.key} fill={s.dash ? '#ffffff' : s.colour} stroke={s.colour} strokeWidth={1.5}>
+              <g key={s.key} data-series-key={s.key} fill={s.dash ? '#ffffff' : s.colour} stroke={s.colour} strokeWidth={1.5} strokeLinejoin="round">
                 {markersOf(s.points).map((p, i) => (
-                  <circle key={`${p.x}-${i}`} cx={xScale(p.x)} cy={yScale(p.y)} r={MARKER_RADIUS} />
+                  <path key={`${p.x}-${i}`} data-marker="" d={markerPath(s.shape ?? 'circle', xScale(p.x), yScale(p.y), MARKER_RADIUS)} />
                 ))}
               </g>
             ))}
@@ -193,9 +222,9 @@ export function LineChart({
               <line x1={xScale(markerX)} x2={xScale(markerX)} y1={0} y2={plotHeight} stroke={INK} strokeWidth={1.5} />
               <text
                 x={xScale(markerX) + (xScale(markerX) < plotWidth / 2 ? 5 : -5)}
-                y={14}
+                y={sizes.tick + 2}
                 textAnchor={xScale(markerX) < plotWidth / 2 ? 'start' : 'end'}
-                fontSize={FONT.tick}
+                fontSize={sizes.tick}
                 fill={INK}
                 {...HALO}
               >
@@ -222,14 +251,15 @@ export function LineChart({
           data-testid={`${testId}-tooltip`}
           style={{
             top: top + 4,
-            ...(readoutOnRight ? { left: MARGIN.left + xScale(hoverX) + 12 } : { right: width - MARGIN.left - xScale(hoverX) + 12 }),
+            ...(readoutOnRight ? { left: margin.left + xScale(hoverX) + 12 } : { right: width - margin.left - xScale(hoverX) + 12 }),
           }}
         >
           <div className="ip-tooltip-title">epoch {hoverX}</div>
           {readout.map(({ s, point }) => (
             <div key={s.key} className="ip-tooltip-row">
-              <svg width={22} height={10} aria-hidden="true">
-                <line x1={1} x2={21} y1={5} y2={5} stroke={s.colour} strokeWidth={3} strokeDasharray={s.dash ? '5 3' : undefined} />
+              <svg width={24} height={12} aria-hidden="true">
+                <line x1={1} x2={23} y1={6} y2={6} stroke={s.colour} strokeWidth={3} strokeDasharray={s.dash ? '5 3' : undefined} />
+                <path d={markerPath(s.shape ?? 'circle', 12, 6, 3.6)} fill={s.dash ? '#ffffff' : s.colour} stroke={s.colour} strokeWidth={1.5} />
               </svg>
               <span>{s.label}</span>
               <span className="ip-tooltip-value">{yFormat(point.y)}</span>

@@ -4,7 +4,8 @@
  */
 import type { EpochSnapshot } from '../../../engine/snapshot.ts';
 import { isMajorClass } from '../../../engine/mfwWeights.ts';
-import { GAIN, LOSS, classColour } from '../../theme.ts';
+import { GAIN, LOSS, classColour, classShape } from '../../theme.ts';
+import { ClassSwatch } from '../MarkerSymbol.tsx';
 import { PAPER_SECTION4_RESULT, accuracyDifference, summariseAccuracy } from './accuracySummary.ts';
 import '../../theme.css';
 
@@ -82,7 +83,7 @@ export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset,
           {classNames.map((name, c) => (
             <tr key={name} data-testid={`results-row-class-${c}`}>
               <th scope="row">
-                <span className="ip-swatch" style={{ background: classColour(c, colours) }} aria-hidden="true" />
+                <ClassSwatch shape={classShape(c)} colour={classColour(c, colours)} />
                 {name}
                 <span className="ip-count">
                   {' '}N = {trainCounts[c]?.toLocaleString('en-US') ?? '?'} · {isMajor[c] ? 'major' : 'minor'}

@@ -1,0 +1,2 @@
+export { ConfusionMatrix, type ConfusionMatrixProps } from './ConfusionMatrix.tsx';
+export { confusionMatrix } from './confusion.ts';

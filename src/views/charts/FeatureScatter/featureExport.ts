@@ -1,0 +1,98 @@
+/**
+ * The 2-D features of one epoch, both runs, as JSON (columns per split, with the configuration and
+ * each run's classifier, so the file says what was run and can be re-plotted) and as a tidy CSV: one
+ * row per run × split × point, with its true class and the prediction the plot shows.
+ */
+import type { ExperimentConfig } from '../../../config/experiment.ts';
+import { METHODS, type EpochSnapshot, type Method } from '../../../engine/snapshot.ts';
+import { csvCell } from '../../../state/metricsExport.ts';
+import { configToSearch } from '../../../state/urlConfig.ts';
+import { predictAll, type LinearClassifier } from './featureSpace.ts';
+
+const SPLITS = ['train', 'test'] as const;
+type Split = (typeof SPLITS)[number];
+
+export interface FeaturePoints {
+  feature1: number[];
+  feature2: number[];
+  /** True class: an index into classNames. */
+  label: number[];
+  /** The linear classifier's prediction on the feature (what the scatter plot's regions show). */
+  prediction: number[];
+}
+
+export interface FeaturesFile {
+  format: 'imbalance-playground/features';
+  version: 1;
+  config: ExperimentConfig;
+  /** The query string that reproduces this experiment. */
+  link: string;
+  classNames: string[];
+  epoch: number;
+  /** What the points are. */
+  points: { train: string; test: string };
+  runs: Record<Method, { classifier: LinearClassifier; train: FeaturePoints; test: FeaturePoints }>;
+}
+
+/** Float32 values written with the digits that keep them exact. */
+const float = (value: number): number => Number(value.toPrecision(9));
+
+function splitPoints(snapshot: EpochSnapshot, method: Method, split: Split): FeaturePoints {
+  const run = snapshot.runs[method];
+  const features = split === 'train' ? run.trainFeatures : run.testFeatures;
+  const labels = split === 'train' ? snapshot.trainFeatureLabels : snapshot.testLabels;
+  const predictions = predictAll(run.classifier, features);
+  const n = Math.min(labels.length, features.length >> 1);
+  const points: FeaturePoints = { feature1: [], feature2: [], label: [], prediction: [] };
+  for (let i = 0; i < n; i++) {
+    points.feature1.push(float(features[2 * i]));
+    points.feature2.push(float(features[2 * i + 1]));
+    points.label.push(labels[i]);
+    points.prediction.push(predictions[i]);
+  }
+  return points;
+}
+
+function runPoints(snapshot: EpochSnapshot, method: Method): FeaturesFile['runs'][Method] {
+  return { classifier: snapshot.runs[method].classifier, train: splitPoints(snapshot, method, 'train'), test: splitPoints(snapshot, method, 'test') };
+}
+
+export function featuresJson(config: ExperimentConfig, classNames: string[], snapshot: EpochSnapshot): FeaturesFile {
+  return {
+    format: 'imbalance-playground/features',
+    version: 1,
+    config,
+    link: `?${configToSearch(config)}`,
+    classNames,
+    epoch: snapshot.epoch,
+    points: {
+      train: `the plotted training sample (${snapshot.trainFeatureLabels.length} images, seeded, the same in both runs)`,
+      test: `the ${snapshot.testLabels.length} test images of the evaluation`,
+    },
+    runs: {
+      erm: runPoints(snapshot, 'erm'),
+      mfw: runPoints(snapshot, 'mfw'),
+    },
+  };
+}
+
+export const FEATURE_CSV_COLUMNS = [
+  'epoch', 'method', 'split', 'point', 'class_index', 'class_name', 'predicted_index', 'predicted_name', 'correct', 'feature_1', 'feature_2',
+] as const;
+
+export function featuresCsv(classNames: readonly string[], snapshot: EpochSnapshot): string {
+  const rows: (string | number)[][] = [[...FEATURE_CSV_COLUMNS]];
+  for (const method of METHODS) {
+    for (const split of SPLITS) {
+      const points = splitPoints(snapshot, method, split);
+      points.label.forEach((label, i) => {
+        const predicted = points.prediction[i];
+        rows.push([
+          snapshot.epoch, method, split, i, label, classNames[label] ?? '', predicted, classNames[predicted] ?? '',
+          label === predicted ? 1 : 0, points.feature1[i], points.feature2[i],
+        ]);
+      });
+    }
+  }
+  return `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
+}
