@@ -1,7 +1,14 @@
 /**
- * Picks the tfjs backend. WebGPU first (importing '@tensorflow/tfjs-backend-webgpu' registers it
- * wherever navigator.gpu exists), WebGL as the fallback; 'cpu' for tests and scripts. The returned
- * reason is shown to the user in the backend badge.
+ * Picks the tfjs backend. The automatic order (`automaticOrder`) is, best first: a hardware WebGPU
+ * adapter, hardware WebGL, WebAssembly on the CPU (tfjs-backend-wasm, SIMD, threaded where the
+ * page is cross-origin isolated), then WebGL and WebGPU on a software rasteriser (SwiftShader,
+ * llvmpipe: slower than wasm on the same CPU), and the plain JavaScript `cpu` backend last. The
+ * returned reason is shown to the user in the backend badge: which backend trains and why the
+ * better ones were passed over.
+ *
+ * The wasm backend's code and binaries are loaded only when wasm is tried. In the browser the
+ * caller passes the binaries' URLs (`BackendOptions.wasmPaths`, e.g. the bundler's asset URLs);
+ * in Node the package finds its own files.
  *
  * In Node, scripts make WebGPU available through Dawn (the `webgpu` npm package) by calling
  * `installNodeWebGpu` from scripts/lib/engine-node-gpu.ts before importing this module.
@@ -9,18 +16,24 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 
-export type EngineBackendChoice = 'auto' | 'webgpu' | 'webgl' | 'cpu' | 'wasm';
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type EngineBackendChoice = 'auto' | BackendName;
 
 export interface BackendInfo {
-  /** The tfjs backend in use: 'webgpu', 'webgl' or 'cpu'. */
-  name: string;
-  /** What runs it, e.g. "nvidia ampere (NVIDIA GeForce RTX 3060)", "SwiftShader (fallback adapter)". */
+  /** The tfjs backend in use. */
+  name: BackendName;
+  /** What runs it, e.g. "nvidia ampere (NVIDIA GeForce RTX 3060)", "WebAssembly SIMD, 4 threads". */
   adapter: string;
   /** Why this backend was chosen, in words for the user. */
   reason: string;
 }
 
+/** The three binaries of tfjs-backend-wasm, by their file names in the package. */
+export type WasmPaths = Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>;
+
 export interface BackendOptions {
+  /** Where the page serves the wasm binaries; without it tfjs looks next to its own script (Node: the package). */
+  wasmPaths?: WasmPaths;
   /**
    * Backends 'auto' must not use, e.g. ['webgpu'] after its device was lost: 'auto' then starts
    * the next backend in the automatic order.
@@ -35,13 +48,27 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-interface AdapterProbe {
+/** One place in the automatic order, as probed (not started). */
+export interface BackendCandidate {
+  name: BackendName;
+  /** The adapter or renderer, where known before starting. */
   adapter: string;
-  fallback: boolean;
+  /** A GPU API emulated on the CPU (SwiftShader, llvmpipe, …): slower than wasm, so it comes last. */
+  software: boolean;
 }
 
+/** The automatic order's result: the candidates best first, and why the missing ones are missing. */
+export interface AutomaticOrder {
+  candidates: BackendCandidate[];
+  /** One phrase per backend that is not offered at all, e.g. "this browser offers no WebGPU adapter". */
+  unavailable: string[];
+}
+
+/** Renderer names of software rasterisers that some platforms hand out as WebGL or WebGPU adapters. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software|basic render driver/i;
+
 /** Describes the WebGPU adapter, or null when the platform offers none. */
-async function probeWebGpu(): Promise<AdapterProbe | null> {
+async function probeWebGpu(): Promise<BackendCandidate | null> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return null;
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
@@ -52,17 +79,50 @@ async function probeWebGpu(): Promise<AdapterProbe | null> {
   const parts = [info?.vendor, info?.architecture].filter(Boolean).join(' ');
   const detail = [info?.device, info?.description].filter(Boolean).join(', ');
   const name = [parts, detail && `(${detail})`].filter(Boolean).join(' ') || 'unnamed adapter';
-  return { adapter: fallback ? `${name} (fallback adapter, software)` : name, fallback };
+  const software = fallback || SOFTWARE_RENDERER.test(name);
+  return { name: 'webgpu', adapter: software ? `${name} (fallback adapter, software)` : name, software };
+}
+
+/** The renderer a WebGL 2 context reports: the unmasked one (names the GPU) where the browser allows. */
+function rendererOf(gl: WebGL2RenderingContext): string {
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+}
+
+/** Describes WebGL 2 from a throw-away context (tfjs's own comes later), or null without WebGL 2. */
+function probeWebGl(): BackendCandidate | null {
+  if (typeof OffscreenCanvas === 'undefined' || !tf.findBackendFactory('webgl')) return null;
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) return null;
+  const renderer = rendererOf(gl);
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return { name: 'webgl', adapter: `WebGL 2: ${renderer}`, software: SOFTWARE_RENDERER.test(renderer) };
 }
 
 function webGlRenderer(): string {
-  // Only the WebGL backend exposes its context; the unmasked renderer names the GPU where allowed.
-  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } };
+  // Only the WebGL backend exposes its context.
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };
   const gl = backend.gpgpu?.gl;
-  if (!gl) return `WebGL ${tf.env().getNumber('WEBGL_VERSION')}`;
-  const ext = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
-  return `WebGL ${tf.env().getNumber('WEBGL_VERSION')}: ${String(renderer)}`;
+  return gl ? `WebGL ${tf.env().getNumber('WEBGL_VERSION')}: ${rendererOf(gl)}` : `WebGL ${tf.env().getNumber('WEBGL_VERSION')}`;
+}
+
+/**
+ * The order 'auto' tries, best first, for this platform: hardware WebGPU, hardware WebGL, wasm,
+ * software WebGL, software WebGPU, cpu. Probing creates no tfjs backend. WebGL in software comes
+ * before WebGPU in software because it trained about three times faster on SwiftShader; both come
+ * after wasm, which trains faster on the same CPU (see `npm run bench`).
+ */
+export async function automaticOrder(): Promise<AutomaticOrder> {
+  const webgpu = await probeWebGpu();
+  const webgl = probeWebGl();
+  const unavailable: string[] = [];
+  if (!webgpu) unavailable.push('this browser offers no WebGPU adapter');
+  if (!webgl) unavailable.push('WebGL 2 is unavailable');
+  const wasm: BackendCandidate = { name: 'wasm', adapter: 'WebAssembly on the CPU', software: false };
+  const cpu: BackendCandidate = { name: 'cpu', adapter: 'JavaScript on the CPU', software: false };
+  const hardware = [webgpu, webgl].filter((c): c is BackendCandidate => c !== null && !c.software);
+  const software = [webgl, webgpu].filter((c): c is BackendCandidate => c !== null && c.software);
+  return { candidates: [...hardware, wasm, ...software, cpu], unavailable };
 }
 
 async function switchBackend(name: string): Promise<boolean> {
@@ -73,54 +133,98 @@ async function switchBackend(name: string): Promise<boolean> {
   }
 }
 
-async function tryWebGpu(): Promise<BackendInfo | string> {
-  const probe = await probeWebGpu();
-  if (!probe) return 'this browser offers no WebGPU adapter';
-  if (!tf.findBackendFactory('webgpu')) return 'the WebGPU backend did not register';
-  if (!(await switchBackend('webgpu'))) return `WebGPU failed to start on ${probe.adapter}`;
-  const reason = probe.fallback ? 'WebGPU is available, but on a software (fallback) adapter: expect it to be slow' : 'WebGPU is available';
-  return { name: 'webgpu', adapter: probe.adapter, reason };
+type Started = { adapter: string } | { problem: string };
+
+async function startWebGpu(probe: BackendCandidate): Promise<Started> {
+  if (!tf.findBackendFactory('webgpu')) return { problem: 'the WebGPU backend did not register' };
+  if (!(await switchBackend('webgpu'))) return { problem: `WebGPU failed to start on ${probe.adapter}` };
+  return { adapter: probe.adapter };
 }
 
-async function tryWebGl(): Promise<BackendInfo | string> {
-  if (!tf.findBackendFactory('webgl') || !(await switchBackend('webgl'))) return 'WebGL could not start';
-  return { name: 'webgl', adapter: webGlRenderer(), reason: 'WebGL' };
+async function startWebGl(software: boolean): Promise<Started> {
+  // tfjs refuses a context with a "major performance caveat" unless told that software is fine.
+  if (software) tf.env().set('SOFTWARE_WEBGL_ENABLED', true);
+  if (!tf.findBackendFactory('webgl') || !(await switchBackend('webgl'))) return { problem: 'WebGL could not start' };
+  return { adapter: webGlRenderer() };
+}
+
+let wasmModule: Promise<typeof import('@tensorflow/tfjs-backend-wasm')> | null = null;
+
+/** Loads tfjs-backend-wasm (code and binary) on first use only. */
+async function startWasm(wasmPaths: WasmPaths | undefined): Promise<Started> {
+  try {
+    const first = !wasmModule;
+    wasmModule ??= import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await wasmModule;
+    if (first && wasmPaths) wasm.setWasmPaths(wasmPaths);
+    if (!(await switchBackend('wasm'))) return { problem: 'WebAssembly could not start (its .wasm file did not load)' };
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = wasm.getThreadsCount();
+    const why = threads > 1 ? '' : tf.env().getBool('IS_NODE') ? ' (tfjs has no wasm threads in Node)' : (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? '' : ' (the page is not cross-origin isolated)';
+    return { adapter: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${why}` };
+  } catch (error) {
+    return { problem: `WebAssembly could not start: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+async function startCpu(): Promise<Started> {
+  return (await switchBackend('cpu')) ? { adapter: 'JavaScript on the CPU' } : { problem: 'the CPU backend could not start' };
+}
+
+function start(candidate: BackendCandidate, options: BackendOptions): Promise<Started> {
+  switch (candidate.name) {
+    case 'webgpu':
+      return startWebGpu(candidate);
+    case 'webgl':
+      return startWebGl(candidate.software);
+    case 'wasm':
+      return startWasm(options.wasmPaths);
+    case 'cpu':
+      return startCpu();
+  }
+}
+
+const LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'The JavaScript CPU backend' };
+
+/** What the chosen backend is, for the reason string. */
+function describeChoice(candidate: BackendCandidate): string {
+  if (candidate.name === 'wasm') return 'WebAssembly on the CPU';
+  if (candidate.name === 'cpu') return 'The JavaScript CPU backend (very slow)';
+  return candidate.software ? `${LABEL[candidate.name]} in software (slow)` : `${LABEL[candidate.name]} on the GPU`;
+}
+
+async function initAutomatic(options: BackendOptions): Promise<BackendInfo> {
+  const { candidates, unavailable } = await automaticOrder();
+  const excluded = new Set(options.exclude ?? []);
+  const problems: string[] = [];
+  for (const candidate of candidates) {
+    if (excluded.has(candidate.name)) {
+      problems.push(`${LABEL[candidate.name]} is set aside`);
+      continue;
+    }
+    const started = await start(candidate, options);
+    if ('problem' in started) {
+      problems.push(started.problem);
+      continue;
+    }
+    // Why each better backend was not used: missing, only in software, set aside, or failed.
+    const software = candidates
+      .filter((c) => c.software && c !== candidate)
+      .map((c) => `${LABEL[c.name]} runs only in software (${c.adapter})`);
+    const reasons = [...unavailable, ...software, ...problems];
+    const because = reasons.length ? `, because ${reasons.join('; ')}` : ': the fastest backend here';
+    return { name: candidate.name, adapter: started.adapter, reason: `${describeChoice(candidate)}${because}` };
+  }
+  throw new BackendUnavailableError(`No backend could start: ${[...unavailable, ...problems].join('; ')}. Try a recent Chrome, Edge or Firefox.`);
 }
 
 /** Selects and initialises a backend; throws BackendUnavailableError with a readable message. */
 export async function initBackend(choice: EngineBackendChoice, options: BackendOptions = {}): Promise<BackendInfo> {
-  const excluded = new Set(options.exclude ?? []);
-  switch (choice) {
-    case 'auto': {
-      const probe = excluded.has('webgpu') ? null : await probeWebGpu();
-      // A software (fallback) WebGPU adapter trains several times slower than WebGL (measured on
-      // SwiftShader), so there WebGL comes first and the fallback adapter is only the last resort.
-      if (probe?.fallback && !excluded.has('webgl')) {
-        const gl = await tryWebGl();
-        if (typeof gl !== 'string') return { ...gl, reason: `WebGL, because WebGPU offers only a software adapter (${probe.adapter}), which is slower` };
-      }
-      const gpu = excluded.has('webgpu') ? 'WebGPU is set aside' : await tryWebGpu();
-      if (typeof gpu !== 'string') return gpu;
-      const gl = excluded.has('webgl') ? 'WebGL is set aside' : await tryWebGl();
-      if (typeof gl !== 'string') return { ...gl, reason: `WebGL, because ${gpu}` };
-      throw new BackendUnavailableError(`Neither WebGPU nor WebGL can run here: ${gpu}; ${gl}. Try a recent Chrome, Edge or Firefox with hardware acceleration on.`);
-    }
-    case 'webgpu': {
-      const gpu = await tryWebGpu();
-      if (typeof gpu === 'string') throw new BackendUnavailableError(`WebGPU was requested but ${gpu}.`);
-      return { ...gpu, reason: `${gpu.reason} (requested)` };
-    }
-    case 'webgl': {
-      const gl = await tryWebGl();
-      if (typeof gl === 'string') throw new BackendUnavailableError(`WebGL was requested but ${gl}.`);
-      return { ...gl, reason: 'WebGL (requested)' };
-    }
-    case 'cpu':
-      if (!(await switchBackend('cpu'))) throw new BackendUnavailableError('The CPU backend could not start.');
-      return { name: 'cpu', adapter: 'JavaScript on the CPU', reason: 'CPU (requested): correct but very slow' };
-    case 'wasm':
-      throw new BackendUnavailableError(
-        'The wasm backend is not bundled: @tensorflow/tfjs-backend-wasm has no Conv2DBackpropFilter kernel, so it cannot train as shipped (the engine computes that gradient by forward convolutions on cpu/wasm, but the package is not installed).',
-      );
-  }
+  if (choice === 'auto') return initAutomatic(options);
+  const probed = choice === 'webgpu' ? await probeWebGpu() : choice === 'webgl' ? probeWebGl() : null;
+  if (choice === 'webgpu' && !probed) throw new BackendUnavailableError('WebGPU was requested but this browser offers no WebGPU adapter.');
+  const candidate: BackendCandidate = probed ?? { name: choice, adapter: '', software: false };
+  const started = await start(candidate, options);
+  if ('problem' in started) throw new BackendUnavailableError(`${LABEL[choice]} was requested but ${started.problem}.`);
+  return { name: choice, adapter: started.adapter, reason: `${describeChoice(candidate)} (requested)` };
 }

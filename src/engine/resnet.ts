@@ -17,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.ts';
 import { conv3x3 } from './conv.ts';
+import { CPU_BACKENDS, cpuBatchNorm, type BatchStatistics } from './cpuGradients.ts';
 
 export const FEATURE_DIM = 2;
 export const BN_EPSILON = 1e-5;
@@ -137,14 +138,23 @@ export function initialValues(spec: ResNetSpec, rng: Rng): Float32Array[] {
 
 function batchNorm(x: tf.Tensor4D, bn: BatchNormVars, training: boolean): tf.Tensor4D {
   if (!training) return tf.batchNorm4d(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
-  // Running statistics use the unbiased variance, as PyTorch does. Assigning here, inside the
-  // taped step, is safe: the running values are not read in training mode.
-  const m = x.shape[0] * x.shape[1] * x.shape[2];
-  const unbiased = m > 1 ? tf.mul(variance, m / (m - 1)) : variance;
+  const count = x.shape[0] * x.shape[1] * x.shape[2];
+  if (CPU_BACKENDS.has(tf.getBackend())) {
+    return cpuBatchNorm(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, BN_EPSILON, (batch) => updateRunningStatistics(bn, batch, count));
+  }
+  const { mean, variance } = tf.moments(x, [0, 1, 2]) as BatchStatistics;
+  updateRunningStatistics(bn, { mean, variance }, count);
+  return tf.batchNorm4d(x, mean, variance, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
+}
+
+/**
+ * Running statistics use the unbiased variance, as PyTorch does. Assigning inside the taped step
+ * is safe: the running values are not read in training mode.
+ */
+function updateRunningStatistics(bn: BatchNormVars, { mean, variance }: BatchStatistics, count: number): void {
+  const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
   bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
   bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-  return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
 }
 
 /**
