@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './scripts/lib/cross-origin-isolation.ts';
+import { wasmThreadsPlugin } from './scripts/lib/vite-wasm-threads.ts';
 import { CONTENT_SECURITY_POLICY } from './src/security/contentSecurityPolicy.ts';
 
 /** The built page carries its CSP (src/security/contentSecurityPolicy.ts); the dev server, which injects inline styles, does not. */
@@ -16,8 +18,10 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   base: './',
   plugins: [react(), contentSecurityPolicy()],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [wasmThreadsPlugin()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

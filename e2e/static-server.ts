@@ -2,7 +2,8 @@
  * A tiny static file server for the e2e suite: serves the built `dist/` folder under a sub-path
  * (default /some/sub/path/), the way a static host would, to prove the build works off the root.
  * Like a host that can set headers, it sends the page's Content-Security-Policy with every file,
- * so the workers' scripts run under the policy too (the page's <meta> covers only the document).
+ * so the workers' scripts run under the policy too (the page's <meta> covers only the document),
+ * and the cross-origin isolation headers README asks of a static host (threaded wasm).
  * Usage: tsx e2e/static-server.ts [--port 4174] [--base /some/sub/path/] [--root dist]
  */
 import { createReadStream } from 'node:fs';
@@ -10,6 +11,7 @@ import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from '../scripts/lib/cross-origin-isolation.ts';
 import { CONTENT_SECURITY_POLICY } from '../src/security/contentSecurityPolicy.ts';
 
 const { values } = parseArgs({
@@ -36,6 +38,7 @@ const MIME: Record<string, string> = {
 };
 
 const server = createServer(async (request, response) => {
+  for (const [name, value] of Object.entries(CROSS_ORIGIN_ISOLATION_HEADERS)) response.setHeader(name, value);
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (url.pathname === base.slice(0, -1)) {
     response.writeHead(301, { location: base }).end();

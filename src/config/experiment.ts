@@ -14,7 +14,7 @@ export const BLOCKS_PER_STAGE_CHOICES = [1, 2, 3, 5, 7, 9] as const;
 export const WIDTH_CHOICES = [0.25, 0.5, 1] as const;
 
 export type WeightMode = 'eq12' | 'two-level';
-export type BackendChoice = 'auto' | 'webgpu' | 'webgl';
+export type BackendChoice = 'auto' | 'webgpu' | 'webgl' | 'wasm';
 
 export interface ExperimentConfig {
   /** CIFAR-10 class ids, ordered major → minor. */
@@ -99,7 +99,7 @@ export const FIELDS: Record<ScalarKey, FieldSpec> = {
   beta: { kind: 'number', min: 0.001, max: 10, integer: false, label: 'MFW β (softness of Eq. 12)' },
   trainFeatureSample: { kind: 'number', min: 100, max: 10000, integer: true, label: 'Training points plotted' },
   testPerClass: { kind: 'number', min: 10, max: TEST_PER_CLASS, integer: true, label: 'Test images per class' },
-  backend: { kind: 'enum', choices: ['auto', 'webgpu', 'webgl'], label: 'Backend' },
+  backend: { kind: 'enum', choices: ['auto', 'webgpu', 'webgl', 'wasm'], label: 'Backend' },
 };
 
 /** The paper's §4 illustrative experiment on the paper's network. */

@@ -160,11 +160,18 @@ async function startWasm(wasmPaths: WasmPaths | undefined): Promise<Started> {
     if (!(await switchBackend('wasm'))) return { problem: 'WebAssembly could not start (its .wasm file did not load)' };
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = wasm.getThreadsCount();
-    const why = threads > 1 ? '' : tf.env().getBool('IS_NODE') ? ' (tfjs has no wasm threads in Node)' : (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? '' : ' (the page is not cross-origin isolated)';
-    return { adapter: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${why}` };
+    return { adapter: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${threads === 1 ? await whySingleThreaded() : ''}` };
   } catch (error) {
     return { problem: `WebAssembly could not start: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/** Why the wasm backend runs one thread, as a parenthesis for the adapter string. */
+async function whySingleThreaded(): Promise<string> {
+  if (tf.env().getBool('IS_NODE')) return ' (tfjs has no wasm threads in Node)';
+  if (!(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))) return ' (the page is not cross-origin isolated)';
+  // The threaded build uses half the logical cores (at most 8).
+  return ` (tfjs uses half of the ${navigator.hardwareConcurrency} logical cores)`;
 }
 
 async function startCpu(): Promise<Started> {

@@ -13,6 +13,7 @@ import { trainSetSize, type ExperimentConfig } from '../config/experiment.ts';
 import type { ExperimentData } from '../data/types.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
 import { storageProblem } from '../data/cache.ts';
+import { WASM_PATHS } from './wasmFiles.ts';
 import { clearTraining, loadTraining, saveEpochs } from './persistence.ts';
 import {
   transferableSnapshot,
@@ -258,7 +259,7 @@ function dataKeyOf(c: ExperimentConfig): string {
 
 async function startBackend(choice: ExperimentConfig['backend'], exclude: string[]): Promise<BackendInfo> {
   // A lost backend is never chosen again: the automatic order goes on with the next one.
-  const info = await initBackend(exclude.includes(choice) ? 'auto' : choice, { exclude });
+  const info = await initBackend(exclude.includes(choice) ? 'auto' : choice, { exclude, wasmPaths: WASM_PATHS });
   watchDevice({
     onLost: loseDevice,
     onOutOfMemory: (detail) => {
@@ -278,7 +279,7 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string, r
   storageKey = key;
   dataUrl = baseUrl;
   unsaved = [];
-  setStatus('loading', 'Starting the GPU backend…');
+  setStatus('loading', 'Starting the training backend…');
 
   const wantedBackend = JSON.stringify([next.backend, exclude]);
   if (backendKey !== wantedBackend) {

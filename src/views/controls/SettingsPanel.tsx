@@ -268,6 +268,7 @@ export function SettingsPanel() {
             { value: 'auto', label: 'Automatic (WebGPU, else WebGL)' },
             { value: 'webgpu', label: 'WebGPU' },
             { value: 'webgl', label: 'WebGL' },
+            { value: 'wasm', label: 'WebAssembly (CPU)' },
           ]}
           onChange={(backend) => commit({ backend })}
           testId="setting-backend"
