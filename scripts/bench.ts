@@ -5,38 +5,66 @@
  * Each measurement uses a fresh TwinRunner with the same configuration, so the same batches: the
  * methods alone through `trainRunStep`/`evaluateRun` (one Trainer.trainStep without or with the
  * mixing inputs), the twin through `trainStep`/`finishEpoch`. Synthetic data, so it needs no
- * prepared CIFAR-10. `npm run bench -- --help` lists the flags.
+ * prepared CIFAR-10. Every available backend is measured in one run and ranked side by side;
+ * `--compare-torch` adds the same step in PyTorch on the CPU (the wasm backend's yardstick).
+ * `npm run bench -- --help` lists the flags.
  */
 import { BLOCKS_PER_STAGE_CHOICES, FIELDS, WIDTH_CHOICES } from '../src/config/experiment.ts';
-import { runCommand, type CommandSpec } from './lib/cli.ts';
+import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 import { quietTfjsWarnings, strictConfig } from './lib/engine-cli.ts';
 import { installNodeWebGpu } from './lib/engine-node-gpu.ts';
+import { timeTorchStep } from './lib/torch-compare.ts';
+import type { BackendName } from '../src/engine/backend.ts';
 import type { Method } from '../src/engine/snapshot.ts';
 import type { TwinRunner } from '../src/engine/twin.ts';
+
+const BENCH_BACKENDS: BackendName[] = ['webgpu', 'wasm', 'cpu'];
+/** tfjs's wasm backend has no threads in Node, so PyTorch gets one too. */
+const NODE_WASM_THREADS = 1;
 
 const batchRange = FIELDS.batchSize.kind === 'number' ? FIELDS.batchSize : { min: 2, max: 512 };
 
 const BENCH_COMMAND: CommandSpec = {
   command: 'npm run bench --',
-  synopsis: '[--backends=cpu,webgpu] [--blocks=N] [--width=W] [--batch=B] [--steps=S]',
+  synopsis: '[--backends=webgpu,wasm,cpu] [--blocks=N] [--width=W] [--batch=B] [--steps=S] [--compare-torch]',
   summary:
     'Measures the engine per backend on synthetic data (no CIFAR-10 needed): training and evaluation images per second, ' +
     'kernels dispatched per training step, bytes read back per epoch and tensors alive after each step, for ERM alone, ' +
     'MFW alone and the twin (both in lockstep, as the app trains them). Each measurement is one epoch of a fresh twin: ' +
-    'one profiled warm-up step, then the timed steps, then a timed evaluation.',
+    'one profiled warm-up step, then the timed steps, then a timed evaluation. A last table ranks the backends side by side.',
   flags: [
-    { name: 'backends', kind: 'list', choices: ['cpu', 'webgpu'], default: ['cpu', 'webgpu'], description: 'Backends to measure, in this order (webgpu runs through Dawn; skipped with a reason where no adapter exists).' },
+    {
+      name: 'backends',
+      kind: 'list',
+      choices: BENCH_BACKENDS,
+      default: BENCH_BACKENDS,
+      description: 'Backends to measure, in this order (webgpu runs through Dawn, on SwiftShader where there is no GPU; skipped with a reason where no adapter exists; wasm runs one thread in Node).',
+    },
     { name: 'blocks', kind: 'number', choices: BLOCKS_PER_STAGE_CHOICES, min: 1, max: 9, integer: true, default: 1, description: 'Blocks per stage n: ResNet-(6n+2).' },
     { name: 'width', kind: 'number', choices: WIDTH_CHOICES, min: 0.25, max: 1, integer: false, default: 0.25, description: 'Channel multiplier on 16/32/64.' },
     { name: 'batch', kind: 'number', min: batchRange.min, max: batchRange.max, integer: true, default: 8, description: 'Images per training step.' },
     { name: 'steps', kind: 'number', min: 1, max: 1000, integer: true, default: 2, description: 'Timed training steps per measurement (after one warm-up step).' },
+    {
+      name: 'compare-torch',
+      kind: 'boolean',
+      description:
+        'After wasm, time the same training step (ERM: forward, cross-entropy, backward, SGD) in PyTorch on the CPU with the same network, batch and ' +
+        'thread count (python3 or /usr/bin/python3 with torch), and print the ratio of wasm’s ERM images/s to PyTorch’s (target: ≥ 0.25).',
+    },
   ],
   examples: [
     'npm run bench',
     'npm run bench -- --backends=webgpu --blocks=5 --width=1 --batch=128 --steps=5    (ResNet-32, the paper’s network)',
     'npm run bench -- --backends=cpu --blocks=1 --width=1 --batch=32',
+    'npm run bench -- --backends=wasm --width=1 --batch=128 --steps=3 --compare-torch    (the CPU path against PyTorch)',
   ],
 };
+
+/** Prints rows as aligned columns: the first and last left-aligned, numbers right-aligned. */
+function printTable(table: string[][]): void {
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  for (const row of table) console.log(`  ${row.map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()}`);
+}
 
 interface Measurement {
   label: string;
@@ -53,7 +81,9 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   const width = flags.width as number;
   const batch = flags.batch as number;
   const steps = flags.steps as number;
-  const backends = flags.backends as string[];
+  const backends = flags.backends as BackendName[];
+  const compareTorch = flags['compare-torch'] as boolean;
+  if (compareTorch && !backends.includes('wasm')) throw new UsageError('--compare-torch compares PyTorch with wasm: include wasm in --backends.');
 
   const gpuProblem = backends.includes('webgpu') ? await installNodeWebGpu() : 'not requested';
   await quietTfjsWarnings();
@@ -111,12 +141,16 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
       },
     );
 
+  /** One row per measured backend for the side-by-side ranking. */
+  const ranking: { name: string; adapter: string; erm: Measurement; mfw: Measurement; twin: Measurement }[] = [];
+  let torchLine: string | null = null;
+
   for (const name of backends) {
     if (name === 'webgpu' && gpuProblem) {
       console.log(`\n[webgpu] skipped: ${gpuProblem}`);
       continue;
     }
-    const info = await initBackend(name as 'cpu' | 'webgpu');
+    const info = await initBackend(name);
     console.log(`\n[${info.name}] ${info.adapter}`);
     // Untimed warm-up of the backend (shaders and buffer pools for training and evaluation, JIT), so
     // the first measurement is not penalised against the others.
@@ -136,7 +170,7 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
         },
       ),
     ];
-    const table = [
+    printTable([
       ['', 'train img/s', 's/step', 'eval img/s', 'kernels/step', 'bytes read/epoch', 'tensors alive after each step'],
       ...rows.map((r) => [
         r.label,
@@ -147,12 +181,33 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
         String(r.readBackBytes),
         r.tensorsAfterStep.join(', '),
       ]),
-    ];
-    const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-    for (const row of table) console.log(`  ${row.map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()}`);
+    ]);
     const [erm, mfw, twin] = rows;
     console.log(`  MFW − ERM: ${mfw.kernelsPerStep - erm.kernelsPerStep} kernels per step (mixing); twin − (ERM + MFW): ${twin.kernelsPerStep - erm.kernelsPerStep - mfw.kernelsPerStep} (stacking the losses for their one read per step)`);
     console.log(`  img/s count each image once (the twin's: both runs on it); bytes: ${steps + 1} loss reads (4 bytes per run) + one metrics read;`);
     console.log('  tensors: every measurement holds a whole twin (both networks), the idle one included when a method runs alone.');
+    ranking.push({ name: info.name, adapter: info.adapter, erm, mfw, twin });
+
+    if (name === 'wasm' && compareTorch) {
+      // Right after wasm, so both see the same load on a shared machine.
+      const torch = timeTorchStep({ blocks, width, batch, threads: NODE_WASM_THREADS, steps });
+      if (typeof torch === 'string') torchLine = `PyTorch: skipped, ${torch}.`;
+      else {
+        const ratio = erm.trainImagesPerSecond / torch.imagesPerSecond;
+        console.log(`\n[PyTorch ${torch.torch}, CPU, ${torch.threads} thread${torch.threads === 1 ? '' : 's'}] ${torch.python}: ERM step ${torch.secondsPerStep.toFixed(3)} s, ${torch.imagesPerSecond.toFixed(2)} train img/s`);
+        torchLine = `wasm / PyTorch (ERM train img/s, batch ${batch}, ${torch.threads} thread${torch.threads === 1 ? '' : 's'}): ${erm.trainImagesPerSecond.toFixed(2)} / ${torch.imagesPerSecond.toFixed(2)} = ${ratio.toFixed(2)} (target ≥ 0.25: ${ratio >= 0.25 ? 'met' : 'not met'})`;
+      }
+    }
   }
+
+  if (ranking.length > 0) {
+    console.log('\nSide by side, fastest ERM training first:');
+    printTable([
+      ['backend', 'ERM train img/s', 'MFW train img/s', 'twin train img/s', 'ERM kernels/step', 'ERM eval img/s', 'adapter'],
+      ...ranking
+        .sort((a, b) => b.erm.trainImagesPerSecond - a.erm.trainImagesPerSecond)
+        .map((r) => [r.name, r.erm.trainImagesPerSecond.toFixed(2), r.mfw.trainImagesPerSecond.toFixed(2), r.twin.trainImagesPerSecond.toFixed(2), String(r.erm.kernelsPerStep), r.erm.evalImagesPerSecond.toFixed(2), r.adapter]),
+    ]);
+  }
+  if (torchLine) console.log(`\n${torchLine}`);
 });

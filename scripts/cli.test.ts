@@ -135,7 +135,7 @@ describe('the scripts’ command lines', () => {
   it.each([
     ['scripts/experiment.ts', ['--epochs=3'], /Unknown flag "--epochs=3"/],
     ['scripts/experiment.ts', ['ep=abc'], /Epochs must be a number/],
-    ['scripts/experiment.ts', ['--backend=tpu'], /--backend=tpu is not valid: expected one of auto, webgpu, cpu/],
+    ['scripts/experiment.ts', ['--backend=tpu'], /--backend=tpu is not valid: expected one of auto, webgpu, wasm, cpu/],
     ['scripts/bench.ts', ['--blocks=4'], /--blocks=4 is not valid: expected one of 1, 2, 3, 5, 7, 9/],
     ['scripts/prepare-data.ts', ['--archve=x'], /Unknown flag "--archve=x"/],
   ])('%s %j exits 2 naming the problem and pointing to --help', async (script, args, message) => {

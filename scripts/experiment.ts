@@ -6,11 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { configToSearch } from '../src/state/urlConfig.ts';
 import { runCommand, type CommandSpec } from './lib/cli.ts';
-import { configFromArguments, loadData, settingsHelp, startNodeBackend, type NodeBackendChoice } from './lib/engine-cli.ts';
+import type { EngineBackendChoice } from '../src/engine/backend.ts';
+import { configFromArguments, loadData, settingsHelp, startNodeBackend } from './lib/engine-cli.ts';
 
 const EXPERIMENT_COMMAND: CommandSpec = {
   command: 'npm run experiment --',
-  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|cpu] [--name=NAME] [--synthetic] [--print-config]',
+  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--name=NAME] [--synthetic] [--print-config]',
   summary:
     'Trains ERM and MFW in lockstep, headless in Node, exactly as the app does, and writes every epoch’s measurements ' +
     '(per-class accuracy, gradient norms, feature deviation, 2-D features, classifier) to experiments/NAME.json. ' +
@@ -22,7 +23,13 @@ const EXPERIMENT_COMMAND: CommandSpec = {
       'a whole link copied from the app, or its query string, reproduces that experiment; a JSON file holds settings by long name. Later arguments win.',
   },
   flags: [
-    { name: 'backend', kind: 'string', choices: ['auto', 'webgpu', 'cpu'], default: 'auto', description: 'Which tfjs backend trains: auto tries WebGPU (Dawn) and falls back to the CPU.' },
+    {
+      name: 'backend',
+      kind: 'string',
+      choices: ['auto', 'webgpu', 'wasm', 'cpu'],
+      default: 'auto',
+      description: 'Which tfjs backend trains: auto takes a hardware WebGPU adapter (Dawn), else WebAssembly on the CPU; a software adapter (SwiftShader) and the slow JavaScript cpu backend only last.',
+    },
     { name: 'name', kind: 'string', valueName: 'NAME', description: 'File name of the results under experiments/ (default: network, seed and time).' },
     { name: 'synthetic', kind: 'boolean', description: 'Train on synthetic colour classes with the same counts instead of CIFAR-10 (no data needed).' },
     { name: 'print-config', kind: 'boolean', description: 'Print the resolved configuration and the equivalent app link query, then exit without training.' },
@@ -32,7 +39,7 @@ const EXPERIMENT_COMMAND: CommandSpec = {
     'npm run experiment -- epochs=70 seed=2 --name=resnet8-seed2',
     'npm run experiment -- "c=0,1,2,3&n=5000,5000,50,50&imb=paper&depth=5&ep=200"    (a shared link’s query)',
     'npm run experiment -- blocksPerStage=5 epochs=200 --backend=webgpu             (the Paper preset)',
-    'npm run experiment -- ep=2 n=40,40,8,8 imb=custom tpc=50 --synthetic --backend=cpu',
+    'npm run experiment -- ep=2 n=40,40,8,8 imb=custom tpc=50 --synthetic --backend=wasm',
   ],
 };
 
@@ -50,7 +57,7 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
     return;
   }
   const synthetic = flags.synthetic as boolean;
-  const backend = await startNodeBackend(flags.backend as NodeBackendChoice);
+  const backend = await startNodeBackend(flags.backend as EngineBackendChoice);
   process.stderr.write(`backend: ${backend.name} on ${backend.adapter} (${backend.reason})\n`);
   const data = await loadData(config, synthetic);
   const { TwinRunner } = await import('../src/engine/twin.ts');

@@ -8,11 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, FIELDS, NUM_CHOSEN_CLASSES, validateConfig, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { MAX_TRAIN_PER_CLASS } from '../../src/config/imbalance.ts';
 import type { ExperimentData } from '../../src/data/types.ts';
+import type { BackendInfo, EngineBackendChoice } from '../../src/engine/backend.ts';
 import { parseSettingText, settingKeyOf, URL_PARAMS } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
 import { installNodeWebGpu } from './engine-node-gpu.ts';
-
-export type NodeBackendChoice = 'auto' | 'webgpu' | 'cpu';
 
 /** Setting names the scripts accept: the long field names and the short names of the app's links. */
 const SETTING_KEYS = Object.keys(URL_PARAMS) as (keyof ExperimentConfig)[];
@@ -107,25 +106,16 @@ export async function quietTfjsWarnings(): Promise<void> {
 }
 
 /**
- * Makes the chosen backend current. 'auto' tries WebGPU through Dawn first, then the CPU.
- * Must run before the engine modules are imported (see engine-node-gpu.ts).
+ * Makes the chosen backend current. 'auto' follows the engine's automatic order (backend.ts): a
+ * hardware WebGPU adapter through Dawn, else wasm; a software adapter (SwiftShader) and the plain
+ * cpu backend only last. Must run before the engine modules are imported (see engine-node-gpu.ts).
  */
-export async function startNodeBackend(choice: NodeBackendChoice): Promise<{ name: string; adapter: string; reason: string }> {
-  let gpuProblem: string | null = 'not requested';
-  if (choice !== 'cpu') gpuProblem = await installNodeWebGpu();
+export async function startNodeBackend(choice: EngineBackendChoice): Promise<BackendInfo> {
+  const gpuProblem = choice === 'auto' || choice === 'webgpu' ? await installNodeWebGpu() : null;
   await quietTfjsWarnings();
-  const { initBackend } = await import('../../src/engine/backend.ts');
   if (choice === 'webgpu' && gpuProblem) throw new Error(`WebGPU unavailable: ${gpuProblem}`);
-  if (!gpuProblem) {
-    try {
-      return await initBackend('webgpu');
-    } catch (error) {
-      if (choice === 'webgpu') throw error;
-      gpuProblem = (error as Error).message;
-    }
-  }
-  const cpu = await initBackend('cpu');
-  return choice === 'auto' ? { ...cpu, reason: `CPU, because WebGPU: ${gpuProblem}` } : cpu;
+  const { initBackend } = await import('../../src/engine/backend.ts');
+  return initBackend(choice);
 }
 
 /** CIFAR-10 from the prepared assets, or synthetic colour classes with the same counts. */
