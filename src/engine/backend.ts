@@ -149,6 +149,34 @@ async function startWebGl(software: boolean): Promise<Started> {
 }
 
 let wasmModule: Promise<typeof import('@tensorflow/tfjs-backend-wasm')> | null = null;
+/** Set when the page's Content-Security-Policy forbids the threaded build's workers. */
+let threadsBlocked = false;
+const BLOB_WORKER_PROBE_MS = 3000;
+
+/**
+ * Whether this context may start the threaded wasm build's workers: each is a blob: worker that
+ * loads the module's code from another blob: URL. A Content-Security-Policy without blob: in
+ * worker-src and script-src forbids that, and the threaded build then hangs instead of failing.
+ */
+function blobWorkersAllowed(): Promise<boolean> {
+  const blobUrl = (code: string) => URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+  return new Promise((resolve) => {
+    let worker: Worker;
+    const done = (allowed: boolean) => {
+      clearTimeout(timer);
+      worker?.terminate();
+      resolve(allowed);
+    };
+    const timer = setTimeout(() => done(false), BLOB_WORKER_PROBE_MS);
+    try {
+      worker = new Worker(blobUrl(`importScripts(${JSON.stringify(blobUrl('postMessage(true)'))});`));
+      worker.onmessage = () => done(true);
+      worker.onerror = () => done(false);
+    } catch {
+      done(false);
+    }
+  });
+}
 
 /** Loads tfjs-backend-wasm (code and binary) on first use only. */
 async function startWasm(wasmPaths: WasmPaths | undefined): Promise<Started> {
@@ -157,7 +185,14 @@ async function startWasm(wasmPaths: WasmPaths | undefined): Promise<Started> {
     wasmModule ??= import('@tensorflow/tfjs-backend-wasm');
     const wasm = await wasmModule;
     if (first && wasmPaths) wasm.setWasmPaths(wasmPaths);
-    if (!(await switchBackend('wasm'))) return { problem: 'WebAssembly could not start (its .wasm file did not load)' };
+    // The import registered the flag; tfjs reads it when the backend starts, just below.
+    if (first && (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) && !(await blobWorkersAllowed())) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      threadsBlocked = true;
+    }
+    if (!(await switchBackend('wasm'))) {
+      return { problem: "WebAssembly could not start: its .wasm file did not load, or the page's Content-Security-Policy forbids compiling it (script-src needs 'wasm-unsafe-eval')" };
+    }
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = wasm.getThreadsCount();
     return { adapter: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${threads === 1 ? await whySingleThreaded() : ''}` };
@@ -169,6 +204,7 @@ async function startWasm(wasmPaths: WasmPaths | undefined): Promise<Started> {
 /** Why the wasm backend runs one thread, as a parenthesis for the adapter string. */
 async function whySingleThreaded(): Promise<string> {
   if (tf.env().getBool('IS_NODE')) return ' (tfjs has no wasm threads in Node)';
+  if (threadsBlocked) return " (the page's Content-Security-Policy forbids blob: workers and scripts, which threads need)";
   if (!(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))) return ' (the page is not cross-origin isolated)';
   // The threaded build uses half the logical cores (at most 8).
   return ` (tfjs uses half of the ${navigator.hardwareConcurrency} logical cores)`;
