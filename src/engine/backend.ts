@@ -53,15 +53,15 @@ export interface BackendCandidate {
   name: BackendName;
   /** The adapter or renderer, where known before starting. */
   adapter: string;
-  /** A GPU API emulated on the CPU (SwiftShader, llvmpipe, …): slower than wasm, so it comes last. */
+  /** A GPU API emulated on the CPU (SwiftShader, llvmpipe, …): slower than wasm, so it comes after it. */
   software: boolean;
 }
 
-/** The automatic order's result: the candidates best first, and why the missing ones are missing. */
+/** The automatic order's result: the candidates best first, and why a GPU API has no hardware candidate. */
 export interface AutomaticOrder {
   candidates: BackendCandidate[];
-  /** One phrase per backend that is not offered at all, e.g. "this browser offers no WebGPU adapter". */
-  unavailable: string[];
+  /** Per GPU API without a hardware candidate, why, e.g. "there is no WebGPU adapter", "WebGL runs only in software (…)". */
+  noHardware: Partial<Record<'webgpu' | 'webgl', string>>;
 }
 
 /** Renderer names of software rasterisers that some platforms hand out as WebGL or WebGPU adapters. */
@@ -115,14 +115,16 @@ function webGlRenderer(): string {
 export async function automaticOrder(): Promise<AutomaticOrder> {
   const webgpu = await probeWebGpu();
   const webgl = probeWebGl();
-  const unavailable: string[] = [];
-  if (!webgpu) unavailable.push('this browser offers no WebGPU adapter');
-  if (!webgl) unavailable.push('WebGL 2 is unavailable');
+  const noHardware: AutomaticOrder['noHardware'] = {};
+  if (!webgpu) noHardware.webgpu = 'there is no WebGPU adapter';
+  else if (webgpu.software) noHardware.webgpu = `WebGPU runs only in software (${webgpu.adapter})`;
+  if (!webgl) noHardware.webgl = 'WebGL 2 is unavailable';
+  else if (webgl.software) noHardware.webgl = `WebGL runs only in software (${webgl.adapter})`;
   const wasm: BackendCandidate = { name: 'wasm', adapter: 'WebAssembly on the CPU', software: false };
   const cpu: BackendCandidate = { name: 'cpu', adapter: 'JavaScript on the CPU', software: false };
   const hardware = [webgpu, webgl].filter((c): c is BackendCandidate => c !== null && !c.software);
   const software = [webgl, webgpu].filter((c): c is BackendCandidate => c !== null && c.software);
-  return { candidates: [...hardware, wasm, ...software, cpu], unavailable };
+  return { candidates: [...hardware, wasm, ...software, cpu], noHardware };
 }
 
 async function switchBackend(name: string): Promise<boolean> {
@@ -237,8 +239,11 @@ function describeChoice(candidate: BackendCandidate): string {
 }
 
 async function initAutomatic(options: BackendOptions): Promise<BackendInfo> {
-  const { candidates, unavailable } = await automaticOrder();
+  const { candidates, noHardware } = await automaticOrder();
   const excluded = new Set(options.exclude ?? []);
+  // Why the better backends were not used: the GPU APIs better than the chosen one without hardware
+  // (WebGPU is better than everything but itself, WebGL than everything but the GPU APIs), and every
+  // candidate before it that was set aside or failed to start.
   const problems: string[] = [];
   for (const candidate of candidates) {
     if (excluded.has(candidate.name)) {
@@ -250,22 +255,20 @@ async function initAutomatic(options: BackendOptions): Promise<BackendInfo> {
       problems.push(started.problem);
       continue;
     }
-    // Why each better backend was not used: missing, only in software, set aside, or failed.
-    const software = candidates
-      .filter((c) => c.software && c !== candidate)
-      .map((c) => `${LABEL[c.name]} runs only in software (${c.adapter})`);
-    const reasons = [...unavailable, ...software, ...problems];
+    const hardwareGpu = !candidate.software && (candidate.name === 'webgpu' || candidate.name === 'webgl');
+    const betterApis = hardwareGpu ? (candidate.name === 'webgl' ? ['webgpu' as const] : []) : (['webgpu', 'webgl'] as const);
+    const reasons = [...betterApis.flatMap((api) => noHardware[api] ?? []), ...problems];
     const because = reasons.length ? `, because ${reasons.join('; ')}` : ': the fastest backend here';
     return { name: candidate.name, adapter: started.adapter, reason: `${describeChoice(candidate)}${because}` };
   }
-  throw new BackendUnavailableError(`No backend could start: ${[...unavailable, ...problems].join('; ')}. Try a recent Chrome, Edge or Firefox.`);
+  throw new BackendUnavailableError(`No backend could start: ${[...Object.values(noHardware), ...problems].join('; ')}. Try a recent Chrome, Edge or Firefox.`);
 }
 
 /** Selects and initialises a backend; throws BackendUnavailableError with a readable message. */
 export async function initBackend(choice: EngineBackendChoice, options: BackendOptions = {}): Promise<BackendInfo> {
   if (choice === 'auto') return initAutomatic(options);
   const probed = choice === 'webgpu' ? await probeWebGpu() : choice === 'webgl' ? probeWebGl() : null;
-  if (choice === 'webgpu' && !probed) throw new BackendUnavailableError('WebGPU was requested but this browser offers no WebGPU adapter.');
+  if (choice === 'webgpu' && !probed) throw new BackendUnavailableError('WebGPU was requested but there is no WebGPU adapter.');
   const candidate: BackendCandidate = probed ?? { name: choice, adapter: '', software: false };
   const started = await start(candidate, options);
   if ('problem' in started) throw new BackendUnavailableError(`${LABEL[choice]} was requested but ${started.problem}.`);
