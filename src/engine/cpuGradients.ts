@@ -66,10 +66,10 @@ function depthToSpace2(x: tf.Tensor4D): tf.Tensor4D {
 
 /** dx of y = conv3×3(x, filter, stride) for the upstream gradient dy, by one forward convolution. */
 export function convInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: readonly number[], stride: number): tf.Tensor4D {
+  if (stride !== 1 && stride !== 2) throw new Error(`conv3x3: stride ${stride} is not supported (1 or 2).`);
   return tf.tidy(() => {
     const kernel = inputGradientFilter(filter, stride);
     if (stride === 1) return tf.conv2d(dy, kernel, 1, PADDING);
-    if (stride !== 2) throw new Error(`conv3x3: stride ${stride} is not supported (1 or 2).`);
     const phases = tf.conv2d(dy, kernel, 1, [[0, 0], [0, 1], [0, 1], [0, 0]]);
     const full = depthToSpace2(phases);
     const [, height, width] = inputShape;
