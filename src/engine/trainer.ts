@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from './losses.ts';
 import { ResNet } from './resnet.ts';
-import { MomentumSgd } from './sgd.ts';
+import type { Sgd } from './sgd.ts';
 
 export interface MixingInputs {
   /** Partner of each sample, int32 [B]: z̃_n mixes in g(x_perm(n)). */
@@ -21,7 +21,7 @@ export interface StepInputs {
   x: tf.Tensor4D;
   /** One-hot labels [B, C] (float32). */
   oneHot: tf.Tensor2D;
-  learningRate: tf.Scalar;
+  learningRate: number;
   /** DRW class weights [C] when re-weighting is active. */
   classWeights?: tf.Tensor1D;
   /** The loss's normaliser: B, or Σ_n w_{y_n} under DRW. Scales the captured gradient to per-sample. */
@@ -64,7 +64,7 @@ export class Trainer {
 
   constructor(
     readonly model: ResNet,
-    readonly sgd: MomentumSgd,
+    readonly sgd: Sgd,
     readonly mixingPoint: number,
     gradientNormSums: ArrayLike<number>,
   ) {
