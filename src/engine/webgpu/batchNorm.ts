@@ -17,7 +17,7 @@
  *   dβ = Σ g,  dγ = Σ g·x̂,  dx = γ/√(σ² + ε) · (g − dβ/m − x̂·dγ/m),  d residual = shortcutᵀ(g).
  */
 import * as tf from '@tensorflow/tfjs';
-import { dispatchOwn, KERNEL_MAIN, outputTensor, WORKGROUP_SIZE, type OwnKernel, type Uniform } from './dispatch.ts';
+import { dispatchOwn, KERNEL_MAIN, kernelVariant, outputTensor, WORKGROUP_SIZE, type OwnKernel, type Uniform } from './dispatch.ts';
 
 /** Rows (batch × pixels) per chunk of the statistics and gradient sums. */
 export const DEFAULT_ROWS_PER_CHUNK = 64;
@@ -87,7 +87,7 @@ ${KERNEL_MAIN}
 };
 
 function statisticsCombineKernel(updateRunning: boolean): OwnKernel {
-  return {
+  return kernelVariant(`statistics-combine-${updateRunning}`, () => ({
     name: updateRunning ? 'BatchNormStatisticsCombineRunning' : 'BatchNormStatisticsCombine',
     code: `
 @group(0) @binding(0) var<storage, read> chunks: array<f32>;
@@ -124,7 +124,7 @@ ${KERNEL_MAIN}
     runningVariance[c] = runningVariance[c] * u.keep + batchVariance * u.unbiased * u.momentum;` : ''}
   }
 }`,
-  };
+  }));
 }
 
 /** WGSL computing `shortcut` (the residual's value for output element `index`), by shortcut kind. */
@@ -148,7 +148,7 @@ const SHORTCUT_PARAMS = 'height: u32, width: u32, residualHeight: u32, residualW
 
 function normaliseKernel(relu: boolean, shortcut: 'none' | 'identity' | 'subsample'): OwnKernel {
   const hasResidual = shortcut !== 'none';
-  return {
+  return kernelVariant(`normalise-${relu}-${shortcut}`, () => ({
     name: `BatchNormNormalise${hasResidual ? 'Add' : ''}${relu ? 'Relu' : ''}`,
     code: `
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -169,14 +169,14 @@ ${KERNEL_MAIN}
   ${shortcutValueSnippet(shortcut)}
   ${relu ? 'y[index] = max(normalised + shortcut, 0.0);' : 'y[index] = normalised + shortcut;'}
 }`,
-  };
+  }));
 }
 
 /** WGSL: g, the upstream gradient masked by the ReLU (its output y is positive where it passed). */
 const maskedGradient = (relu: boolean, at: string) => (relu ? `select(0.0, dy[${at}], y[${at}] > 0.0)` : `dy[${at}]`);
 
 function gradientPartialsKernel(relu: boolean): OwnKernel {
-  return {
+  return kernelVariant(`gradient-partials-${relu}`, () => ({
     name: 'BatchNormGradientChunks',
     code: `
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
@@ -205,7 +205,7 @@ ${KERNEL_MAIN}
   chunks[2u * index] = sumG;
   chunks[2u * index + 1u] = sumGX;
 }`,
-  };
+  }));
 }
 
 /** Per channel: dγ, dβ and the coefficients of dx (μ, 1/√(σ²+ε), γ/√(σ²+ε), dβ/m, dγ/m). */
@@ -255,7 +255,7 @@ ${KERNEL_MAIN}
 };
 
 function gradientInputKernel(relu: boolean, identityResidual: boolean): OwnKernel {
-  return {
+  return kernelVariant(`gradient-input-${relu}-${identityResidual}`, () => ({
     name: identityResidual ? 'BatchNormGradientInputResidual' : 'BatchNormGradientInput',
     code: `
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
@@ -274,12 +274,12 @@ ${KERNEL_MAIN}
   dx[index] = ((g - coefficients[base + 3u]) - normalised * coefficients[base + 4u]) * coefficients[base + 2u];
   ${identityResidual ? 'dResidual[index] = g;' : ''}
 }`,
-  };
+  }));
 }
 
 /** Gradient of the option-A shortcut's input: g at even pixels of the kept channels, zero elsewhere. */
 function gradientSubsampleKernel(relu: boolean): OwnKernel {
-  return {
+  return kernelVariant(`gradient-subsample-${relu}`, () => ({
     name: 'BatchNormGradientSubsampledResidual',
     code: `
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
@@ -301,7 +301,7 @@ ${KERNEL_MAIN}
   }
   dResidual[index] = value;
 }`,
-  };
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,16 +30,28 @@ export function onOwnDispatch(listener: (dispatch: OwnDispatch) => void): () => 
   return () => listeners.delete(listener);
 }
 
-const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+const variants = new Map<string, OwnKernel>();
+
+/**
+ * The kernel `make` builds for `key`, built once: a kernel object per variant, so that each
+ * dispatch finds its pipeline by identity rather than by hashing its source.
+ */
+export function kernelVariant(key: string, make: () => OwnKernel): OwnKernel {
+  let kernel = variants.get(key);
+  if (!kernel) variants.set(key, (kernel = make()));
+  return kernel;
+}
+
+const pipelines = new WeakMap<GPUDevice, WeakMap<OwnKernel, GPUComputePipeline>>();
 
 function pipelineFor(device: GPUDevice, kernel: OwnKernel): GPUComputePipeline {
   let cache = pipelines.get(device);
-  if (!cache) pipelines.set(device, (cache = new Map()));
-  let pipeline = cache.get(kernel.code);
+  if (!cache) pipelines.set(device, (cache = new WeakMap()));
+  let pipeline = cache.get(kernel);
   if (!pipeline) {
     const module = device.createShaderModule({ code: kernel.code, label: kernel.name });
     pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: kernel.name });
-    cache.set(kernel.code, pipeline);
+    cache.set(kernel, pipeline);
   }
   return pipeline;
 }

@@ -53,12 +53,17 @@ const REQUIRED = [
   'ensureCommandEncoderReady', 'endComputePassEncoder', 'submitQueue', 'uploadToGPU', 'makeTensorInfo', 'runWebGPUProgram',
 ] as const;
 
+const checked = new WeakSet<object>();
+
 /** The current backend's internals; throws when it is not a webgpu backend of the expected shape. */
 export function webGpuInternals(): WebGpuBackendInternals {
   if (tf.getBackend() !== 'webgpu') throw new Error(`The engine's WebGPU kernels need the webgpu backend (current: ${tf.getBackend()}).`);
   const backend = tf.backend() as unknown as Record<string, unknown>;
-  const missing = REQUIRED.filter((key) => backend[key] === undefined);
-  if (missing.length > 0) throw new Error(`This tfjs-backend-webgpu lacks ${missing.join(', ')}: the engine's WebGPU kernels were written for 4.22.`);
+  if (!checked.has(backend)) {
+    const missing = REQUIRED.filter((key) => backend[key] === undefined);
+    if (missing.length > 0) throw new Error(`This tfjs-backend-webgpu lacks ${missing.join(', ')}: the engine's WebGPU kernels were written for 4.22.`);
+    checked.add(backend);
+  }
   return backend as unknown as WebGpuBackendInternals;
 }
 
