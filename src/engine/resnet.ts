@@ -17,7 +17,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.ts';
 import { conv3x3 } from './conv.ts';
+import { crossEntropy } from './losses.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type Shortcut } from './webgpu/batchNorm.ts';
+import { gpuHeadLoss } from './webgpu/head.ts';
 
 export const FEATURE_DIM = 2;
 export const BN_EPSILON = 1e-5;
@@ -262,6 +264,30 @@ export class ResNet {
 
   /** x: normalised images [B, 32, 32, 3]. Call inside tf.tidy (or a gradient function). */
   forward(x: tf.Tensor4D, options: ForwardOptions): ForwardResult {
+    const pooled = tf.mean(this.trunk(x, options), [1, 2]) as tf.Tensor2D;
+    const features = tf.add(tf.matMul(pooled, this.projection.weight as tf.Tensor2D), this.projection.bias) as tf.Tensor2D;
+    const logits = this.logits(features);
+    return { features, logits };
+  }
+
+  /**
+   * The training loss of a batch: cross-entropy against one-hot labels [B, C], class-weighted by
+   * `classWeights` under DRW (losses.ts); on webgpu (fused) the head and loss are one op. Call
+   * inside a gradient function.
+   */
+  trainingLoss(x: tf.Tensor4D, options: ForwardOptions, oneHot: tf.Tensor2D, classWeights?: tf.Tensor1D): tf.Scalar {
+    if (!this.options.fused || tf.getBackend() !== 'webgpu') return crossEntropy(this.forward(x, options).logits, oneHot, classWeights);
+    const parameters = {
+      projectionWeight: this.projection.weight as tf.Tensor2D,
+      projectionBias: this.projection.bias as tf.Tensor1D,
+      classifierWeight: this.classifier.weight as tf.Tensor2D,
+      classifierBias: this.classifier.bias as tf.Tensor1D,
+    };
+    return gpuHeadLoss(this.trunk(x, options), parameters, oneHot, classWeights);
+  }
+
+  /** The convolutional part: stem and residual blocks (with the mixing point's replacement), [B, H, W, C]. */
+  private trunk(x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
     const { training, mixingPoint = 0, atMixingPoint } = options;
     if (atMixingPoint && (mixingPoint < 1 || mixingPoint > this.groups)) {
       throw new Error(`Mixing point must be between 1 and ${this.groups} (got ${mixingPoint}).`);
@@ -273,10 +299,7 @@ export class ResNet {
       h = this.basicBlock(h, block, training);
       if (atMixingPoint && mixingPoint === i + 2) h = atMixingPoint(h);
     });
-    const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-    const features = tf.add(tf.matMul(pooled, this.projection.weight as tf.Tensor2D), this.projection.bias) as tf.Tensor2D;
-    const logits = this.logits(features);
-    return { features, logits };
+    return h;
   }
 
   /** The linear classifier on the 2-D feature. */

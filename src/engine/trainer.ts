@@ -3,7 +3,6 @@
  * gradient norms. The same `trainStep` serves both methods; MFW only adds the mixing inputs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy } from './losses.ts';
 import { ResNet } from './resnet.ts';
 import type { Sgd } from './sgd.ts';
 
@@ -88,15 +87,15 @@ export class Trainer {
     }));
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const { logits } = this.model.forward(inputs.x, {
+        const options = {
           training: true,
           mixingPoint: this.mixingPoint,
-          atMixingPoint: (z) => {
+          atMixingPoint: (z: tf.Tensor4D) => {
             const tracked = captureGradient(z) as tf.Tensor4D;
             return inputs.mixing ? mixFeatures(tracked, inputs.mixing) : tracked;
           },
-        });
-        return crossEntropy(logits, inputs.oneHot, inputs.classWeights);
+        };
+        return this.model.trainingLoss(inputs.x, options, inputs.oneHot, inputs.classWeights);
       }, this.model.trainable);
       this.sgd.apply(this.model.trainable.map((v) => grads[v.name]), inputs.learningRate);
       return value;

@@ -7,10 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng.ts';
+import { crossEntropy } from '../losses.ts';
 import { MomentumSgd } from '../sgd.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions } from './batchNorm.ts';
 import { gpuConv3x3, gpuFilterGradient } from './conv.ts';
 import { FlatSgd } from './flatSgd.ts';
+import { gpuHeadLoss } from './head.ts';
 import { relativeError, useNodeWebGpu } from './testing.ts';
 
 const TOLERANCE = 1e-5;
@@ -226,5 +228,59 @@ describe('flat SGD (webgpu)', () => {
       expect(relativeError(values, stockGpu[i])).toBeLessThan(TOLERANCE);
       expect(relativeError(values, stockCpu[i])).toBeLessThan(TOLERANCE);
     });
+  });
+});
+
+describe('fused head and loss (webgpu)', () => {
+  const cases = [
+    { name: 'batch 1, 3 channels, 2×2 pixels', h: [1, 2, 2, 3] as [number, number, number, number], weighted: false },
+    { name: 'batch 5, 6 channels, 3×3 pixels, DRW class weights', h: [5, 3, 3, 6] as [number, number, number, number], weighted: true },
+    { name: 'batch 300 (more samples than a workgroup has threads), 4 channels', h: [300, 2, 2, 4] as [number, number, number, number], weighted: false },
+  ];
+  for (const c of cases) {
+    it(`loss and gradients of h and the four parameters equal pooling, two matMuls and crossEntropy (${c.name})`, async () => {
+      const [batch, , , channels] = c.h;
+      const values = {
+        h: randomArray(sizeOf(c.h), 61, 0.5, 1),
+        projectionWeight: randomArray(channels * 2, 62),
+        projectionBias: randomArray(2, 63),
+        classifierWeight: randomArray(2 * 4, 64),
+        classifierBias: randomArray(4, 65),
+        classWeights: Float32Array.from([0.2, 0.5, 1.3, 2]),
+      };
+      const labels = Float32Array.from({ length: batch * 4 }, (_, i) => (Math.floor(i / 4) * 7 + 3) % 4 === i % 4 ? 1 : 0);
+      const compute = (fused: boolean) => () => {
+        const inputs = [
+          tf.tensor4d(values.h, c.h),
+          tf.tensor2d(values.projectionWeight, [channels, 2]),
+          tf.tensor1d(values.projectionBias),
+          tf.tensor2d(values.classifierWeight, [2, 4]),
+          tf.tensor1d(values.classifierBias),
+        ];
+        const oneHot = tf.tensor2d(labels, [batch, 4]);
+        const classWeights = c.weighted ? tf.tensor1d(values.classWeights) : undefined;
+        const { value, grads } = tf.valueAndGrads((...args: tf.Tensor[]) => {
+          const [h, projectionWeight, projectionBias, classifierWeight, classifierBias] = args as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+          if (fused) return gpuHeadLoss(h, { projectionWeight, projectionBias, classifierWeight, classifierBias }, oneHot, classWeights);
+          const features = tf.add(tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, projectionWeight), projectionBias) as tf.Tensor2D;
+          return crossEntropy(tf.add(tf.matMul(features, classifierWeight), classifierBias) as tf.Tensor2D, oneHot, classWeights);
+        })(inputs);
+        return [value, ...grads];
+      };
+      const fused = await on('webgpu', compute(true));
+      const [stockGpu, stockCpu] = [await on('webgpu', compute(false)), await on('cpu', compute(false))];
+      ['loss', 'dh', 'dWp', 'dbp', 'dWc', 'dbc'].forEach((name, i) => {
+        expect(relativeError(fused[i], stockGpu[i]), `${name} vs stock on webgpu`).toBeLessThan(TOLERANCE);
+        expect(relativeError(fused[i], stockCpu[i]), `${name} vs stock on cpu`).toBeLessThan(TOLERANCE);
+      });
+    });
+  }
+
+  it('says when a batch is too large for it', async () => {
+    await tf.setBackend('webgpu');
+    const h = tf.zeros([513, 1, 1, 2]) as tf.Tensor4D;
+    const parameters = { projectionWeight: tf.zeros([2, 2]) as tf.Tensor2D, projectionBias: tf.zeros([2]) as tf.Tensor1D, classifierWeight: tf.zeros([2, 4]) as tf.Tensor2D, classifierBias: tf.zeros([4]) as tf.Tensor1D };
+    expect(() => gpuHeadLoss(h, parameters, tf.zeros([513, 4]) as tf.Tensor2D)).toThrow(/at most 512 images per batch \(got 513\)/);
+    tf.dispose([h, ...Object.values(parameters)]);
   });
 });

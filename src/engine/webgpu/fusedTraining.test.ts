@@ -30,6 +30,8 @@ async function threeSteps(options: TwinOptions): Promise<TwinState> {
 }
 
 const floats = (buffers: ArrayBuffer[]) => buffers.map((b) => new Float32Array(b));
+/** A twin step takes about a second on an idle 2-core machine, many on a busy one. */
+const TIMEOUT = 10 * 60_000;
 
 describe('training on webgpu, fused', () => {
   let fused: TwinState;
@@ -48,12 +50,12 @@ describe('training on webgpu, fused', () => {
     const start = floats((await initial.saveState()).runs.erm.variables);
     initial.dispose();
     expect(relativeError(floats(fused.runs.erm.variables)[0], start[0])).toBeGreaterThan(1e-3);
-  });
+  }, TIMEOUT);
 
   it('the same seed gives the same weights bit for bit', async () => {
     const again = await threeSteps({ fused: true });
     expect(again.runs).toEqual(fused.runs);
-  });
+  }, TIMEOUT);
 
   it('with s ≡ 0 the MFW run is the ERM run bit for bit', async () => {
     const unmixed = await threeSteps({ fused: true, mixingWeights: [0, 0, 0, 0] });
@@ -61,5 +63,5 @@ describe('training on webgpu, fused', () => {
     expect(unmixed.runs.mfw.momentum).toEqual(unmixed.runs.erm.momentum);
     // …and equals the ERM run of the mixing twin: the MFW twin does not disturb it.
     expect(unmixed.runs.erm.variables).toEqual(fused.runs.erm.variables);
-  });
+  }, TIMEOUT);
 });
