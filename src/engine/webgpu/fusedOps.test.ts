@@ -5,7 +5,7 @@
  * do not divide the rows, more chunks than a combining workgroup has threads.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng.ts';
 import { crossEntropy } from '../losses.ts';
 import { MomentumSgd } from '../sgd.ts';
@@ -13,13 +13,14 @@ import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions } fr
 import { gpuConv3x3, gpuFilterGradient } from './conv.ts';
 import { FlatSgd } from './flatSgd.ts';
 import { gpuHeadLoss } from './head.ts';
-import { relativeError, useNodeWebGpu } from './testing.ts';
+import { deviceErrorsSoFar, relativeError, useNodeWebGpu } from './testing.ts';
 
 const TOLERANCE = 1e-5;
 const EPSILON = 1e-5;
 const MOMENTUM = 0.1;
 
 beforeAll(useNodeWebGpu);
+afterAll(() => expect(deviceErrorsSoFar()).toEqual([]));
 
 function randomArray(size: number, seed: number, mean = 0, std = 1): Float32Array {
   const rng = new Rng(seed);

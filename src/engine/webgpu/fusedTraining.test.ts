@@ -6,13 +6,14 @@
  * products with an inner size ≥ 2,000; the engine's largest is the batch, at most 512.)
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../config/experiment.ts';
 import { syntheticExperimentData } from '../syntheticData.ts';
 import { TwinRunner, type TwinOptions, type TwinState } from '../twin.ts';
-import { relativeError, useNodeWebGpu } from './testing.ts';
+import { deviceErrorsSoFar, relativeError, useNodeWebGpu } from './testing.ts';
 
 beforeAll(useNodeWebGpu);
+afterAll(() => expect(deviceErrorsSoFar()).toEqual([]));
 
 const COUNTS = [4, 4, 2, 2];
 const data = syntheticExperimentData(COUNTS, 2, 3);

@@ -6,12 +6,24 @@
 import * as tf from '@tensorflow/tfjs';
 import { installNodeWebGpu } from '../../../scripts/lib/engine-node-gpu.ts';
 
-/** Makes webgpu the current backend, or throws saying why it cannot start. */
+const deviceErrors: string[] = [];
+
+/**
+ * Makes webgpu the current backend, or throws saying why it cannot start; errors the device reports
+ * (a kernel that does not compile, a binding that does not fit) are collected for `deviceErrorsSoFar`.
+ */
 export async function useNodeWebGpu(): Promise<void> {
   const problem = await installNodeWebGpu();
   if (problem) throw new Error(`WebGPU in Node is unavailable: ${problem}. Install chromium (its SwiftShader Vulkan driver) or run on a machine with a GPU.`);
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('The webgpu backend did not start.');
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  device.addEventListener('uncapturederror', (event) => deviceErrors.push((event as GPUUncapturedErrorEvent).error.message));
+}
+
+/** The device's uncaught errors since useNodeWebGpu (each would leave wrong numbers behind). */
+export function deviceErrorsSoFar(): string[] {
+  return [...deviceErrors];
 }
 
 /** ‖a − b‖∞ / ‖b‖∞: the error of `actual` relative to the largest value of `expected`. */
