@@ -10,7 +10,7 @@
  * back to [3, 3, C_in, C_out], are dW.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gpuConv3x3 } from './webgpu/conv.ts';
+import { FUSED_CONV_BACKENDS, fusedConv3x3 } from './fusedConv.ts';
 
 const PADDING = 1;
 
@@ -49,11 +49,11 @@ const convWithForwardGradients = (stride: number) =>
 const customConvByStride = new Map<number, ReturnType<typeof convWithForwardGradients>>();
 
 /**
- * y = conv3×3(x, filter) with stride 1 or 2 and 1-pixel zero padding. `fused`: on webgpu, with the
- * engine's parallel filter gradient (webgpu/conv.ts).
+ * y = conv3×3(x, filter) with stride 1 or 2 and 1-pixel zero padding. `fused`: on webgpu and webgl,
+ * with the engine's parallel filter gradient (fusedConv.ts).
  */
 export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, fused = false): tf.Tensor4D {
-  if (fused && tf.getBackend() === 'webgpu') return gpuConv3x3(x, filter, stride);
+  if (fused && FUSED_CONV_BACKENDS.has(tf.getBackend())) return fusedConv3x3(x, filter, stride);
   if (!FORWARD_FILTER_GRADIENT_BACKENDS.has(tf.getBackend())) return tf.conv2d(x, filter, stride, PADDING);
   let conv = customConvByStride.get(stride);
   if (!conv) customConvByStride.set(stride, (conv = convWithForwardGradients(stride)));

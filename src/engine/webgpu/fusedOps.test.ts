@@ -10,10 +10,12 @@ import { Rng } from '../../util/rng.ts';
 import { crossEntropy } from '../losses.ts';
 import { MomentumSgd } from '../sgd.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions } from './batchNorm.ts';
-import { gpuConv3x3, gpuFilterGradient } from './conv.ts';
+import { fusedConv3x3 } from '../fusedConv.ts';
+import { gpuFilterGradient } from './filterGradient.ts';
 import { FlatSgd } from './flatSgd.ts';
 import { gpuHeadLoss } from './head.ts';
-import { deviceErrorsSoFar, relativeError, useNodeWebGpu } from './testing.ts';
+import { relativeError } from '../../util/relativeError.ts';
+import { deviceErrorsSoFar, useNodeWebGpu } from './testing.ts';
 
 const TOLERANCE = 1e-5;
 const EPSILON = 1e-5;
@@ -179,7 +181,7 @@ describe('parallel filter gradient (webgpu)', () => {
     it(`the conv op's output, input and filter gradients equal tfjs's (${label})`, async () => {
       const stock = gradients((x, w) => tf.conv2d(x, w, c.stride, 1));
       const [stockGpu, stockCpu] = [await on('webgpu', stock), await on('cpu', stock)];
-      const fused = await on('webgpu', gradients((x, w) => gpuConv3x3(x, w, c.stride)));
+      const fused = await on('webgpu', gradients((x, w) => fusedConv3x3(x, w, c.stride)));
       ['output', 'dx', 'dW'].forEach((name, i) => {
         expect(relativeError(fused[i], stockGpu[i]), `${name} vs stock on webgpu`).toBeLessThan(TOLERANCE);
         expect(relativeError(fused[i], stockCpu[i]), `${name} vs stock on cpu`).toBeLessThan(TOLERANCE);

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../config/experiment.ts';
 import { syntheticExperimentData } from '../syntheticData.ts';
 import { TwinRunner, type TwinOptions, type TwinState } from '../twin.ts';
-import { deviceErrorsSoFar, relativeError, useNodeWebGpu } from './testing.ts';
+import { relativeError } from '../../util/relativeError.ts';
+import { deviceErrorsSoFar, useNodeWebGpu } from './testing.ts';
 
 beforeAll(useNodeWebGpu);
 afterAll(() => expect(deviceErrorsSoFar()).toEqual([]));

@@ -1,6 +1,6 @@
 /**
- * 3×3 convolution (padding 1, stride 1 or 2) for the webgpu backend with a parallel, deterministic
- * filter gradient. tfjs's Conv2DBackpropFilter runs one thread per filter element, each looping
+ * The 3×3 convolution's filter gradient (padding 1, stride 1 or 2) on the webgpu backend, parallel
+ * and deterministic. tfjs's Conv2DBackpropFilter runs one thread per filter element, each looping
  * over the whole batch (at batch 128 the stem's gradient is 432 threads × 131,072 iterations). Here
  *   dW[p, q, c, o] = Σ_{b,i,j} x[b, s·i + p − 1, s·j + q − 1, c] · dy[b, i, j, o]
  * is summed in two passes: each thread of the first adds one chunk of `rowsPerChunk` output pixels
@@ -8,11 +8,7 @@
  * chunk in index order and then each other's sums in a fixed tree. At batch 128 the first pass
  * runs ≥ 100,000 threads and the second ≥ 4,096 (ResNet-32's stem), none loops over more than a
  * chunk or a sixteenth of the chunks, and no atomics are involved: the result is the same bit for
- * bit on every run.
- *
- * The forward convolution and the input gradient are tfjs's (Conv2D, Conv2DBackpropInput); the
- * op is a registered kernel so that, as with tfjs's own Conv2D, the input gradient is computed only
- * where it is needed (not for the images entering the stem).
+ * bit on every run. The op using it is fusedConv.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { dispatchOwn, KERNEL_MAIN, outputTensor, WORKGROUP_SIZE, type OwnKernel } from './dispatch.ts';
@@ -125,49 +121,4 @@ export function gpuFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, stride: numbe
   });
   partials.dispose();
   return dW;
-}
-
-const CONV_KERNEL = 'PlaygroundConv3x3';
-
-interface ConvAttrs {
-  stride: number;
-}
-
-let registered = false;
-
-/** Registers the op (forward by tfjs's Conv2D on webgpu) and its gradient, once. */
-function register(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({
-    kernelName: CONV_KERNEL,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { stride } = attrs as unknown as ConvAttrs;
-      const conv2d = tf.getKernel('Conv2D', 'webgpu')!;
-      return conv2d.kernelFunc({
-        inputs,
-        backend,
-        attrs: { strides: stride, pad: PADDING, dataFormat: 'NHWC', dilations: 1, dimRoundingMode: undefined } as unknown as tf.NamedAttrMap,
-      });
-    },
-  });
-  tf.registerGradient({
-    kernelName: CONV_KERNEL,
-    inputsToSave: ['x', 'filter'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const { stride } = attrs as unknown as ConvAttrs;
-      return {
-        x: () => tf.conv2dTranspose(dy as tf.Tensor4D, filter, x.shape, stride, PADDING),
-        filter: () => gpuFilterGradient(x, dy as tf.Tensor4D, stride),
-      };
-    },
-  });
-}
-
-/** y = conv3×3(x, filter) with stride 1 or 2 and 1-pixel zero padding, on webgpu. */
-export function gpuConv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number): tf.Tensor4D {
-  register();
-  return tf.engine().runKernel(CONV_KERNEL, { x, filter }, { stride } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
