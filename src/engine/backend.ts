@@ -73,26 +73,11 @@ async function switchBackend(name: string): Promise<boolean> {
   }
 }
 
-const watchedDevices = new WeakSet<GPUDevice>();
-
-/**
- * A WebGPU error nobody caught (a kernel that failed to compile, a binding that does not fit, memory
- * running out) leaves wrong numbers behind without stopping anything: make it a console error, which
- * the developer tools and the end-to-end tests show, instead of the browser's quiet warning.
- */
-function reportUncapturedErrors(): void {
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  if (!device || watchedDevices.has(device)) return;
-  watchedDevices.add(device);
-  device.addEventListener('uncapturederror', (event) => console.error(`WebGPU error: ${(event as GPUUncapturedErrorEvent).error.message}`));
-}
-
 async function tryWebGpu(): Promise<BackendInfo | string> {
   const probe = await probeWebGpu();
   if (!probe) return 'this browser offers no WebGPU adapter';
   if (!tf.findBackendFactory('webgpu')) return 'the WebGPU backend did not register';
   if (!(await switchBackend('webgpu'))) return `WebGPU failed to start on ${probe.adapter}`;
-  reportUncapturedErrors();
   const reason = probe.fallback ? 'WebGPU is available, but on a software (fallback) adapter: expect it to be slow' : 'WebGPU is available';
   return { name: 'webgpu', adapter: probe.adapter, reason };
 }
