@@ -68,7 +68,7 @@ export interface ForwardOptions {
 
 /** How the network computes (the results are the same within float32 rounding). */
 export interface EngineOptions {
-  /** The engine's fused kernels where the backend has them (webgpu); false: the stock tfjs ops. */
+  /** The engine's fused kernels where the backend has them (webgpu; webgl: the filter gradient); false: the stock tfjs ops. */
   fused: boolean;
 }
 
@@ -178,9 +178,9 @@ interface AfterBatchNorm {
  * elsewhere batchNorm, add and relu.
  */
 function batchNormUnit(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, after: AfterBatchNorm, options: EngineOptions): tf.Tensor4D {
+  const input = after.shortcut;
+  const subsample = input !== undefined && (input.shape[1] !== x.shape[1] || input.shape[3] !== x.shape[3]);
   if (options.fused && tf.getBackend() === 'webgpu') {
-    const input = after.shortcut;
-    const subsample = input !== undefined && (input.shape[1] !== x.shape[1] || input.shape[3] !== x.shape[3]);
     const shortcut: Shortcut | undefined = input && { input, subsample, channelOffset: subsample ? Math.floor((x.shape[3] - input.shape[3]) / 2) : 0 };
     const running = { mean: bn.runningMean, variance: bn.runningVar, momentum: BN_MOMENTUM };
     const fusedOptions = { epsilon: BN_EPSILON, relu: after.relu, shortcut };
@@ -188,10 +188,7 @@ function batchNormUnit(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, aft
     return training ? gpuBatchNormTraining(x, gamma, beta, running, fusedOptions) : gpuBatchNormInference(x, gamma, beta, running, fusedOptions);
   }
   let y = batchNorm(x, bn, training);
-  if (after.shortcut) {
-    const input = after.shortcut;
-    y = tf.add(y, input.shape[1] !== x.shape[1] || input.shape[3] !== x.shape[3] ? shortcutA(input, x.shape[3]) : input) as tf.Tensor4D;
-  }
+  if (input) y = tf.add(y, subsample ? shortcutA(input, x.shape[3]) : input) as tf.Tensor4D;
   return after.relu ? tf.relu(y) : y;
 }
 

@@ -81,7 +81,8 @@ export interface TwinOptions {
   mixingWeights?: number[];
   /**
    * The engine's fused kernels where the backend has them (webgpu: batch norm, filter gradient,
-   * SGD); false runs the stock tfjs composition, for comparison. Default true.
+   * head and loss, SGD; webgl: the filter gradient); false runs the stock tfjs composition, for
+   * comparison. Default true.
    */
   fused?: boolean;
 }

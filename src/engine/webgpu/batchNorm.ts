@@ -86,17 +86,17 @@ ${KERNEL_MAIN}
 }`,
 };
 
-function statisticsCombineKernel(updateRunning: boolean): OwnKernel {
-  return kernelVariant(`statistics-combine-${updateRunning}`, () => ({
-    name: updateRunning ? 'BatchNormStatisticsCombineRunning' : 'BatchNormStatisticsCombine',
-    code: `
+/** Combines the chunks per channel; also updates the running averages in place. */
+const statisticsCombineKernel: OwnKernel = {
+  name: 'BatchNormStatisticsCombine',
+  code: `
 @group(0) @binding(0) var<storage, read> chunks: array<f32>;
 @group(0) @binding(1) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(2) var<storage, read_write> variance: array<f32>;
-${updateRunning ? `@group(0) @binding(3) var<storage, read_write> runningMean: array<f32>;
-@group(0) @binding(4) var<storage, read_write> runningVariance: array<f32>;` : ''}
+@group(0) @binding(3) var<storage, read_write> runningMean: array<f32>;
+@group(0) @binding(4) var<storage, read_write> runningVariance: array<f32>;
 struct Params { rows: u32, channels: u32, rowsPerChunk: u32, chunks: u32, keep: f32, momentum: f32, unbiased: f32 }
-@group(0) @binding(${updateRunning ? 5 : 3}) var<uniform> u: Params;
+@group(0) @binding(5) var<uniform> u: Params;
 var<workgroup> partial: array<vec3<f32>, ${COMBINE_THREADS}>;
 ${CHAN_MERGE}
 ${KERNEL_MAIN}
@@ -120,12 +120,11 @@ ${KERNEL_MAIN}
     let batchVariance = total.z / total.x;
     mean[c] = total.y;
     variance[c] = batchVariance;
-    ${updateRunning ? `runningMean[c] = runningMean[c] * u.keep + total.y * u.momentum;
-    runningVariance[c] = runningVariance[c] * u.keep + batchVariance * u.unbiased * u.momentum;` : ''}
+    runningMean[c] = runningMean[c] * u.keep + total.y * u.momentum;
+    runningVariance[c] = runningVariance[c] * u.keep + batchVariance * u.unbiased * u.momentum;
   }
 }`,
-  }));
-}
+};
 
 /** WGSL computing `shortcut` (the residual's value for output element `index`), by shortcut kind. */
 function shortcutValueSnippet(shortcut: 'none' | 'identity' | 'subsample'): string {
@@ -357,7 +356,7 @@ function chunking(x: tf.Tensor4D, options: BatchNormOptions): Chunking {
 }
 
 /** Batch mean and (biased) variance per channel; updates `running` in the same dispatch. */
-function statistics(x: tf.Tensor4D, running: RunningStatistics | null, options: BatchNormOptions): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+function statistics(x: tf.Tensor4D, running: RunningStatistics, options: BatchNormOptions): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
   const { rows, channels, rowsPerChunk, chunks } = chunking(x, options);
   const partials = outputTensor([chunks, channels, 2]);
   dispatchOwn(statisticsPartialsKernel, {
@@ -369,10 +368,10 @@ function statistics(x: tf.Tensor4D, running: RunningStatistics | null, options: 
   });
   const mean = outputTensor([channels]) as tf.Tensor1D;
   const variance = outputTensor([channels]) as tf.Tensor1D;
-  const momentum = running?.momentum ?? 0;
-  dispatchOwn(statisticsCombineKernel(running !== null), {
+  const { momentum } = running;
+  dispatchOwn(statisticsCombineKernel, {
     inputs: [partials],
-    outputs: [mean, variance, ...(running ? [running.mean, running.variance] : [])],
+    outputs: [mean, variance, running.mean, running.variance],
     // The factors are rounded to float32 as tfjs's scalars of the stock update are.
     uniforms: [['u32', rows], ['u32', channels], ['u32', rowsPerChunk], ['u32', chunks], ['f32', 1 - momentum], ['f32', momentum], ['f32', rows > 1 ? rows / (rows - 1) : 1]],
     workgroups: channels,
