@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'experiments'] },
+  { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'experiments', 'gpu-bench'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,6 +7,8 @@
  * mixing inputs), the twin through `trainStep`/`finishEpoch`. Synthetic data, so it needs no
  * prepared CIFAR-10. Every available backend is measured in one run and ranked side by side;
  * `--compare-torch` adds the same step in PyTorch on the CPU (the wasm backend's yardstick).
+ * `--profile` instead records what one step asks of the GPU (scripts/lib/gpuProfile.ts), `--fused`
+ * chooses the engine's fused kernels or the stock composition, `--json` ends with one line of JSON.
  * `npm run bench -- --help` lists the flags.
  */
 import { BLOCKS_PER_STAGE_CHOICES, FIELDS, WIDTH_CHOICES } from '../src/config/experiment.ts';
@@ -26,7 +28,7 @@ const batchRange = FIELDS.batchSize.kind === 'number' ? FIELDS.batchSize : { min
 
 const BENCH_COMMAND: CommandSpec = {
   command: 'npm run bench --',
-  synopsis: '[--backends=webgpu,wasm,cpu] [--blocks=N] [--width=W] [--batch=B] [--steps=S] [--compare-torch]',
+  synopsis: '[--backends=webgpu,wasm,cpu] [--blocks=N] [--width=W] [--batch=B] [--steps=S] [--compare-torch] [--fused=true|false|both] [--profile] [--json] [--submit-batch=N]',
   summary:
     'Measures the engine per backend on synthetic data (no CIFAR-10 needed): training and evaluation images per second, ' +
     'kernels dispatched per training step, bytes read back per epoch and tensors alive after each step, for ERM alone, ' +
@@ -51,12 +53,23 @@ const BENCH_COMMAND: CommandSpec = {
         'After wasm, time the same training step (ERM: forward, cross-entropy, backward, SGD) in PyTorch on the CPU with the same network, batch and ' +
         'thread count (python3 or /usr/bin/python3 with torch), and print the ratio of wasm’s ERM images/s to PyTorch’s (target: ≥ 0.25).',
     },
+    { name: 'fused', kind: 'string', choices: ['true', 'false', 'both'], default: 'true', description: 'The engine’s fused kernels (webgpu; other backends have none), the stock tfjs composition (false), or both, one after the other.' },
+    {
+      name: 'profile',
+      kind: 'boolean',
+      description:
+        'Instead of timing: what one training step of one run asks of the GPU (webgpu: every dispatch, per kernel and program, with its threads and longest per-thread loop; ' +
+        'other backends: tfjs kernels), the CPU time per dispatch with tiny tensors, and the dispatch time it implies for the Classroom and Paper presets.',
+    },
+    { name: 'json', kind: 'boolean', description: 'End the output with one line holding a JSON object of every result, for comparing commits.' },
+    { name: 'submit-batch', kind: 'number', min: 0, max: 100000, integer: true, default: 0, description: 'Dispatches per queue submit on webgpu (WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE); 0 keeps the engine’s choice.' },
   ],
   examples: [
     'npm run bench',
     'npm run bench -- --backends=webgpu --blocks=5 --width=1 --batch=128 --steps=5    (ResNet-32, the paper’s network)',
     'npm run bench -- --backends=cpu --blocks=1 --width=1 --batch=32',
     'npm run bench -- --backends=wasm --width=1 --batch=128 --steps=3 --compare-torch    (the CPU path against PyTorch)',
+    'npm run bench -- --backends=webgpu --blocks=5 --width=1 --batch=128 --profile --fused=both    (dispatches of a ResNet-32 step, fused and stock)',
   ],
 };
 
@@ -68,11 +81,31 @@ function printTable(table: string[][]): void {
 
 interface Measurement {
   label: string;
+  method: Method | 'twin';
   trainImagesPerSecond: number;
   secondsPerStep: number;
   evalImagesPerSecond: number;
   kernelsPerStep: number;
+  /** webgpu: GPU dispatches and buffer copies of the (first, warm-up) step. */
+  dispatchesPerStep?: number;
+  copiesPerStep?: number;
   readBackBytes: number;
+  tensorsAfterStep: number[];
+}
+
+/** One entry of the --json line. */
+interface JsonResult {
+  backend: string;
+  fused: boolean | null;
+  method: Method | 'twin';
+  blocks: number;
+  width: number;
+  batch: number;
+  kernelsPerStep: number;
+  dispatchesPerStep?: number;
+  copiesPerStep?: number;
+  trainImagesPerSecond: number;
+  evalImagesPerSecond: number;
   tensorsAfterStep: number[];
 }
 
@@ -84,6 +117,8 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   const backends = flags.backends as BackendName[];
   const compareTorch = flags['compare-torch'] as boolean;
   if (compareTorch && !backends.includes('wasm')) throw new UsageError('--compare-torch compares PyTorch with wasm: include wasm in --backends.');
+  const fusedChoices = flags.fused === 'both' ? [true, false] : [flags.fused === 'true'];
+  const submitBatch = flags['submit-batch'] as number;
 
   const gpuProblem = backends.includes('webgpu') ? await installNodeWebGpu() : 'not requested';
   await quietTfjsWarnings();
@@ -91,6 +126,8 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   const { initBackend } = await import('../src/engine/backend.ts');
   const { TwinRunner } = await import('../src/engine/twin.ts');
   const { syntheticExperimentData } = await import('../src/engine/syntheticData.ts');
+  const { recordStep } = await import('./lib/gpuProfile.ts');
+  const { printProfile } = await import('./lib/benchProfile.ts');
 
   // One warm-up step (shader compilation, buffer pools; also the profiled one) and `steps` timed
   // steps make one epoch.
@@ -100,13 +137,16 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   const config = strictConfig({ imbalance: 'custom', trainCounts, blocksPerStage: blocks, width, batchSize: batch, epochs: 1, trainFeatureSample: 100 });
   const data = syntheticExperimentData(trainCounts, 25);
   const evalImages = data.train.count + data.test.count;
-  console.log(`ResNet-${6 * blocks + 2}, width ${width}, batch ${batch}; ${images} training images (${steps + 1} steps: 1 warm-up, ${steps} timed), ${data.test.count} test images per epoch; mixing point ${config.mixingPoint}`);
+  const network = `ResNet-${6 * blocks + 2}, width ${width}, batch ${batch}`;
+  if (!flags.profile) console.log(`${network}; ${images} training images (${steps + 1} steps: 1 warm-up, ${steps} timed), ${data.test.count} test images per epoch; mixing point ${config.mixingPoint}`);
+  const json: { results: JsonResult[]; profiles: unknown[] } = { results: [], profiles: [] };
 
-  /** One epoch on a fresh twin: profiled warm-up step, `steps` timed steps, timed evaluation. */
-  async function measure(label: string, step: (twin: TwinRunner) => Promise<void>, evaluate: (twin: TwinRunner) => Promise<number>): Promise<Measurement> {
-    const twin = await TwinRunner.create(data, config);
+  /** One epoch on a fresh twin: recorded warm-up step, `steps` timed steps, timed evaluation. */
+  async function measure(label: string, method: Measurement['method'], fused: boolean, step: (twin: TwinRunner) => Promise<void>, evaluate: (twin: TwinRunner) => Promise<number>): Promise<Measurement> {
+    const twin = await TwinRunner.create(data, config, { fused });
     try {
-      const profile = await tf.profile(() => step(twin));
+      const recorded = await recordStep(() => step(twin));
+      const onWebGpu = tf.getBackend() === 'webgpu';
       const tensorsAfterStep: number[] = [tf.memory().numTensors];
       const started = performance.now();
       for (let s = 0; s < steps; s++) {
@@ -119,10 +159,12 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
       const evalSeconds = (performance.now() - evalStarted) / 1000;
       return {
         label,
+        method,
         trainImagesPerSecond: (steps * batch) / trainSeconds,
         secondsPerStep: trainSeconds / steps,
         evalImagesPerSecond: evalImages / evalSeconds,
-        kernelsPerStep: profile.kernels.length,
+        kernelsPerStep: recorded.kernels,
+        ...(onWebGpu ? { dispatchesPerStep: recorded.dispatches.length, copiesPerStep: recorded.copies } : {}),
         readBackBytes,
         tensorsAfterStep,
       };
@@ -131,9 +173,11 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
     }
   }
 
-  const alone = (method: Method) =>
+  const alone = (method: Method, fused: boolean) =>
     measure(
       `${method.toUpperCase()} alone`,
+      method,
+      fused,
       (twin) => twin.trainRunStep(method),
       async (twin) => {
         await twin.evaluateRun(method);
@@ -151,45 +195,66 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
       continue;
     }
     const info = await initBackend(name);
-    console.log(`\n[${info.name}] ${info.adapter}`);
-    // Untimed warm-up of the backend (shaders and buffer pools for training and evaluation, JIT), so
-    // the first measurement is not penalised against the others.
-    const warmUp = await TwinRunner.create(data, config);
-    await warmUp.trainStep();
-    await warmUp.evaluateRun('erm');
-    warmUp.dispose();
-    const rows = [
-      await alone('erm'),
-      await alone('mfw'),
-      await measure(
-        'twin (ERM+MFW)',
-        (twin) => twin.trainStep(),
-        async (twin) => {
-          await twin.finishEpoch();
-          return twin.lastEpochReadBackBytes;
-        },
-      ),
-    ];
-    printTable([
-      ['', 'train img/s', 's/step', 'eval img/s', 'kernels/step', 'bytes read/epoch', 'tensors alive after each step'],
-      ...rows.map((r) => [
-        r.label,
-        r.trainImagesPerSecond.toFixed(2),
-        r.secondsPerStep.toFixed(3),
-        r.evalImagesPerSecond.toFixed(2),
-        String(r.kernelsPerStep),
-        String(r.readBackBytes),
-        r.tensorsAfterStep.join(', '),
-      ]),
-    ]);
-    const [erm, mfw, twin] = rows;
-    console.log(`  MFW − ERM: ${mfw.kernelsPerStep - erm.kernelsPerStep} kernels per step (mixing); twin − (ERM + MFW): ${twin.kernelsPerStep - erm.kernelsPerStep - mfw.kernelsPerStep} (stacking the losses for their one read per step)`);
-    console.log(`  img/s count each image once (the twin's: both runs on it); bytes: ${steps + 1} loss reads (4 bytes per run) + one metrics read;`);
-    console.log('  tensors: every measurement holds a whole twin (both networks), the idle one included when a method runs alone.');
-    ranking.push({ name: info.name, adapter: info.adapter, erm, mfw, twin });
+    if (name === 'webgpu' && submitBatch > 0) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', submitBatch);
+    const submitNote = name === 'webgpu' ? `, ${tf.env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')} dispatches per submit` : '';
+    console.log(`\n[${info.name}] ${info.adapter}${submitNote}`);
+    // Only webgpu has fused kernels in Node: elsewhere one measurement, of what the engine runs there.
+    for (const fused of name === 'webgpu' ? fusedChoices : [true]) {
+      const variant = name === 'webgpu' ? (fused ? 'fused' : 'stock') : null;
+      if (variant && fusedChoices.length > 1) console.log(`\n  ${variant}:`);
+      if (flags.profile) {
+        json.profiles.push(await printProfile({ backend: name, fused, blocks, width, batch }));
+        continue;
+      }
+      // Untimed warm-up of the backend (shaders and buffer pools for training and evaluation, JIT), so
+      // the first measurement is not penalised against the others.
+      const warmUp = await TwinRunner.create(data, config, { fused });
+      await warmUp.trainStep();
+      await warmUp.evaluateRun('erm');
+      warmUp.dispose();
+      const rows = [
+        await alone('erm', fused),
+        await alone('mfw', fused),
+        await measure(
+          'twin (ERM+MFW)',
+          'twin',
+          fused,
+          (twin) => twin.trainStep(),
+          async (twin) => {
+            await twin.finishEpoch();
+            return twin.lastEpochReadBackBytes;
+          },
+        ),
+      ];
+      const onWebGpu = name === 'webgpu';
+      printTable([
+        ['', 'train img/s', 's/step', 'eval img/s', 'kernels/step', ...(onWebGpu ? ['dispatches/step', 'copies/step'] : []), 'bytes read/epoch', 'tensors alive after each step'],
+        ...rows.map((r) => [
+          r.label,
+          r.trainImagesPerSecond.toFixed(2),
+          r.secondsPerStep.toFixed(3),
+          r.evalImagesPerSecond.toFixed(2),
+          String(r.kernelsPerStep),
+          ...(onWebGpu ? [String(r.dispatchesPerStep), String(r.copiesPerStep)] : []),
+          String(r.readBackBytes),
+          r.tensorsAfterStep.join(', '),
+        ]),
+      ]);
+      const [erm, mfw, twin] = rows;
+      console.log(`  MFW − ERM: ${mfw.kernelsPerStep - erm.kernelsPerStep} kernels per step (mixing); twin − (ERM + MFW): ${twin.kernelsPerStep - erm.kernelsPerStep - mfw.kernelsPerStep} (stacking the losses for their one read per step)`);
+      console.log(`  img/s count each image once (the twin's: both runs on it); bytes: ${steps + 1} loss reads (4 bytes per run) + one metrics read;`);
+      console.log('  tensors: every measurement holds a whole twin (both networks), the idle one included when a method runs alone.');
+      if (onWebGpu) console.log('  kernels: tfjs kernels run (several dispatch nothing, and the engine’s own dispatches are not kernels); dispatches: GPU dispatches recorded.');
+      for (const r of rows) {
+        const { label: _label, secondsPerStep: _seconds, readBackBytes: _bytes, ...figures } = r;
+        json.results.push({ backend: name, fused: variant === null ? null : fused, blocks, width, batch, ...figures });
+      }
+      ranking.push({ name: variant ? `${info.name} (${variant})` : info.name, adapter: info.adapter, erm, mfw, twin });
+    }
 
-    if (name === 'wasm' && compareTorch) {
+    if (name === 'wasm' && compareTorch && !flags.profile) {
       // Right after wasm, so both see the same load on a shared machine.
+      const erm = ranking.at(-1)!.erm;
       const torch = timeTorchStep({ blocks, width, batch, threads: NODE_WASM_THREADS, steps });
       if (typeof torch === 'string') torchLine = `PyTorch: skipped, ${torch}.`;
       else {
@@ -200,7 +265,7 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
     }
   }
 
-  if (ranking.length > 0) {
+  if (ranking.length > 1) {
     console.log('\nSide by side, fastest ERM training first:');
     printTable([
       ['backend', 'ERM train img/s', 'MFW train img/s', 'twin train img/s', 'ERM kernels/step', 'ERM eval img/s', 'adapter'],
@@ -210,4 +275,5 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
     ]);
   }
   if (torchLine) console.log(`\n${torchLine}`);
+  if (flags.json) console.log(JSON.stringify(json));
 });

@@ -6,11 +6,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CPU_BACKENDS, cpuConv3x3 } from './cpuGradients.ts';
+import { FUSED_CONV_BACKENDS, fusedConv3x3 } from './fusedConv.ts';
 
 const PADDING = 1;
 
-/** y = conv3×3(x, filter) with stride 1 or 2 and 1-pixel zero padding. */
-export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number): tf.Tensor4D {
+/**
+ * y = conv3×3(x, filter) with stride 1 or 2 and 1-pixel zero padding. `fused`: on webgpu and webgl,
+ * with the engine's parallel filter gradient (fusedConv.ts).
+ */
+export function conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, fused = false): tf.Tensor4D {
   if (CPU_BACKENDS.has(tf.getBackend())) return cpuConv3x3(x, filter, stride);
+  if (fused && FUSED_CONV_BACKENDS.has(tf.getBackend())) return fusedConv3x3(x, filter, stride);
   return tf.conv2d(x, filter, stride, PADDING);
 }

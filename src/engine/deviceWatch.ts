@@ -30,7 +30,12 @@ export function watchDevice({ onLost, onOutOfMemory }: DeviceWatchers): void {
     device.addEventListener('uncapturederror', (event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
       const outOfMemory = typeof GPUOutOfMemoryError !== 'undefined' && error instanceof GPUOutOfMemoryError;
-      if (current() && (outOfMemory || TOO_LARGE.test(error.message))) onOutOfMemory(error.message);
+      if (!current()) return;
+      if (outOfMemory || TOO_LARGE.test(error.message)) onOutOfMemory(error.message);
+      // Anything else (a kernel that failed to compile, a binding that does not fit) leaves wrong
+      // numbers behind: a console error, which developer tools and the end-to-end tests show,
+      // rather than the browser's quiet warning.
+      else console.error(`WebGPU error: ${error.message}`);
     });
   }
   const canvas = backend.gpgpu?.gl?.canvas;

@@ -18,6 +18,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.ts';
 import { conv3x3 } from './conv.ts';
 import { CPU_BACKENDS, cpuBatchNorm, type BatchStatistics } from './cpuGradients.ts';
+import { crossEntropy } from './losses.ts';
+import { gpuBatchNormInference, gpuBatchNormTraining, type Shortcut } from './webgpu/batchNorm.ts';
+import { gpuHeadLoss } from './webgpu/head.ts';
 
 export const FEATURE_DIM = 2;
 export const BN_EPSILON = 1e-5;
@@ -62,6 +65,12 @@ export interface ForwardOptions {
   mixingPoint?: number;
   /** Replaces z = g(x) before the rest of the network h_θ runs (MFW mixing, gradient capture). */
   atMixingPoint?: (z: tf.Tensor4D) => tf.Tensor4D;
+}
+
+/** How the network computes (the results are the same within float32 rounding). */
+export interface EngineOptions {
+  /** The engine's fused kernels where the backend has them (webgpu; webgl: the filter gradient); false: the stock tfjs ops. */
+  fused: boolean;
 }
 
 export interface ForwardResult {
@@ -167,6 +176,32 @@ function shortcutA(x: tf.Tensor4D, outChannels: number): tf.Tensor4D {
   return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [Math.floor(extra / 2), extra - Math.floor(extra / 2)]]);
 }
 
+/** What follows a batch norm in the network: the block's shortcut (added) and a ReLU. */
+interface AfterBatchNorm {
+  relu: boolean;
+  /** The block input, added as is or (when the block changes shape) through the option-A shortcut. */
+  shortcut?: tf.Tensor4D;
+}
+
+/**
+ * relu?(BN(x) + shortcut): on webgpu (fused) one op with its own gradient (webgpu/batchNorm.ts);
+ * elsewhere batchNorm, add and relu.
+ */
+function batchNormUnit(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, after: AfterBatchNorm, options: EngineOptions): tf.Tensor4D {
+  const input = after.shortcut;
+  const subsample = input !== undefined && (input.shape[1] !== x.shape[1] || input.shape[3] !== x.shape[3]);
+  if (options.fused && tf.getBackend() === 'webgpu') {
+    const shortcut: Shortcut | undefined = input && { input, subsample, channelOffset: subsample ? Math.floor((x.shape[3] - input.shape[3]) / 2) : 0 };
+    const running = { mean: bn.runningMean, variance: bn.runningVar, momentum: BN_MOMENTUM };
+    const fusedOptions = { epsilon: BN_EPSILON, relu: after.relu, shortcut };
+    const [gamma, beta] = [bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D];
+    return training ? gpuBatchNormTraining(x, gamma, beta, running, fusedOptions) : gpuBatchNormInference(x, gamma, beta, running, fusedOptions);
+  }
+  let y = batchNorm(x, bn, training);
+  if (input) y = tf.add(y, subsample ? shortcutA(input, x.shape[3]) : input) as tf.Tensor4D;
+  return after.relu ? tf.relu(y) : y;
+}
+
 export class ResNet {
   readonly spec: ResNetSpec;
   /** In `variableSpecs` order. */
@@ -181,7 +216,11 @@ export class ResNet {
   private readonly classifier: { weight: tf.Variable; bias: tf.Variable };
 
   /** Builds a network whose variables hold `values` (from `initialValues` or a saved state). */
-  constructor(spec: ResNetSpec, values: ArrayLike<number>[]) {
+  constructor(
+    spec: ResNetSpec,
+    values: ArrayLike<number>[],
+    readonly options: EngineOptions = { fused: true },
+  ) {
     this.spec = spec;
     const specs = variableSpecs(spec);
     if (values.length !== specs.length) throw new Error(`ResNet: expected ${specs.length} variables, got ${values.length}.`);
@@ -226,26 +265,48 @@ export class ResNet {
     this.groups = 1 + this.blocks.length;
   }
 
-  static create(spec: ResNetSpec, rng: Rng): ResNet {
-    return new ResNet(spec, initialValues(spec, rng));
+  static create(spec: ResNetSpec, rng: Rng, options?: EngineOptions): ResNet {
+    return new ResNet(spec, initialValues(spec, rng), options);
   }
 
   /** x: normalised images [B, 32, 32, 3]. Call inside tf.tidy (or a gradient function). */
   forward(x: tf.Tensor4D, options: ForwardOptions): ForwardResult {
+    const pooled = tf.mean(this.trunk(x, options), [1, 2]) as tf.Tensor2D;
+    const features = tf.add(tf.matMul(pooled, this.projection.weight as tf.Tensor2D), this.projection.bias) as tf.Tensor2D;
+    const logits = this.logits(features);
+    return { features, logits };
+  }
+
+  /**
+   * The training loss of a batch: cross-entropy against one-hot labels [B, C], class-weighted by
+   * `classWeights` under DRW (losses.ts); on webgpu (fused) the head and loss are one op. Call
+   * inside a gradient function.
+   */
+  trainingLoss(x: tf.Tensor4D, options: ForwardOptions, oneHot: tf.Tensor2D, classWeights?: tf.Tensor1D): tf.Scalar {
+    if (!this.options.fused || tf.getBackend() !== 'webgpu') return crossEntropy(this.forward(x, options).logits, oneHot, classWeights);
+    const parameters = {
+      projectionWeight: this.projection.weight as tf.Tensor2D,
+      projectionBias: this.projection.bias as tf.Tensor1D,
+      classifierWeight: this.classifier.weight as tf.Tensor2D,
+      classifierBias: this.classifier.bias as tf.Tensor1D,
+    };
+    return gpuHeadLoss(this.trunk(x, options), parameters, oneHot, classWeights);
+  }
+
+  /** The convolutional part: stem and residual blocks (with the mixing point's replacement), [B, H, W, C]. */
+  private trunk(x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
     const { training, mixingPoint = 0, atMixingPoint } = options;
     if (atMixingPoint && (mixingPoint < 1 || mixingPoint > this.groups)) {
       throw new Error(`Mixing point must be between 1 and ${this.groups} (got ${mixingPoint}).`);
     }
-    let h = tf.relu(batchNorm(conv3x3(x, this.stem.conv as tf.Tensor4D, 1), this.stem.bn, training));
+    const { fused } = this.options;
+    let h = batchNormUnit(conv3x3(x, this.stem.conv as tf.Tensor4D, 1, fused), this.stem.bn, training, { relu: true }, this.options);
     if (atMixingPoint && mixingPoint === 1) h = atMixingPoint(h);
     this.blocks.forEach((block, i) => {
       h = this.basicBlock(h, block, training);
       if (atMixingPoint && mixingPoint === i + 2) h = atMixingPoint(h);
     });
-    const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-    const features = tf.add(tf.matMul(pooled, this.projection.weight as tf.Tensor2D), this.projection.bias) as tf.Tensor2D;
-    const logits = this.logits(features);
-    return { features, logits };
+    return h;
   }
 
   /** The linear classifier on the 2-D feature. */
@@ -259,10 +320,9 @@ export class ResNet {
   }
 
   private basicBlock(x: tf.Tensor4D, block: BasicBlock, training: boolean): tf.Tensor4D {
-    let out = tf.relu(batchNorm(conv3x3(x, block.conv1 as tf.Tensor4D, block.stride), block.bn1, training));
-    out = batchNorm(conv3x3(out, block.conv2 as tf.Tensor4D, 1), block.bn2, training);
-    const shortcut = block.stride !== 1 || block.inChannels !== block.outChannels ? shortcutA(x, block.outChannels) : x;
-    return tf.relu(tf.add(out, shortcut)) as tf.Tensor4D;
+    const { fused } = this.options;
+    const out = batchNormUnit(conv3x3(x, block.conv1 as tf.Tensor4D, block.stride, fused), block.bn1, training, { relu: true }, this.options);
+    return batchNormUnit(conv3x3(out, block.conv2 as tf.Tensor4D, 1, fused), block.bn2, training, { relu: true, shortcut: x }, this.options);
   }
 
   dispose(): void {

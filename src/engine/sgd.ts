@@ -5,8 +5,19 @@
  * `SGD(model.parameters(), weight_decay=2e-4)` does.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FlatSgd } from './webgpu/flatSgd.ts';
 
-export class MomentumSgd {
+/** What the trainer needs of an optimiser. */
+export interface Sgd {
+  /** Applies one update; `grads` are in the order of the variables. Call inside tf.tidy. */
+  apply(grads: tf.Tensor[], learningRate: number): void;
+  /** The momentum buffers, one per variable (for saving). */
+  momentumValues(): Promise<Float32Array[]>;
+  dispose(): void;
+}
+
+/** The stock composition: a few tfjs element-wise ops per variable. */
+export class MomentumSgd implements Sgd {
   readonly buffers: tf.Variable[];
   private readonly momentum: tf.Scalar;
   private readonly weightDecay: tf.Scalar;
@@ -25,14 +36,18 @@ export class MomentumSgd {
     );
   }
 
-  /** Applies one update; `grads` are in the order of the variables. Call inside tf.tidy. */
-  apply(grads: tf.Tensor[], learningRate: tf.Scalar): void {
+  apply(grads: tf.Tensor[], learningRate: number): void {
+    const lr = tf.scalar(learningRate);
     this.variables.forEach((w, i) => {
       const g = tf.add(grads[i], tf.mul(this.weightDecay, w));
       const buf = tf.add(tf.mul(this.momentum, this.buffers[i]), g);
       this.buffers[i].assign(buf);
-      w.assign(tf.sub(w, tf.mul(learningRate, buf)));
+      w.assign(tf.sub(w, tf.mul(lr, buf)));
     });
+  }
+
+  async momentumValues(): Promise<Float32Array[]> {
+    return Promise.all(this.buffers.map(async (b) => (await b.data()) as Float32Array));
   }
 
   dispose(): void {
@@ -40,4 +55,13 @@ export class MomentumSgd {
     this.momentum.dispose();
     this.weightDecay.dispose();
   }
+}
+
+/**
+ * The optimiser for the current backend: on webgpu, unless `fused` is off, one dispatch for all
+ * variables (webgpu/flatSgd.ts); elsewhere the stock composition.
+ */
+export function createSgd(variables: tf.Variable[], momentum: number, weightDecay: number, fused: boolean, buffers?: ArrayLike<number>[]): Sgd {
+  if (fused && tf.getBackend() === 'webgpu') return new FlatSgd(variables, momentum, weightDecay, buffers);
+  return new MomentumSgd(variables, momentum, weightDecay, buffers);
 }

@@ -3,9 +3,8 @@
  * gradient norms. The same `trainStep` serves both methods; MFW only adds the mixing inputs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropy } from './losses.ts';
 import { ResNet } from './resnet.ts';
-import { MomentumSgd } from './sgd.ts';
+import type { Sgd } from './sgd.ts';
 
 export interface MixingInputs {
   /** Partner of each sample, int32 [B]: z̃_n mixes in g(x_perm(n)). */
@@ -21,7 +20,7 @@ export interface StepInputs {
   x: tf.Tensor4D;
   /** One-hot labels [B, C] (float32). */
   oneHot: tf.Tensor2D;
-  learningRate: tf.Scalar;
+  learningRate: number;
   /** DRW class weights [C] when re-weighting is active. */
   classWeights?: tf.Tensor1D;
   /** The loss's normaliser: B, or Σ_n w_{y_n} under DRW. Scales the captured gradient to per-sample. */
@@ -64,7 +63,7 @@ export class Trainer {
 
   constructor(
     readonly model: ResNet,
-    readonly sgd: MomentumSgd,
+    readonly sgd: Sgd,
     readonly mixingPoint: number,
     gradientNormSums: ArrayLike<number>,
   ) {
@@ -88,15 +87,15 @@ export class Trainer {
     }));
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const { logits } = this.model.forward(inputs.x, {
+        const options = {
           training: true,
           mixingPoint: this.mixingPoint,
-          atMixingPoint: (z) => {
+          atMixingPoint: (z: tf.Tensor4D) => {
             const tracked = captureGradient(z) as tf.Tensor4D;
             return inputs.mixing ? mixFeatures(tracked, inputs.mixing) : tracked;
           },
-        });
-        return crossEntropy(logits, inputs.oneHot, inputs.classWeights);
+        };
+        return this.model.trainingLoss(inputs.x, options, inputs.oneHot, inputs.classWeights);
       }, this.model.trainable);
       this.sgd.apply(this.model.trainable.map((v) => grads[v.name]), inputs.learningRate);
       return value;

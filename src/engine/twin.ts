@@ -19,7 +19,7 @@ import { classifierFromFlat, classStatistics, featureDeviation, predict, waterFi
 import { mfwWeights } from './mfwWeights.ts';
 import { FEATURE_DIM, initialValues, ResNet, variableSpecs, type ResNetSpec } from './resnet.ts';
 import { drwStartEpoch, learningRateAt } from './schedule.ts';
-import { MomentumSgd } from './sgd.ts';
+import { createSgd } from './sgd.ts';
 import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from './snapshot.ts';
 import { Trainer } from './trainer.ts';
 
@@ -79,6 +79,12 @@ export interface WeightsExport {
 export interface TwinOptions {
   /** s(N_c) per class instead of the configuration's weight function (e.g. all 0: MFW ≡ ERM). */
   mixingWeights?: number[];
+  /**
+   * The engine's fused kernels where the backend has them (webgpu: batch norm, filter gradient,
+   * head and loss, SGD; webgl: the filter gradient); false runs the stock tfjs composition, for
+   * comparison. Default true.
+   */
+  fused?: boolean;
 }
 
 /** Independent streams, derived from the seed the same way on create and restore. */
@@ -152,6 +158,7 @@ export class TwinRunner {
       throw new Error(`TwinRunner: mixing point must be between 1 and ${groups} (got ${config.mixingPoint}).`);
     }
     const streams = engineStreams(config.seed);
+    const fused = options.fused ?? true;
     this.orderRng = streams.order;
     this.augmentationRng = streams.augmentation;
     this.mixingRng = streams.mixing;
@@ -178,8 +185,8 @@ export class TwinRunner {
       this.lossSums = { erm: state.runs.erm.lossSum, mfw: state.runs.mfw.lossSum };
       const runFromState = (method: Method) => {
         const saved = state.runs[method];
-        const model = new ResNet(spec, saved.variables.map((b) => new Float32Array(b)));
-        const sgd = new MomentumSgd(model.trainable, config.momentum, config.weightDecay, saved.momentum.map((b) => new Float32Array(b)));
+        const model = new ResNet(spec, saved.variables.map((b) => new Float32Array(b)), { fused });
+        const sgd = createSgd(model.trainable, config.momentum, config.weightDecay, fused, saved.momentum.map((b) => new Float32Array(b)));
         return new Trainer(model, sgd, config.mixingPoint, saved.gradientNormSums);
       };
       this.runs = { erm: runFromState('erm'), mfw: runFromState('mfw') };
@@ -193,8 +200,8 @@ export class TwinRunner {
       // One initialisation, copied into both runs: the comparison starts from identical weights.
       const values = initialValues(spec, streams.init);
       const fresh = () => {
-        const model = new ResNet(spec, values);
-        return new Trainer(model, new MomentumSgd(model.trainable, config.momentum, config.weightDecay), config.mixingPoint, new Array<number>(numClasses).fill(0));
+        const model = new ResNet(spec, values, { fused });
+        return new Trainer(model, createSgd(model.trainable, config.momentum, config.weightDecay, fused), config.mixingPoint, new Array<number>(numClasses).fill(0));
       };
       this.runs = { erm: fresh(), mfw: fresh() };
     }
@@ -277,7 +284,7 @@ export class TwinRunner {
       const shared = {
         x: imageTensor(batch.x),
         oneHot: tf.tensor2d(oneHot, [batchSize, this.numClasses]),
-        learningRate: tf.scalar(learningRate),
+        learningRate,
         classWeights: drw ? this.drwWeightTensor : undefined,
         lossNormaliser,
       };
@@ -459,7 +466,7 @@ export class TwinRunner {
       const run = this.runs[method];
       const [variables, momentum, norms] = await Promise.all([
         Promise.all(run.model.variables.map(async (v) => copyBuffer(await v.data()))),
-        Promise.all(run.sgd.buffers.map(async (v) => copyBuffer(await v.data()))),
+        run.sgd.momentumValues().then((buffers) => buffers.map(copyBuffer)),
         run.gradientNormSums.data(),
       ]);
       return { variables, momentum, gradientNormSums: Array.from(norms), lossSum: this.lossSums[method] };
