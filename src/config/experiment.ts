@@ -130,7 +130,35 @@ export const PAPER_CONFIG: ExperimentConfig = {
 /** The default: the same experiment on ResNet-8 for a few tens of epochs, so a class sees it in minutes. */
 export const CLASSROOM_CONFIG: ExperimentConfig = { ...PAPER_CONFIG, blocksPerStage: 1, epochs: 40 };
 
+/**
+ * The same experiment in half the epochs, sized for a lesson (about 5 minutes on a laptop GPU). The
+ * cosine schedule still anneals to zero, so the run ends converged enough to show MFW's effect on
+ * the minor classes (evidence: QUICK_PRESET_EVIDENCE in src/views/controls/presets.ts).
+ */
+export const QUICK_CONFIG: ExperimentConfig = { ...CLASSROOM_CONFIG, epochs: 20 };
+
 export const DEFAULT_CONFIG = CLASSROOM_CONFIG;
+
+export type TimePresetName = 'quick' | 'classroom' | 'paper';
+
+/** The presets for time, shortest first: they set the network and the length, not the classes, seed or backend. */
+export const TIME_PRESETS: Record<TimePresetName, ExperimentConfig> = { quick: QUICK_CONFIG, classroom: CLASSROOM_CONFIG, paper: PAPER_CONFIG };
+
+/** `draft` with a time preset applied: the preset's settings, the user's classes, seed and backend. */
+export function withTimePreset(draft: ExperimentConfig, preset: ExperimentConfig): ExperimentConfig {
+  return { ...preset, classes: [...draft.classes], trainCounts: [...preset.trainCounts], seed: draft.seed, backend: draft.backend };
+}
+
+/** The time preset `config` is (classes, seed and backend aside), or null. */
+export function timePresetOf(config: ExperimentConfig): TimePresetName | null {
+  const names = Object.keys(TIME_PRESETS) as TimePresetName[];
+  return names.find((name) => sameConfig(withTimePreset(config, TIME_PRESETS[name]), config)) ?? null;
+}
+
+/** Whether two configurations are equal in every setting (whatever the order of their keys). */
+export function sameConfig(a: ExperimentConfig, b: ExperimentConfig): boolean {
+  return (Object.keys(a) as (keyof ExperimentConfig)[]).every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+}
 
 /** Number of convolution groups in a network with n blocks per stage: the stem plus 3n blocks. */
 export function convolutionGroups(blocksPerStage: number): number {

@@ -17,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.ts';
 import { conv3x3 } from './conv.ts';
+import { stageChannels } from './networkCost.ts';
 
 export const FEATURE_DIM = 2;
 export const BN_EPSILON = 1e-5;
@@ -68,10 +69,6 @@ export interface ForwardResult {
   features: tf.Tensor2D;
   /** Classifier logits, [B, C]. */
   logits: tf.Tensor2D;
-}
-
-export function stageChannels(width: number): [number, number, number] {
-  return [Math.round(16 * width), Math.round(32 * width), Math.round(64 * width)];
 }
 
 /** Names and shapes of every variable, in the fixed order used by init, save, restore and export. */

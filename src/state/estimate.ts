@@ -1,0 +1,49 @@
+/**
+ * How long a configuration will take on this device, from the worker's timings (calibrations):
+ * the configuration's own network when it was timed, else scaled from a network that was.
+ */
+import type { ExperimentConfig } from '../config/experiment.ts';
+import { estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../engine/networkCost.ts';
+
+/** Longer than this, a run does not fit in a lesson: the page says so and points to the Quick preset. */
+export const LESSON_SECONDS = 20 * 60;
+
+export interface ShownEstimate extends RunEstimate {
+  /** 'measured': this network was timed here; 'scaled': predicted from another network's timing. */
+  source: Calibration['source'];
+}
+
+export function estimateFor(
+  config: ExperimentConfig,
+  backend: string | null,
+  calibrations: Readonly<Record<string, Calibration>>,
+  completedEpochs = 0,
+): ShownEstimate | null {
+  if (!backend) return null;
+  const profile = profileOf(config);
+  const own = calibrations[profileKey(backend, profile)];
+  const measured = own ?? Object.values(calibrations).find((c) => c.backend === backend && c.source === 'measured');
+  if (!measured) return null;
+  const calibration = own ?? scaleCalibration(measured, profile);
+  return { ...estimateRun(config, calibration, completedEpochs), source: calibration.source };
+}
+
+/** A duration as people say it before a run: rounded, never falsely precise. */
+export function formatEstimate(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'an unknown time';
+  if (seconds < 60) return 'under a minute';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `about ${minutes} min`;
+  const hours = seconds / 3600;
+  if (hours < 24) {
+    const tenMinutes = Math.round(seconds / 600) * 10;
+    const rest = tenMinutes % 60;
+    return `about ${Math.floor(tenMinutes / 60)} h${rest ? ` ${rest} min` : ''}`;
+  }
+  const days = Math.round(hours / 24);
+  return `about ${days} day${days === 1 ? '' : 's'}`;
+}
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
