@@ -2,7 +2,8 @@
  * The typed message protocol between the page and the training worker. Only plain data crosses:
  * configs, numbers, typed arrays (transferred, not copied) — never tensors.
  */
-import type { ExperimentConfig } from '../config/experiment.ts';
+import type { BackendChoice, ExperimentConfig } from '../config/experiment.ts';
+import type { Calibration, NetworkProfile } from '../engine/networkCost.ts';
 import type { EpochSnapshot, Method } from '../engine/snapshot.ts';
 import type { TwinState } from '../engine/twin.ts';
 
@@ -67,6 +68,8 @@ export interface PointImages {
 }
 
 export type PageToWorker =
+  /** Start the backend before any data is there, so the badge can say which one trains. */
+  | { type: 'initBackend'; backend: BackendChoice }
   /** (Re)configure: load data for the config, build both networks (or resume a saved state). */
   | {
       type: 'configure';
@@ -104,6 +107,9 @@ export type WorkerToPage =
   | { type: 'notice'; id: string; tone: 'info' | 'warning'; title: string }
   | { type: 'lockHeld'; name: string }
   | { type: 'pointImages'; images: PointImages }
+  /** Timing a network before Play (null: timing has ended or was cut short by Play). */
+  | { type: 'calibrating'; profile: NetworkProfile | null; done: number; total: number }
+  | { type: 'calibration'; calibration: Calibration }
   | { type: 'error'; kind: ErrorKind; message: string };
 
 /**

@@ -6,10 +6,12 @@
  */
 import { initBackend, type BackendInfo } from '../engine/backend.ts';
 import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
+import { calibrateTwin } from '../engine/calibration.ts';
+import { profileKey, profileOf, scaleCalibration, type Calibration } from '../engine/networkCost.ts';
 import { NonFiniteLossError, TwinRunner, type TwinState } from '../engine/twin.ts';
 import { loadExperimentData } from '../data/loader.ts';
 import { IMAGE_BYTES } from '../data/types.ts';
-import { trainSetSize, type ExperimentConfig } from '../config/experiment.ts';
+import { TIME_PRESETS, trainSetSize, withTimePreset, type BackendChoice, type ExperimentConfig } from '../config/experiment.ts';
 import type { ExperimentData } from '../data/types.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
 import { storageProblem } from '../data/cache.ts';
@@ -269,6 +271,23 @@ async function startBackend(choice: ExperimentConfig['backend'], exclude: string
   return info;
 }
 
+/** Starts the chosen backend (never an excluded one) unless it already runs; false (and an error sent) when none can. */
+async function ensureBackend(choice: BackendChoice, exclude: string[]): Promise<boolean> {
+  const wanted = JSON.stringify([choice, exclude]);
+  if (backendKey === wanted) return true;
+  try {
+    backend = await startBackend(choice, exclude);
+    backendKey = wanted;
+    send({ type: 'backend', backend });
+    return true;
+  } catch (error) {
+    // initBackend's message says what was tried and what to do (another browser, or another backend).
+    backendKey = null;
+    fail(error, 'backend');
+    return false;
+  }
+}
+
 async function configure(next: ExperimentConfig, baseUrl: string, key: string, resume?: Checkpoint, exclude: string[] = []): Promise<void> {
   await stopLoop();
   const gen = generation;
@@ -280,19 +299,7 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string, r
   unsaved = [];
   setStatus('loading', 'Starting the GPU backend…');
 
-  const wantedBackend = JSON.stringify([next.backend, exclude]);
-  if (backendKey !== wantedBackend) {
-    try {
-      backend = await startBackend(next.backend, exclude);
-      backendKey = wantedBackend;
-      send({ type: 'backend', backend });
-    } catch (error) {
-      // initBackend's message says what was tried and what to do (another browser, or another backend).
-      backendKey = null;
-      fail(error, 'backend');
-      return;
-    }
-  }
+  if (!(await ensureBackend(next.backend, exclude))) return;
   if (gen !== generation) return;
 
   if (!data || dataKey !== dataKeyOf(next)) {
@@ -382,6 +389,58 @@ async function exportWeights(method: 'erm' | 'mfw', requestId: number): Promise<
   send({ type: 'weights', requestId, method, files }, files.flatMap((f) => (typeof f.data === 'string' ? [] : [f.data])));
 }
 
+/** Timings per backend and network, kept while the worker lives: a network is timed once. */
+const calibrations = new Map<string, Calibration>();
+/** Bumped by every command that trains or rebuilds, so a calibration in progress stops at its next step. */
+let calibrationGeneration = 0;
+/**
+ * A preset's network is timed too when the configured one's timing predicts it below this per twin
+ * step (a real GPU); otherwise the page scales its estimate, rather than spend minutes timing it.
+ */
+const QUICK_TO_TIME_SECONDS = 1;
+
+/**
+ * Times the configured network (and, where that is quick, every time preset's network) unless
+ * already timed, so the page can show estimates before Play. Play, a step or a new configuration
+ * cuts it short.
+ */
+async function calibrate(gen: number): Promise<void> {
+  const current = config;
+  if (!current || !runner || runner.finished || gen !== calibrationGeneration) return;
+  const candidates = [current, ...Object.values(TIME_PRESETS).map((preset) => withTimePreset(current, preset))];
+  const cancelled = () => gen !== calibrationGeneration;
+  let measured: Calibration | null = null;
+  try {
+    for (const candidate of candidates) {
+      const profile = profileOf(candidate);
+      const key = profileKey(backend?.name ?? '', profile);
+      let calibration = calibrations.get(key) ?? null;
+      if (!calibration) {
+        if (measured && scaleCalibration(measured, profile).secondsPerStep > QUICK_TO_TIME_SECONDS) continue;
+        send({ type: 'calibrating', profile, done: 0, total: 1 });
+        calibration = await calibrateTwin(candidate, backend?.name ?? '', {
+          cancelled,
+          onProgress: (done, total) => send({ type: 'calibrating', profile, done, total }),
+        });
+        if (!calibration) return;
+        calibrations.set(key, calibration);
+      }
+      measured ??= calibration;
+      send({ type: 'calibration', calibration });
+    }
+  } catch (error) {
+    // Without an estimate the run still trains (and its ETA is measured): say why, do not stop.
+    send({ type: 'error', kind: 'internal', message: `Timing this device failed: ${(error as Error).message}` });
+  } finally {
+    send({ type: 'calibrating', profile: null, done: 0, total: 0 });
+  }
+}
+
+function enqueueCalibration(): void {
+  const gen = ++calibrationGeneration;
+  enqueue(() => calibrate(gen));
+}
+
 /** Commands that rebuild things run one after another; play/pause act at once. */
 let commands: Promise<void> = Promise.resolve();
 function enqueue(task: () => Promise<void>): void {
@@ -391,11 +450,15 @@ function enqueue(task: () => Promise<void>): void {
 self.onmessage = (event: MessageEvent<PageToWorker>) => {
   const message = event.data;
   switch (message.type) {
+    case 'initBackend':
+      enqueue(async () => void (await ensureBackend(message.backend, excludedBackends)));
+      break;
     case 'configure':
       mode = 'stop';
       generation++;
       excludedBackends = message.excludeBackends ?? [];
       enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey, message.resume, excludedBackends));
+      enqueueCalibration();
       break;
     case 'holdLock':
       // Held until this worker ends, however it ends; the page waits on it (see client.ts).
@@ -408,11 +471,14 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
       mode = 'stop';
       generation++;
       enqueue(reset);
+      enqueueCalibration();
       break;
     case 'start':
+      calibrationGeneration++;
       enqueue(async () => startLoop('run'));
       break;
     case 'stepEpoch':
+      calibrationGeneration++;
       enqueue(async () => startLoop('epoch'));
       break;
     case 'pause':
