@@ -17,6 +17,12 @@ export default defineConfig({
   base: './',
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
+  // Bundle every dependency (the workers' too) when the dev server starts: otherwise the first visit
+  // after `npm start` shows a blank page while Vite discovers them one by one and reloads.
+  optimizeDeps: {
+    entries: ['index.html', 'src/worker/training.worker.ts', 'src/data/archive.worker.ts'],
+    include: ['react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'zustand', 'd3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
