@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLASSROOM_CONFIG, PAPER_CONFIG } from '../config/experiment.ts';
-import { estimateRun, forwardMacsPerImage, scaleCalibration, type Calibration } from './networkCost.ts';
+import { forwardMacsPerImage } from './architecture.ts';
+import { estimateRun, scaleCalibration, type Calibration } from './networkCost.ts';
 
 describe('network cost', () => {
   it('counts the 3×3 convolutions of a CIFAR ResNet by hand', () => {

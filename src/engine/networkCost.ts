@@ -1,30 +1,10 @@
 /**
- * What a run costs, before it runs: the CIFAR ResNet's arithmetic per image, and a run's duration
- * from a calibration (a few timed twin steps and one timed evaluation on this device). Imports no
+ * What a run costs, before it runs: a run's duration from a calibration (a few timed twin steps and one timed evaluation on this device). Imports no
  * tfjs, so the settings panel can show every preset's estimate.
  */
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import { trainSetSize, type ExperimentConfig } from '../config/experiment.ts';
-
-/** Channels of the three stages: 16/32/64 times the width multiplier. */
-export function stageChannels(width: number): [number, number, number] {
-  return [Math.round(16 * width), Math.round(32 * width), Math.round(64 * width)];
-}
-
-/** Multiply-accumulates of one forward pass of one 32×32 image through the 3×3 convolutions (the head is negligible). */
-export function forwardMacsPerImage(blocksPerStage: number, width: number): number {
-  const channels = stageChannels(width);
-  let macs = 32 * 32 * 9 * 3 * channels[0];
-  let inChannels = channels[0];
-  channels.forEach((outChannels, stage) => {
-    const pixels = (32 >> stage) ** 2;
-    for (let block = 0; block < blocksPerStage; block++) {
-      macs += pixels * 9 * inChannels * outChannels + pixels * 9 * outChannels * outChannels;
-      inChannels = outChannels;
-    }
-  });
-  return macs;
-}
+import { forwardMacsPerImage } from './architecture.ts';
 
 /** What decides the time of one training step: the network and the batch. */
 export interface NetworkProfile {
