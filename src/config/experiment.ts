@@ -237,6 +237,22 @@ export function validateConfig(input: Partial<Record<keyof ExperimentConfig, unk
   return { config, problems };
 }
 
+/**
+ * A configuration read from a file (a recording, a weights file): it must be complete and valid as
+ * it stands, since replacing a value would misdescribe what the file holds. Null with the reasons otherwise.
+ */
+export function strictConfig(value: unknown): { config: ExperimentConfig | null; problems: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { config: null, problems: ['the configuration must be an object of settings.'] };
+  const input = value as Partial<Record<keyof ExperimentConfig, unknown>>;
+  const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input));
+  const { config, problems } = validateConfig(input);
+  const all = [...(missing.length ? [`the configuration lacks ${missing.join(', ')}.`] : []), ...problems];
+  if (JSON.stringify(config.trainCounts) !== JSON.stringify(input.trainCounts)) {
+    all.push(`the training counts ${JSON.stringify(input.trainCounts)} do not match the “${config.imbalance}” imbalance preset.`);
+  }
+  return all.length ? { config: null, problems: all } : { config, problems: [] };
+}
+
 /** Total training images of a configuration. */
 export function trainSetSize(config: ExperimentConfig): number {
   return config.trainCounts.reduce((a, b) => a + b, 0);

@@ -74,6 +74,11 @@ describe('recordings', () => {
     expect(file.epochs[0].runs.erm.testFeatures.length).toBeLessThan(JSON.stringify(Array.from(features)).length);
   });
 
+  it('may start after epoch 1 (a run continued from loaded weights)', () => {
+    const later = history(3).map((snapshot) => ({ ...snapshot, epoch: snapshot.epoch + 1 }));
+    expect(parseRecording(JSON.stringify(recordingFile(config, later, null))).history.map((s) => s.epoch)).toEqual([2, 3, 4]);
+  });
+
   it('cannot be made from nothing', () => {
     expect(() => recordingFile(config, [], null)).toThrow('no epoch');
   });
@@ -87,15 +92,16 @@ describe('recordings', () => {
   });
 
   it('refuse a configuration that is incomplete, invalid or inconsistent with its counts', () => {
-    expect(problemsOf(tampered((f) => delete (f.config as Partial<ExperimentConfig>).seed))).toContain('config lacks seed');
+    expect(problemsOf(tampered((f) => delete (f.config as Partial<ExperimentConfig>).seed))).toContain('config: the configuration lacks seed');
     expect(problemsOf(tampered((f) => (f.config.learningRate = 7)))).toContain('Learning rate must be between');
-    expect(problemsOf(tampered((f) => Object.assign(f.config, { imbalance: 'paper' })))).toContain('do not match its imbalance preset');
+    expect(problemsOf(tampered((f) => Object.assign(f.config, { imbalance: 'paper' })))).toContain('do not match the “paper” imbalance preset');
     expect(problemsOf(tampered((f) => (f.classNames = ['cat', 'dog', 'bird', 'ship'])))).toContain('classNames must be');
   });
 
   it('refuse epochs out of order, too many epochs, wrong sizes, non-finite features and bad labels', () => {
     expect(problemsOf(tampered((f) => (f.epochs[1].epoch = 7)))).toContain('epochs[1].epoch must be 2');
-    expect(problemsOf(tampered((f) => (f.config.epochs = 2)))).toContain('more than the configuration’s 2');
+    expect(problemsOf(tampered((f) => (f.config.epochs = 2)))).toContain('it goes to epoch 3, beyond the configuration’s 2');
+    expect(problemsOf(tampered((f) => (f.epochs[0].epoch = -1)))).toContain('epochs[0].epoch must be a whole number ≥ 0');
     expect(problemsOf(tampered((f) => (f.epochs[0].runs.mfw.testFeatures = float32ToBase64(new Float32Array(4)))))).toContain(
       'epochs[0].runs.mfw.testFeatures must be base64 float32',
     );

@@ -5,7 +5,7 @@
  * the ~60 MB of decimal text. The format is documented in docs/RECORDING.md; every file is checked
  * completely before anything is shown.
  */
-import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, validateConfig, type ExperimentConfig } from '../config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../util/base64.ts';
 import { configToSearch } from './urlConfig.ts';
@@ -110,7 +110,9 @@ export function parseRecording(text: string): Recording {
   if (file.format !== RECORDING_FORMAT) throw new RecordingError([`it is not an Imbalance Playground recording (format ${JSON.stringify(file.format)}).`]);
   if (file.version !== RECORDING_VERSION) throw new RecordingError([`it is version ${JSON.stringify(file.version)}; this app reads version ${RECORDING_VERSION}.`]);
 
-  const config = checkConfig(file.config, fail);
+  const checked = strictConfig(file.config);
+  if (!checked.config) throw new RecordingError(checked.problems.map((problem) => `config: ${problem}`).slice(0, MAX_PROBLEMS));
+  const { config } = checked;
   const numClasses = config.classes.length;
   const expectedNames = config.classes.map((id) => CIFAR10_CLASS_NAMES[id]);
   if (JSON.stringify(file.classNames) !== JSON.stringify(expectedNames)) fail(`classNames must be ${JSON.stringify(expectedNames)} for classes ${config.classes.join(',')}.`);
@@ -122,13 +124,17 @@ export function parseRecording(text: string): Recording {
   if (trainFeatureLabels.length > config.trainFeatureSample) fail(`trainFeatureLabels has ${trainFeatureLabels.length} points, more than the ${config.trainFeatureSample} the configuration plots.`);
 
   const history: EpochSnapshot[] = [];
+  // Epochs follow each other; a run continued from loaded weights starts after epoch 1.
+  const firstEpoch = Array.isArray(file.epochs) && isObject(file.epochs[0]) ? file.epochs[0].epoch : undefined;
   if (!Array.isArray(file.epochs) || file.epochs.length === 0) fail('epochs must be a non-empty list.');
-  else if (file.epochs.length > config.epochs) fail(`it has ${file.epochs.length} epochs, more than the configuration’s ${config.epochs}.`);
+  else if (!Number.isInteger(firstEpoch) || (firstEpoch as number) < 0) fail('epochs[0].epoch must be a whole number ≥ 0.');
+  else if ((firstEpoch as number) + file.epochs.length - 1 > config.epochs) fail(`it goes to epoch ${(firstEpoch as number) + file.epochs.length - 1}, beyond the configuration’s ${config.epochs}.`);
   else {
     file.epochs.forEach((entry: unknown, index: number) => {
       const where = `epochs[${index}]`;
+      const epoch = (firstEpoch as number) + index;
       if (!isObject(entry)) return fail(`${where} must be an object.`);
-      if (entry.epoch !== index + 1) return fail(`${where}.epoch must be ${index + 1} (epochs 1, 2, 3, … in order), got ${JSON.stringify(entry.epoch)}.`);
+      if (entry.epoch !== epoch) return fail(`${where}.epoch must be ${epoch} (one epoch after the other), got ${JSON.stringify(entry.epoch)}.`);
       if (!isNumber(entry.learningRate) || entry.learningRate < 0) fail(`${where}.learningRate must be a number ≥ 0.`);
       if (!isNumber(entry.imagesPerSecond) || entry.imagesPerSecond < 0) fail(`${where}.imagesPerSecond must be a number ≥ 0.`);
       if (!isObject(entry.runs)) return fail(`${where}.runs must hold erm and mfw.`);
@@ -138,7 +144,7 @@ export function parseRecording(text: string): Recording {
         if (run) runs[method] = run;
       }
       if (problems.length === 0) {
-        history.push({ epoch: index + 1, learningRate: entry.learningRate as number, imagesPerSecond: entry.imagesPerSecond as number, trainFeatureLabels, testLabels, runs });
+        history.push({ epoch, learningRate: entry.learningRate as number, imagesPerSecond: entry.imagesPerSecond as number, trainFeatureLabels, testLabels, runs });
       }
     });
   }
@@ -154,17 +160,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
-}
-
-/** The configuration must be complete and valid as it stands: nothing is silently replaced. */
-function checkConfig(value: unknown, fail: Fail): ExperimentConfig {
-  if (!isObject(value)) throw new RecordingError(['config must be an object holding the experiment’s settings.']);
-  const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in value));
-  if (missing.length) fail(`config lacks ${missing.join(', ')}.`);
-  const { config, problems } = validateConfig(value as Partial<Record<keyof ExperimentConfig, unknown>>);
-  for (const problem of problems) fail(`config: ${problem}`);
-  if (JSON.stringify(config.trainCounts) !== JSON.stringify(value.trainCounts)) fail(`config: the training counts ${JSON.stringify(value.trainCounts)} do not match its imbalance preset.`);
-  return config;
 }
 
 function labels(value: unknown, name: string, numClasses: number, fail: Fail): Uint8Array {
