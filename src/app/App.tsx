@@ -18,6 +18,7 @@ import { ReplayBanner } from '../views/controls/ReplayBanner.tsx';
 import { RunEstimate } from '../views/controls/RunEstimate.tsx';
 import { SettingsPanel } from '../views/controls/SettingsPanel.tsx';
 import { TransportControls } from '../views/controls/TransportControls.tsx';
+import { WeightsImport } from '../views/controls/WeightsImport.tsx';
 import { startTrainingClient } from '../worker/client.ts';
 import { Plots } from './Plots.tsx';
 import './App.css';
@@ -88,6 +89,7 @@ export function App() {
           <SettingsPanel />
           <ExportButtons />
           <RecordingControls />
+          <WeightsImport />
         </aside>
         <main className="main">
           <ReplayBanner />

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
 import type { Calibration, NetworkProfile } from '../engine/networkCost.ts';
+import type { LoadedWeights } from '../engine/weightsFile.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
 import type { Recording } from './recording.ts';
@@ -70,6 +71,8 @@ export interface AppState {
   replay: ReplayInfo | null;
   /** The recording the link names while it loads (nothing is configured meanwhile). */
   recordingLink: string | null;
+  /** Checked weights waiting to be sent with the next configuration (their own). */
+  weightsToLoad: LoadedWeights | null;
 
   /** Edits the configuration: applied at once when nothing is trained yet, else held as pending. */
   editConfig: (config: ExperimentConfig) => void;
@@ -83,6 +86,8 @@ export interface AppState {
   startReplay: (recording: Recording, source: ReplayInfo['source'], name: string) => void;
   /** Back to training: the configuration from before the recording, or the recorded one. */
   endReplay: (next: 'previous' | 'recorded') => void;
+  /** Continues the run the weights belong to: its configuration, from its epoch, with these weights. */
+  loadWeights: (weights: LoadedWeights) => void;
 }
 
 function hasTraining(state: Pick<AppState, 'history' | 'status' | 'progress'>): boolean {
@@ -130,6 +135,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   calibrations: {},
   replay: null,
   recordingLink: initial.recordingLink,
+  weightsToLoad: null,
 
   editConfig: (config) => {
     if (configToSearch(config) === configToSearch(get().config)) {
@@ -170,6 +176,11 @@ export const useAppStore = create<AppState>()((set, get) => ({
     const live = next === 'previous' ? replay.previousConfig : { ...config };
     set({ replay: null });
     applyConfig(live);
+  },
+  loadWeights: (weights) => {
+    set({ weightsToLoad: weights, replay: null, recordingLink: null });
+    // Always a new object, so the client configures even when the settings are the current ones.
+    applyConfig({ ...weights.config });
   },
 }));
 

@@ -13,6 +13,7 @@ import type { Method } from '../engine/snapshot.ts';
 import { openRecordingLink } from '../state/replay.ts';
 import { useAppStore, writeConfigToUrl } from '../state/store.ts';
 import { configToSearch } from '../state/urlConfig.ts';
+import type { LoadedWeights } from '../engine/weightsFile.ts';
 import { clearTraining } from './persistence.ts';
 import type { Checkpoint, PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
 
@@ -46,10 +47,21 @@ export function pageDataBaseUrl(): string {
   return dataBaseUrl(document.baseURI);
 }
 
-function postConfigure(resume?: Checkpoint): void {
+function postConfigure(resume?: Checkpoint, weights?: LoadedWeights): void {
   const { config } = useAppStore.getState();
   if (!worker) spawnWorker(); // the last one kept dying and was given up: new settings get a new worker
-  post({ type: 'configure', config, dataBaseUrl: pageDataBaseUrl(), storageKey: configToSearch(config), resume, excludeBackends: [...lostBackends] });
+  const message: PageToWorker = {
+    type: 'configure',
+    config,
+    dataBaseUrl: pageDataBaseUrl(),
+    storageKey: configToSearch(config),
+    resume,
+    excludeBackends: [...lostBackends],
+    weights: weights && { epoch: weights.epoch, runs: weights.runs },
+  };
+  // Loaded weights move to the worker rather than being copied.
+  const buffers = weights ? Object.values(weights.runs).flatMap((arrays) => arrays.map((array) => array.buffer as ArrayBuffer)) : [];
+  worker?.postMessage(message, [...new Set(buffers)]);
 }
 
 function forgetTraining(): void {
@@ -64,8 +76,20 @@ function configure(): void {
   // A recording on screen (or loading) trains nothing.
   if (dataAvailability !== 'available' || replay || recordingLink) return;
   forgetTraining();
-  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null });
-  postConfigure();
+  const weights = useAppStore.getState().weightsToLoad;
+  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null, weightsToLoad: null });
+  loadingWeights = weights;
+  postConfigure(undefined, weights ?? undefined);
+}
+
+/** The weights sent with the last configuration, for the notice once they are evaluated. */
+let loadingWeights: LoadedWeights | null = null;
+
+function weightsNotice(weights: LoadedWeights, epochs: number): string {
+  const methods = Object.keys(weights.runs).map((m) => m.toUpperCase());
+  const what = methods.length === 2 ? 'ERM’s and MFW’s weights' : `${methods[0]}’s weights in both runs (from here ERM trains plainly and MFW with feature mixing)`;
+  const next = weights.epoch < epochs ? ` Play continues to epoch ${epochs}, with fresh momentum and batch order, so not exactly as the original run would have.` : '';
+  return `Loaded ${what} after epoch ${weights.epoch} of ${epochs}: the views show them evaluated on this data.${next}`;
 }
 
 function spawnWorker(): void {
@@ -167,7 +191,7 @@ function announceRecovery(backendName: string): void {
 }
 
 /** What a live run sends about its epochs; while a recording is shown these would mix into it. */
-const LIVE_RUN_MESSAGES = new Set<WorkerToPage['type']>(['progress', 'snapshot', 'restored']);
+const LIVE_RUN_MESSAGES = new Set<WorkerToPage['type']>(['progress', 'snapshot', 'restored', 'pointImages']);
 
 function handle(message: WorkerToPage): void {
   const store = useAppStore;
@@ -194,9 +218,14 @@ function handle(message: WorkerToPage): void {
       store.setState((state) => ({ history: [...state.history.filter((s) => s.epoch < message.snapshot.epoch), message.snapshot] }));
       break;
     case 'restored': {
-      const epochs = message.history.length;
+      const epochs = message.history.at(-1)?.epoch ?? 0;
       const total = store.getState().config.epochs;
       store.setState({ history: message.history, selectedEpoch: null });
+      if (message.source === 'weights' && loadingWeights) {
+        store.getState().addNotice({ id: 'weights', tone: 'info', title: weightsNotice(loadingWeights, total) });
+        loadingWeights = null;
+        break;
+      }
       store.getState().addNotice({
         id: 'resumed',
         tone: 'info',
@@ -306,6 +335,7 @@ export function reset(): void {
   forgetTraining();
   useAppStore.setState({ history: [], selectedEpoch: null, progress: null, lastError: null });
   useAppStore.getState().dismissNotice('resumed');
+  useAppStore.getState().dismissNotice('weights');
   if (worker) {
     post({ type: 'reset' });
     return;

@@ -67,10 +67,19 @@ export interface PointImages {
   test: Uint8Array;
 }
 
+/** Checked weights (weightsFile.ts) to continue from: one run's, or both. */
+export interface WeightsToLoad {
+  epoch: number;
+  runs: Partial<Record<Method, Float32Array[]>>;
+}
+
 export type PageToWorker =
   /** Start the backend before any data is there, so the badge can say which one trains. */
   | { type: 'initBackend'; backend: BackendChoice }
-  /** (Re)configure: load data for the config, build both networks (or resume a saved state). */
+  /**
+   * (Re)configure: load data for the config, build both networks (or resume a saved state, or
+   * continue from loaded weights, which replace any saved state of this config).
+   */
   | {
       type: 'configure';
       config: ExperimentConfig;
@@ -80,6 +89,8 @@ export type PageToWorker =
       resume?: Checkpoint;
       /** Backends whose device was lost in this page's life: the next in the automatic order is used instead. */
       excludeBackends?: string[];
+      /** Checked weights to continue from (the run they belong to, at their epoch). */
+      weights?: WeightsToLoad;
     }
   /** Hold this Web Lock for life, so the page learns at once when the worker ends without a word. */
   | { type: 'holdLock'; name: string }
@@ -96,8 +107,8 @@ export type WorkerToPage =
   | { type: 'status'; status: RunStatus; epoch: number; message?: string }
   | { type: 'progress'; progress: TrainingProgress }
   | { type: 'snapshot'; snapshot: EpochSnapshot }
-  /** Snapshots restored from this browser's storage, oldest first (sent before the 'paused' status). */
-  | { type: 'restored'; history: EpochSnapshot[] }
+  /** Snapshots restored from this browser's storage (or the loaded weights' evaluation), oldest first, before the 'paused' status. */
+  | { type: 'restored'; history: EpochSnapshot[]; source: 'browser' | 'weights' }
   | { type: 'weights'; requestId: number; method: Method; files: WeightFile[] }
   /** Sent after the epoch's snapshot (and after a restore), so the page always holds a checkpoint no newer than its history. */
   | { type: 'checkpoint'; checkpoint: Checkpoint }

@@ -24,6 +24,7 @@ import {
   type PointImages,
   type RunStatus,
   type WeightFile,
+  type WeightsToLoad,
   type WorkerToPage,
 } from './protocol.ts';
 
@@ -288,7 +289,14 @@ async function ensureBackend(choice: BackendChoice, exclude: string[]): Promise<
   }
 }
 
-async function configure(next: ExperimentConfig, baseUrl: string, key: string, resume?: Checkpoint, exclude: string[] = []): Promise<void> {
+async function configure(
+  next: ExperimentConfig,
+  baseUrl: string,
+  key: string,
+  resume?: Checkpoint,
+  exclude: string[] = [],
+  weights?: WeightsToLoad,
+): Promise<void> {
   await stopLoop();
   const gen = generation;
   runner?.dispose();
@@ -332,14 +340,17 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string, r
     if (resume) {
       // A restarted worker: the page holds the history up to this checkpoint; storage may hold less.
       runner = await TwinRunner.restore(data, next, resume.state);
-      savedEpoch = (await loadTraining<TwinState>(key).catch(() => null))?.history.length ?? 0;
+      savedEpoch = (await loadTraining<TwinState>(key).catch(() => null))?.history.at(-1)?.epoch ?? 0;
+    } else if (weights) {
+      runner = await continueFromWeights(data, next, key, weights);
     } else {
       const saved = await loadTraining<TwinState>(key).catch(() => null);
+      const lastEpoch = saved?.history.at(-1)?.epoch ?? 0;
       if (saved && saved.history.length > 0) {
         runner = await TwinRunner.restore(data, next, saved.state);
-        savedEpoch = saved.history.length;
-        send({ type: 'restored', history: saved.history });
-        send({ type: 'checkpoint', checkpoint: { epoch: saved.history.length, state: saved.state } });
+        savedEpoch = lastEpoch;
+        send({ type: 'restored', history: saved.history, source: 'browser' });
+        send({ type: 'checkpoint', checkpoint: { epoch: lastEpoch, state: saved.state } });
       } else {
         runner = await TwinRunner.create(data, next);
         savedEpoch = 0;
@@ -367,6 +378,27 @@ function sendPointImages(experiment: ExperimentData, plotIndices: Int32Array): v
   send({ type: 'pointImages', images }, [train.buffer, images.test.buffer]);
 }
 
+/**
+ * A twin from loaded weights (one run's weights serve both runs when only one was chosen), shown
+ * at once as its evaluation, and saved in place of this configuration's earlier training.
+ */
+async function continueFromWeights(experiment: ExperimentData, next: ExperimentConfig, key: string, weights: WeightsToLoad): Promise<TwinRunner> {
+  const erm = weights.runs.erm ?? weights.runs.mfw;
+  const mfw = weights.runs.mfw ?? weights.runs.erm;
+  if (!erm || !mfw) throw new Error('No weights were chosen.');
+  const twin = await TwinRunner.fromWeights(experiment, next, { erm, mfw }, weights.epoch);
+  setStatus('loading', 'Evaluating the loaded weights…');
+  const snapshot = await twin.evaluate();
+  const state = await twin.saveState();
+  await clearTraining(key).catch(() => undefined);
+  savedEpoch = 0;
+  await saveCheckpoint(state, snapshot);
+  const { snapshot: copy, transfer } = transferableSnapshot(snapshot);
+  send({ type: 'restored', history: [copy], source: 'weights' }, transfer);
+  send({ type: 'checkpoint', checkpoint: { epoch: snapshot.epoch, state } });
+  return twin;
+}
+
 async function reset(): Promise<void> {
   if (!config) return;
   await stopLoop();
@@ -379,11 +411,12 @@ async function exportWeights(method: 'erm' | 'mfw', requestId: number): Promise<
     send({ type: 'error', kind: 'internal', message: 'There are no trained weights yet.' });
     return;
   }
-  const { modelJson, weightData } = await runner.exportWeights(method);
-  // The manifest names the binary file, so both downloads must keep these names to load with tf.loadGraphModel/io.
-  const binName = modelJson.weightsManifest[0]?.paths[0] ?? `${method}.weights.bin`;
+  // The manifest names the binary file, so the two downloads keep these names (docs/WEIGHTS.md).
+  const stem = `imbalance-playground-epoch${runner.epoch}${runner.step > 0 ? `-step${runner.step}` : ''}-${method}`;
+  const binName = `${stem}.weights.bin`;
+  const { modelJson, weightData } = await runner.exportWeights(method, binName);
   const files: WeightFile[] = [
-    { name: `${method}.model.json`, data: JSON.stringify(modelJson, null, 1), mimeType: 'application/json' },
+    { name: `${stem}.model.json`, data: JSON.stringify(modelJson, null, 1), mimeType: 'application/json' },
     { name: binName, data: weightData, mimeType: 'application/octet-stream' },
   ];
   send({ type: 'weights', requestId, method, files }, files.flatMap((f) => (typeof f.data === 'string' ? [] : [f.data])));
@@ -457,7 +490,7 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
       mode = 'stop';
       generation++;
       excludedBackends = message.excludeBackends ?? [];
-      enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey, message.resume, excludedBackends));
+      enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey, message.resume, excludedBackends, message.weights));
       enqueueCalibration();
       break;
     case 'holdLock':
