@@ -17,6 +17,11 @@ export function profileOf(config: Pick<ExperimentConfig, 'blocksPerStage' | 'wid
   return { blocksPerStage: config.blocksPerStage, width: config.width, batchSize: config.batchSize };
 }
 
+/** Multiply-accumulates of one training batch's forward pass: what a timing is scaled by. */
+export function arithmeticPerStep(profile: NetworkProfile): number {
+  return forwardMacsPerImage(profile.blocksPerStage, profile.width) * profile.batchSize;
+}
+
 export function profileKey(backend: string, profile: NetworkProfile): string {
   return `${backend}/n${profile.blocksPerStage}/w${profile.width}/b${profile.batchSize}`;
 }
@@ -44,7 +49,7 @@ export function scaleCalibration(measured: Calibration, profile: NetworkProfile)
   return {
     backend: measured.backend,
     profile,
-    secondsPerStep: (measured.secondsPerStep * (to * profile.batchSize)) / (from * measured.profile.batchSize),
+    secondsPerStep: (measured.secondsPerStep * arithmeticPerStep(profile)) / arithmeticPerStep(measured.profile),
     evalSecondsPerImage: (measured.evalSecondsPerImage * to) / from,
     source: 'scaled',
   };

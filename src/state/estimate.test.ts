@@ -23,6 +23,14 @@ describe('estimates before Play', () => {
     expect(estimateFor(CLASSROOM_CONFIG, null, calibrations)).toBeNull();
   });
 
+  it('does not scale across more than a factor of 8 in arithmetic, and scales from the nearest network', () => {
+    const tiny: Calibration = { ...classroom, profile: { blocksPerStage: 1, width: 0.25, batchSize: 16 }, secondsPerStep: 0.01 };
+    const onlyTiny = { [profileKey('webgpu', tiny.profile)]: tiny };
+    expect(estimateFor(CLASSROOM_CONFIG, 'webgpu', onlyTiny)).toBeNull();
+    const both = { ...onlyTiny, ...calibrations };
+    expect(estimateFor(PAPER_CONFIG, 'webgpu', both)!.seconds).toBeCloseTo(estimateRun(PAPER_CONFIG, scaleCalibration(classroom, profileOf(PAPER_CONFIG))).seconds);
+  });
+
   it('says durations as people do: rounded, in the unit that fits', () => {
     expect(formatEstimate(42)).toBe('under a minute');
     expect(formatEstimate(4.4 * 60)).toBe('about 4 min');

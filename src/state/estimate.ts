@@ -3,7 +3,7 @@
  * the configuration's own network when it was timed, else scaled from a network that was.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
-import { estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../engine/networkCost.ts';
+import { arithmeticPerStep, estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../engine/networkCost.ts';
 
 /** Longer than this, a run does not fit in a lesson: the page says so and points to the Quick preset. */
 export const LESSON_SECONDS = 20 * 60;
@@ -12,6 +12,12 @@ export interface ShownEstimate extends RunEstimate {
   /** 'measured': this network was timed here; 'scaled': predicted from another network's timing. */
   source: Calibration['source'];
 }
+
+/**
+ * Scaling a timing by the arithmetic is fair only between networks of similar size: a tiny network
+ * spends its time on per-kernel overheads, so scaled up by ×100 it would predict days for minutes.
+ */
+export const MAX_SCALING = 8;
 
 export function estimateFor(
   config: ExperimentConfig,
@@ -22,10 +28,13 @@ export function estimateFor(
   if (!backend) return null;
   const profile = profileOf(config);
   const own = calibrations[profileKey(backend, profile)];
-  const measured = own ?? Object.values(calibrations).find((c) => c.backend === backend && c.source === 'measured');
-  if (!measured) return null;
-  const calibration = own ?? scaleCalibration(measured, profile);
-  return { ...estimateRun(config, calibration, completedEpochs), source: calibration.source };
+  if (own) return { ...estimateRun(config, own, completedEpochs), source: own.source };
+  const distance = (c: Calibration) => Math.abs(Math.log(arithmeticPerStep(c.profile) / arithmeticPerStep(profile)));
+  const nearest = Object.values(calibrations)
+    .filter((c) => c.backend === backend && c.source === 'measured' && distance(c) <= Math.log(MAX_SCALING))
+    .sort((a, b) => distance(a) - distance(b))[0];
+  if (!nearest) return null;
+  return { ...estimateRun(config, scaleCalibration(nearest, profile), completedEpochs), source: 'scaled' };
 }
 
 /** A duration as people say it before a run: rounded, never falsely precise. */

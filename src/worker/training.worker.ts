@@ -430,7 +430,7 @@ let calibrationGeneration = 0;
  * A preset's network is timed too when the configured one's timing predicts it below this per twin
  * step (a real GPU); otherwise the page scales its estimate, rather than spend minutes timing it.
  */
-const QUICK_TO_TIME_SECONDS = 1;
+const QUICK_TO_TIME_SECONDS = 3;
 
 /**
  * Times the configured network (and, where that is quick, every time preset's network) unless
