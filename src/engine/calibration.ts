@@ -22,8 +22,9 @@ export interface CalibrationOptions {
   /** Called after each part (steps and evaluations) with the parts done and their total. */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Test images per class of the stand-in data (default 64: with the training images about as many
-   * full evaluation batches per image as a real evaluation, whose per-batch cost counts on a GPU).
+   * Test images per class of the stand-in data. By default half a batch, at most 64: at batch 128
+   * the evaluation then has about as many full evaluation batches per image as a real one (a cost
+   * that counts on a GPU); a small batch is a small network to time, and its evaluation stays small too.
    */
   testPerClass?: number;
 }
@@ -37,7 +38,8 @@ function standInCounts(trainCounts: readonly number[], images: number): number[]
 }
 
 export async function calibrateTwin(config: ExperimentConfig, backend: string, options: CalibrationOptions = {}): Promise<Calibration | null> {
-  const { steps = 3, maxTimedSeconds = 10, cancelled = () => false, onProgress, testPerClass = 64 } = options;
+  const { steps = 3, maxTimedSeconds = 10, cancelled = () => false, onProgress } = options;
+  const testPerClass = options.testPerClass ?? Math.max(8, Math.min(64, Math.round(config.batchSize / 2)));
   const data = syntheticExperimentData(standInCounts(config.trainCounts, (WARM_UP_STEPS + steps) * config.batchSize), testPerClass, config.seed);
   const twin = await TwinRunner.create(data, { ...config, epochs: 1 });
   const parts = WARM_UP_STEPS + steps + 2;

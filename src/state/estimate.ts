@@ -14,7 +14,7 @@ export interface ShownEstimate extends RunEstimate {
 }
 
 /**
- * Scaling a timing by the arithmetic is fair only between networks of similar size: a tiny network
+ * Scaling a timing by the arithmetic is fair only between networks of similar size (×8 included): a tiny network
  * spends its time on per-kernel overheads, so scaled up by ×100 it would predict days for minutes.
  */
 export const MAX_SCALING = 8;
@@ -31,7 +31,7 @@ export function estimateFor(
   if (own) return { ...estimateRun(config, own, completedEpochs), source: own.source };
   const distance = (c: Calibration) => Math.abs(Math.log(arithmeticPerStep(c.profile) / arithmeticPerStep(profile)));
   const nearest = Object.values(calibrations)
-    .filter((c) => c.backend === backend && c.source === 'measured' && distance(c) <= Math.log(MAX_SCALING))
+    .filter((c) => c.backend === backend && c.source === 'measured' && distance(c) <= Math.log(MAX_SCALING) + 1e-9)
     .sort((a, b) => distance(a) - distance(b))[0];
   if (!nearest) return null;
   return { ...estimateRun(config, scaleCalibration(nearest, profile), completedEpochs), source: 'scaled' };

@@ -3,14 +3,14 @@
  * the development server and for a static build, which need different steps), or how to import
  * the official archive into this browser only, by dropping it or choosing it, with progress.
  */
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { importArchive } from '../../data/loader.ts';
 import { checkDataAvailability } from '../../worker/client.ts';
+import { FilePicker } from './fields.tsx';
 
 const ARCHIVE_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
 
 export function DataMissing() {
-  const inputId = useId();
   const [progress, setProgress] = useState<{ loaded: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -84,17 +84,13 @@ export function DataMissing() {
             Download <a href={ARCHIVE_URL}>cifar-10-binary.tar.gz</a>, then drop it here or choose it. It is unpacked on this computer and
             kept in this browser’s cache.
           </p>
-          <label htmlFor={inputId} className={`button-like primary${progress ? ' disabled' : ''}`}>
-            Choose the archive…
-          </label>
-          <input
-            id={inputId}
-            type="file"
-            className="visually-hidden-file"
+          <FilePicker
+            label="Choose the archive…"
             accept=".tar.gz,.tgz,application/gzip,application/x-gzip"
-            data-testid="archive-input"
+            primary
             disabled={progress !== null}
-            onChange={(event) => void importFile(event.target.files?.[0])}
+            testId="archive-input"
+            onFiles={([file]) => void importFile(file)}
           />
           {progress ? (
             <p>

@@ -2,15 +2,14 @@
  * Saves the run on screen (finished or partial) as one recording file, and opens one to replay:
  * every epoch with every view and the scrubber, without training. docs/RECORDING.md describes the file.
  */
-import { useId } from 'react';
 import { timePresetOf } from '../../config/experiment.ts';
 import { recordingFile } from '../../state/recording.ts';
 import { openRecordingFile } from '../../state/replay.ts';
 import { useAppStore } from '../../state/store.ts';
 import { downloadBlob } from '../download.ts';
+import { FilePicker } from './fields.tsx';
 
 export function RecordingControls() {
-  const inputId = useId();
   const history = useAppStore((s) => s.history);
   const config = useAppStore((s) => s.config);
   const backend = useAppStore((s) => s.backend?.name ?? null);
@@ -33,21 +32,7 @@ export function RecordingControls() {
         <button type="button" disabled={history.length === 0 || replaying} data-testid="save-recording" onClick={save}>
           Save as a recording
         </button>
-        <label htmlFor={inputId} className="button-like">
-          Open a recording…
-        </label>
-        <input
-          id={inputId}
-          type="file"
-          accept=".json,application/json"
-          className="visually-hidden-file"
-          data-testid="recording-input"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            event.target.value = '';
-            if (file) void openRecordingFile(file);
-          }}
-        />
+        <FilePicker label="Open a recording…" accept=".json,application/json" testId="recording-input" onFiles={([file]) => void openRecordingFile(file)} />
       </div>
     </section>
   );

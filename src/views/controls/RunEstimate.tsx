@@ -41,7 +41,21 @@ export function RunEstimate() {
   const subject = preset ? `the ${PRESET_LABEL[preset]} preset` : 'these settings';
   const quick = withTimePreset(config, QUICK_CONFIG);
   const quickEstimate = estimateFor(quick, backend, calibrations);
+  const quickFits = quickEstimate !== null && quickEstimate.seconds <= LESSON_SECONDS;
   const tooLong = estimate.seconds > LESSON_SECONDS;
+  const quickLink = (
+    <a
+      href={`?${configToSearch(quick)}`}
+      data-testid="quick-preset-link"
+      onClick={(event) => {
+        event.preventDefault();
+        editConfig(quick);
+      }}
+    >
+      the Quick preset
+    </a>
+  );
+  const recordingAdvice = 'Train it beforehand on a computer with a GPU and show it in class as a recording (Recording → Save, then Open).';
   return (
     <div className="run-estimate" data-testid="run-estimate" data-seconds={Math.round(estimate.seconds)}>
       <p>
@@ -49,31 +63,29 @@ export function RunEstimate() {
         {completedEpochs > 0 ? ` left (${estimate.epochs} of ${config.epochs} epochs)` : ''} on this device for {subject}
         <span className="run-estimate-detail">
           {' '}
-          — training {formatEstimate(estimate.trainSeconds).replace('about ', '')}, evaluating after each epoch{' '}
-          {formatEstimate(estimate.evalSeconds).replace('about ', '')}
+          (training {withoutAbout(estimate.trainSeconds)}, evaluation after each epoch {withoutAbout(estimate.evalSeconds)} in all)
         </span>
       </p>
-      {tooLong && preset !== 'quick' ? (
+      {tooLong ? (
         <p className="run-estimate-warning" data-testid="too-long">
-          That is longer than a lesson.{' '}
-          <a
-            href={`?${configToSearch(quick)}`}
-            data-testid="quick-preset-link"
-            onClick={(event) => {
-              event.preventDefault();
-              editConfig(quick);
-            }}
-          >
-            The Quick preset
-          </a>{' '}
-          shows the same effect in {quickEstimate ? formatEstimate(quickEstimate.seconds) : 'fewer epochs'} here.
-        </p>
-      ) : null}
-      {tooLong && preset === 'quick' ? (
-        <p className="run-estimate-warning" data-testid="too-long">
-          Even this is longer than a lesson on this device: train it beforehand and show it in class as a recording (Export → Recording).
+          {preset === 'quick' ? (
+            <>That is longer than a lesson, even for the shortest preset. {recordingAdvice}</>
+          ) : quickFits ? (
+            <>
+              That is longer than a lesson: {quickLink} shows the same effect in {formatEstimate(quickEstimate.seconds)} here.
+            </>
+          ) : (
+            <>
+              That is longer than a lesson, and so is {quickLink}
+              {quickEstimate ? ` (${formatEstimate(quickEstimate.seconds)} here)` : ''}. {recordingAdvice}
+            </>
+          )}
         </p>
       ) : null}
     </div>
   );
+}
+
+function withoutAbout(seconds: number): string {
+  return formatEstimate(seconds).replace('about ', '');
 }

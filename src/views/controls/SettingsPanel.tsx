@@ -148,6 +148,8 @@ export function SettingsPanel() {
   const isMajor = isMajorClass(draft.trainCounts);
   const groups = convolutionGroups(draft.blocksPerStage);
   const selectedPreset = timePresetOf(draft);
+  // Once this device has timed a network, a preset without an estimate is one too different to scale to.
+  const anyTiming = Object.values(calibrations).some((c) => c.backend === backend);
 
   return (
     <form
@@ -187,7 +189,13 @@ export function SettingsPanel() {
                   <span className="preset-name">{PRESET_LABEL[name]}</span>
                   <span className="preset-detail">{presetDescription(preset)}</span>
                   <span className="preset-detail preset-estimate" data-testid={`preset-estimate-${name}`}>
-                    {estimate ? `${capitalise(formatEstimate(estimate.seconds))} on this device` : timing ? 'Timing this device…' : '\u00a0'}
+                    {estimate
+                      ? `${capitalise(formatEstimate(estimate.seconds))} on this device`
+                      : timing
+                        ? 'Timing this device…'
+                        : anyTiming
+                          ? 'Estimated once chosen'
+                          : '\u00a0'}
                   </span>
                 </button>
               );

@@ -3,16 +3,16 @@
  * .bin. They are checked completely first; then the run they belong to opens at their epoch, shown
  * evaluated (inspect), and Play continues it.
  */
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { readWeightsFiles, type ChosenFile } from '../../engine/weightsFile.ts';
 import { useAppStore } from '../../state/store.ts';
+import { FilePicker } from './fields.tsx';
 
 async function chosenFile(file: File): Promise<ChosenFile> {
   return file.name.toLowerCase().endsWith('.json') ? { name: file.name, text: await file.text() } : { name: file.name, bytes: await file.arrayBuffer() };
 }
 
 export function WeightsImport() {
-  const inputId = useId();
   const [error, setError] = useState<string | null>(null);
   const loadWeights = useAppStore((s) => s.loadWeights);
 
@@ -32,21 +32,12 @@ export function WeightsImport() {
         Choose a model.json and its .bin (exported above), ERM’s, MFW’s or both, to see that run at its epoch and continue it. It replaces
         this browser’s saved run of the same settings.
       </p>
-      <label htmlFor={inputId} className="button-like">
-        Choose weights files…
-      </label>
-      <input
-        id={inputId}
-        type="file"
-        multiple
+      <FilePicker
+        label="Choose weights files…"
         accept=".json,.bin,application/json,application/octet-stream"
-        className="visually-hidden-file"
-        data-testid="weights-input"
-        onChange={(event) => {
-          const files = [...(event.target.files ?? [])];
-          event.target.value = '';
-          if (files.length) void load(files);
-        }}
+        multiple
+        testId="weights-input"
+        onFiles={(files) => void load(files)}
       />
       {error ? (
         <p className="field-error" role="alert" data-testid="weights-error">
