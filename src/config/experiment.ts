@@ -133,7 +133,7 @@ export const CLASSROOM_CONFIG: ExperimentConfig = { ...PAPER_CONFIG, blocksPerSt
 /**
  * The same experiment in half the epochs, sized for a lesson (about 5 minutes on a laptop GPU). The
  * cosine schedule still anneals to zero, so the run ends converged enough to show MFW's effect on
- * the minor classes (evidence: QUICK_PRESET_EVIDENCE in src/views/controls/presets.ts).
+ * the minor classes (the evidence, measured, is PRESET_EVIDENCE.quick in src/views/controls/presets.ts).
  */
 export const QUICK_CONFIG: ExperimentConfig = { ...CLASSROOM_CONFIG, epochs: 20 };
 

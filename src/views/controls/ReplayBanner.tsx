@@ -9,6 +9,11 @@ export function ReplayBanner() {
   const epochs = useAppStore((s) => s.history.length);
   const endReplay = useAppStore((s) => s.endReplay);
   if (!replay) return null;
+  // The banner goes away: focus waits on the training controls until Play is usable.
+  const leave = (next: 'previous' | 'recorded') => {
+    endReplay(next);
+    document.querySelector<HTMLElement>('[data-testid="transport"]')?.focus();
+  };
   const preset = timePresetOf(config);
   const recorded = new Date(replay.createdAt);
   return (
@@ -20,10 +25,10 @@ export function ReplayBanner() {
         Every view and the scrubber show the recorded epochs.
       </p>
       <div className="button-row">
-        <button type="button" className="primary" data-testid="train-recorded" onClick={() => endReplay('recorded')}>
+        <button type="button" className="primary" data-testid="train-recorded" onClick={() => leave('recorded')}>
           Train this experiment here
         </button>
-        <button type="button" data-testid="close-recording" onClick={() => endReplay('previous')}>
+        <button type="button" data-testid="close-recording" onClick={() => leave('previous')}>
           Close the recording
         </button>
       </div>

@@ -24,7 +24,7 @@ export function TransportControls() {
   const canTrain = !replaying && (status === 'ready' || status === 'paused');
   const running = status === 'running';
   return (
-    <div className="transport" role="toolbar" aria-label="Training controls" data-testid="transport" {...rescue}>
+    <div className="transport" role="toolbar" aria-label="Training controls" data-testid="transport" tabIndex={-1} {...rescue}>
       <button type="button" className="primary" data-testid="play" disabled={!canTrain} onClick={play} ref={playButton} aria-keyshortcuts="Space">
         <span aria-hidden="true">▶</span> Play
       </button>

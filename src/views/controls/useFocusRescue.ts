@@ -7,7 +7,8 @@ import { useEffect, useRef, type FocusEvent } from 'react';
 
 function focusIsLost(container: HTMLElement): boolean {
   const active = document.activeElement as HTMLElement | null;
-  if (!active || active === document.body) return true;
+  // The container itself holds focus only as a placeholder until a control is usable.
+  if (!active || active === document.body || active === container) return true;
   return container.contains(active) && (active as HTMLButtonElement).disabled === true;
 }
 
