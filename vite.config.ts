@@ -19,6 +19,12 @@ export default defineConfig({
   base: './',
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es', plugins: () => [wasmThreadsPlugin()] },
+  // Bundle every dependency (the workers' too) when the dev server starts: otherwise the first visit
+  // after `npm start` shows a blank page while Vite discovers them one by one and reloads.
+  optimizeDeps: {
+    entries: ['index.html', 'src/worker/training.worker.ts', 'src/data/archive.worker.ts'],
+    include: ['react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'zustand', 'd3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },

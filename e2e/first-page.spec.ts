@@ -91,10 +91,21 @@ test('without data the page explains how to get it, and importing the archive pr
   await page.goto('./');
   const missing = page.getByTestId('data-missing');
   await expect(missing).toBeVisible();
-  await expect(missing).toContainText('npm run data');
-  await expect(missing).toContainText('CIFAR10_TAR');
   await expect(missing).toContainText('cifar-10-binary.tar.gz');
+  // This is a static build: its advice comes first and says the data must be built in (or copied) next
+  // to index.html; the development server's advice (npm run data, then reload) follows.
+  const advice = missing.locator('[data-testid^="advice-"]');
+  await expect(advice.first()).toHaveAttribute('data-testid', 'advice-static');
+  await expect(page.getByTestId('advice-static')).toContainText('as this page is');
+  await expect(page.getByTestId('advice-static')).toContainText('npm run build');
+  await expect(page.getByTestId('advice-static')).toContainText('data/cifar10/');
+  await expect(page.getByTestId('advice-dev')).toContainText('npm run data');
+  await expect(page.getByTestId('advice-dev')).toContainText('CIFAR10_TAR');
+  await expect(page.locator('label', { hasText: 'Choose the archive…' })).toBeVisible();
   await expect(page.getByTestId('play')).toBeDisabled();
+  // The backend starts without the data, so the badge names it rather than waiting.
+  await expect(page.getByTestId('backend-badge')).toHaveAttribute('data-backend', /webgl|webgpu|wasm/);
+  await page.screenshot({ path: test.info().outputPath('no-data-1280.png'), fullPage: true });
 
   test.skip(!existsSync(ARCHIVE), `no archive at ${ARCHIVE} to import`);
   await page.getByTestId('archive-input').setInputFiles(ARCHIVE);

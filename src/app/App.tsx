@@ -13,11 +13,16 @@ import { EpochScrubber } from '../views/controls/EpochScrubber.tsx';
 import { ExportButtons } from '../views/controls/ExportButtons.tsx';
 import { Notices } from '../views/controls/Notices.tsx';
 import { ProgressPanel } from '../views/controls/ProgressPanel.tsx';
+import { RecordingControls } from '../views/controls/RecordingControls.tsx';
+import { ReplayBanner } from '../views/controls/ReplayBanner.tsx';
+import { RunEstimate } from '../views/controls/RunEstimate.tsx';
 import { SettingsPanel } from '../views/controls/SettingsPanel.tsx';
 import { TransportControls } from '../views/controls/TransportControls.tsx';
+import { WeightsImport } from '../views/controls/WeightsImport.tsx';
 import { startTrainingClient } from '../worker/client.ts';
 import { Plots } from './Plots.tsx';
 import './App.css';
+import '../views/controls/controls.css';
 
 /** Whether a key press types into a field (a text box, a list), where it must not trigger shortcuts. */
 function isTyping(target: EventTarget | null): boolean {
@@ -76,14 +81,18 @@ export function App() {
       </header>
       <div className="status-bar">
         <ProgressPanel />
+        <RunEstimate />
         <EpochScrubber />
       </div>
       <div className="app-body">
         <aside className="sidebar">
           <SettingsPanel />
           <ExportButtons />
+          <RecordingControls />
+          <WeightsImport />
         </aside>
         <main className="main">
+          <ReplayBanner />
           <Notices />
           <p className="controlled" data-testid="controlled-comparison">
             <strong>A controlled comparison:</strong> both networks start from the same initial weights and see the same batches

@@ -130,7 +130,35 @@ export const PAPER_CONFIG: ExperimentConfig = {
 /** The default: the same experiment on ResNet-8 for a few tens of epochs, so a class sees it in minutes. */
 export const CLASSROOM_CONFIG: ExperimentConfig = { ...PAPER_CONFIG, blocksPerStage: 1, epochs: 40 };
 
+/**
+ * The same experiment in half the epochs, sized for a lesson (about 5 minutes on a laptop GPU). The
+ * cosine schedule still anneals to zero, so the run ends converged enough to show MFW's effect on
+ * the minor classes (the evidence, measured, is PRESET_EVIDENCE.quick in src/views/controls/presets.ts).
+ */
+export const QUICK_CONFIG: ExperimentConfig = { ...CLASSROOM_CONFIG, epochs: 20 };
+
 export const DEFAULT_CONFIG = CLASSROOM_CONFIG;
+
+export type TimePresetName = 'quick' | 'classroom' | 'paper';
+
+/** The presets for time, shortest first: they set the network and the length, not the classes, seed or backend. */
+export const TIME_PRESETS: Record<TimePresetName, ExperimentConfig> = { quick: QUICK_CONFIG, classroom: CLASSROOM_CONFIG, paper: PAPER_CONFIG };
+
+/** `draft` with a time preset applied: the preset's settings, the user's classes, seed and backend. */
+export function withTimePreset(draft: ExperimentConfig, preset: ExperimentConfig): ExperimentConfig {
+  return { ...preset, classes: [...draft.classes], trainCounts: [...preset.trainCounts], seed: draft.seed, backend: draft.backend };
+}
+
+/** The time preset `config` is (classes, seed and backend aside), or null. */
+export function timePresetOf(config: ExperimentConfig): TimePresetName | null {
+  const names = Object.keys(TIME_PRESETS) as TimePresetName[];
+  return names.find((name) => sameConfig(withTimePreset(config, TIME_PRESETS[name]), config)) ?? null;
+}
+
+/** Whether two configurations are equal in every setting (whatever the order of their keys). */
+export function sameConfig(a: ExperimentConfig, b: ExperimentConfig): boolean {
+  return (Object.keys(a) as (keyof ExperimentConfig)[]).every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+}
 
 /** Number of convolution groups in a network with n blocks per stage: the stem plus 3n blocks. */
 export function convolutionGroups(blocksPerStage: number): number {
@@ -207,6 +235,22 @@ export function validateConfig(input: Partial<Record<keyof ExperimentConfig, unk
     config.warmupEpochs = 0;
   }
   return { config, problems };
+}
+
+/**
+ * A configuration read from a file (a recording, a weights file): it must be complete and valid as
+ * it stands, since replacing a value would misdescribe what the file holds. Null with the reasons otherwise.
+ */
+export function strictConfig(value: unknown): { config: ExperimentConfig | null; problems: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { config: null, problems: ['the configuration must be an object of settings.'] };
+  const input = value as Partial<Record<keyof ExperimentConfig, unknown>>;
+  const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input));
+  const { config, problems } = validateConfig(input);
+  const all = [...(missing.length ? [`the configuration lacks ${missing.join(', ')}.`] : []), ...problems];
+  if (JSON.stringify(config.trainCounts) !== JSON.stringify(input.trainCounts)) {
+    all.push(`the training counts ${JSON.stringify(input.trainCounts)} do not match the “${config.imbalance}” imbalance preset.`);
+  }
+  return all.length ? { config: null, problems: all } : { config, problems: [] };
 }
 
 /** Total training images of a configuration. */

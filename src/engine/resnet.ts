@@ -21,17 +21,13 @@ import { CPU_BACKENDS, cpuBatchNorm, type BatchStatistics } from './cpuGradients
 import { crossEntropy } from './losses.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type Shortcut } from './webgpu/batchNorm.ts';
 import { gpuHeadLoss } from './webgpu/head.ts';
+import { FEATURE_DIM, stageChannels, variableSpecs, type ResNetSpec } from './architecture.ts';
 
-export const FEATURE_DIM = 2;
+export { FEATURE_DIM, parameterCount, variableSpecs, type ResNetSpec, type VariableSpec } from './architecture.ts';
+
 export const BN_EPSILON = 1e-5;
 /** PyTorch sense: running = (1 − momentum)·running + momentum·batch. */
 export const BN_MOMENTUM = 0.1;
-
-export interface ResNetSpec {
-  blocksPerStage: number;
-  width: number;
-  numClasses: number;
-}
 
 interface BatchNormVars {
   gamma: tf.Variable;
@@ -48,14 +44,6 @@ interface BasicBlock {
   stride: number;
   inChannels: number;
   outChannels: number;
-}
-
-/** One parameter or buffer as it is saved and exported: a stable name and its shape. */
-export interface VariableSpec {
-  name: string;
-  shape: number[];
-  /** Learned by SGD (false for BN running statistics). */
-  trainable: boolean;
 }
 
 export interface ForwardOptions {
@@ -78,48 +66,6 @@ export interface ForwardResult {
   features: tf.Tensor2D;
   /** Classifier logits, [B, C]. */
   logits: tf.Tensor2D;
-}
-
-export function stageChannels(width: number): [number, number, number] {
-  return [Math.round(16 * width), Math.round(32 * width), Math.round(64 * width)];
-}
-
-/** Names and shapes of every variable, in the fixed order used by init, save, restore and export. */
-export function variableSpecs(spec: ResNetSpec): VariableSpec[] {
-  const specs: VariableSpec[] = [];
-  const conv = (name: string, inC: number, outC: number) => specs.push({ name, shape: [3, 3, inC, outC], trainable: true });
-  const bn = (name: string, c: number) => {
-    specs.push({ name: `${name}/gamma`, shape: [c], trainable: true });
-    specs.push({ name: `${name}/beta`, shape: [c], trainable: true });
-    specs.push({ name: `${name}/running_mean`, shape: [c], trainable: false });
-    specs.push({ name: `${name}/running_var`, shape: [c], trainable: false });
-  };
-  const channels = stageChannels(spec.width);
-  conv('stem/conv', 3, channels[0]);
-  bn('stem/bn', channels[0]);
-  let inC = channels[0];
-  channels.forEach((outC, stage) => {
-    for (let b = 0; b < spec.blocksPerStage; b++) {
-      const prefix = `stage${stage + 1}/block${b + 1}`;
-      conv(`${prefix}/conv1`, inC, outC);
-      bn(`${prefix}/bn1`, outC);
-      conv(`${prefix}/conv2`, outC, outC);
-      bn(`${prefix}/bn2`, outC);
-      inC = outC;
-    }
-  });
-  specs.push({ name: 'projection/weight', shape: [inC, FEATURE_DIM], trainable: true });
-  specs.push({ name: 'projection/bias', shape: [FEATURE_DIM], trainable: true });
-  specs.push({ name: 'classifier/weight', shape: [FEATURE_DIM, spec.numClasses], trainable: true });
-  specs.push({ name: 'classifier/bias', shape: [spec.numClasses], trainable: true });
-  return specs;
-}
-
-/** Learned parameters (BN γ/β included, running statistics excluded). */
-export function parameterCount(spec: ResNetSpec): number {
-  return variableSpecs(spec)
-    .filter((v) => v.trainable)
-    .reduce((sum, v) => sum + v.shape.reduce((a, b) => a * b, 1), 0);
 }
 
 /** Initial values drawn from `rng` in the order of `variableSpecs`. */

@@ -18,6 +18,7 @@ import { drwClassWeights } from './losses.ts';
 import { classifierFromFlat, classStatistics, featureDeviation, predict, waterFillSample } from './metrics.ts';
 import { mfwWeights } from './mfwWeights.ts';
 import { FEATURE_DIM, initialValues, ResNet, variableSpecs, type ResNetSpec } from './resnet.ts';
+import { WEIGHTS_FORMAT, WEIGHTS_VERSION, type WeightsModelJson } from './weightsFile.ts';
 import { drwStartEpoch, learningRateAt } from './schedule.ts';
 import { createSgd } from './sgd.ts';
 import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from './snapshot.ts';
@@ -64,14 +65,9 @@ export interface TwinState {
   trainSeconds: number;
 }
 
-/** Trained weights in the tfjs weights-manifest format (tf.io.encodeWeights). */
+/** Trained weights: model.json (weightsFile.ts, docs/WEIGHTS.md) and the bytes of its weights file. */
 export interface WeightsExport {
-  modelJson: {
-    format: 'imbalance-playground/cifar-resnet';
-    generatedBy: string;
-    architecture: ResNetSpec & { featureDim: number; mixingPoint: number; method: Method; classIds: number[] };
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  };
+  modelJson: WeightsModelJson;
   weightData: ArrayBuffer;
 }
 
@@ -215,6 +211,36 @@ export class TwinRunner {
   static async restore(data: ExperimentData, config: ExperimentConfig, state: TwinState, options: TwinOptions = {}): Promise<TwinRunner> {
     await tf.ready();
     return new TwinRunner(data, config, state, options);
+  }
+
+  /**
+   * A twin continuing from loaded weights (`variableSpecs` order, per run) after `epoch` epochs. The
+   * learning-rate schedule continues there; the momentum starts at zero and the random streams
+   * start again from the seed, so it is not the uninterrupted run (weights files hold neither).
+   */
+  static async fromWeights(data: ExperimentData, config: ExperimentConfig, weights: Record<Method, Float32Array[]>, epoch: number): Promise<TwinRunner> {
+    await tf.ready();
+    const numClasses = data.trainCounts.length;
+    const specs = variableSpecs({ blocksPerStage: config.blocksPerStage, width: config.width, numClasses });
+    const streams = engineStreams(config.seed);
+    const run = (method: Method) => ({
+      variables: weights[method].map((values) => copyBuffer(values)),
+      momentum: specs.filter((spec) => spec.trainable).map((spec) => new Float32Array(spec.shape.reduce((a, b) => a * b, 1)).buffer),
+      gradientNormSums: new Array<number>(numClasses).fill(0),
+      lossSum: 0,
+    });
+    const state: TwinState = {
+      version: 1,
+      shape: { blocksPerStage: config.blocksPerStage, width: config.width, numClasses, trainSize: data.train.count, batchSize: config.batchSize },
+      epoch,
+      step: 0,
+      order: new ArrayBuffer(0),
+      rng: { order: streams.order.getState(), augmentation: streams.augmentation.getState(), mixing: streams.mixing.getState() },
+      runs: { erm: run('erm'), mfw: run('mfw') },
+      gradientCounts: new Array<number>(numClasses).fill(0),
+      trainSeconds: 0,
+    };
+    return new TwinRunner(data, config, state, {});
   }
 
   get finished(): boolean {
@@ -486,8 +512,8 @@ export class TwinRunner {
     };
   }
 
-  /** One run's weights and BN statistics, named as in `variableSpecs`, for download. */
-  async exportWeights(method: Method): Promise<WeightsExport> {
+  /** One run's weights and BN statistics, named as in `variableSpecs`, for download as `binName` beside its model.json. */
+  async exportWeights(method: Method, binName = `${method}.weights.bin`): Promise<WeightsExport> {
     const model = this.runs[method].model;
     const specs = variableSpecs(model.spec);
     const named: tf.NamedTensorMap = {};
@@ -495,12 +521,36 @@ export class TwinRunner {
     const { data, specs: weights } = await tf.io.encodeWeights(named);
     return {
       modelJson: {
-        format: 'imbalance-playground/cifar-resnet',
+        format: WEIGHTS_FORMAT,
+        version: WEIGHTS_VERSION,
         generatedBy: `TensorFlow.js v${tf.version_core}`,
         architecture: { ...model.spec, featureDim: FEATURE_DIM, mixingPoint: this.config.mixingPoint, method, classIds: [...this.data.classIds] },
-        weightsManifest: [{ paths: [`${method}.weights.bin`], weights }],
+        experiment: { config: this.config, epoch: this.epoch, step: this.step },
+        weightsManifest: [{ paths: [binName], weights: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype: dtype as 'float32' })) }],
       },
       weightData: data,
+    };
+  }
+
+  /**
+   * The current weights evaluated as a snapshot of the completed epochs, without training (weights
+   * just loaded): finishEpoch's report, but the training loss and the feature-gradient norms are
+   * measured only by training steps, so they are NaN here, and the speed is 0.
+   */
+  async evaluate(): Promise<EpochSnapshot> {
+    if (this.step !== 0) throw new Error('TwinRunner.evaluate: the epoch is under way; finish it first.');
+    await this.flush();
+    const runs = (await this.evaluateRuns(METHODS)) as Record<Method, RunSnapshot>;
+    for (const method of METHODS) {
+      runs[method] = { ...runs[method], trainLoss: Number.NaN, featureGradientNorm: runs[method].featureGradientNorm.map(() => Number.NaN) };
+    }
+    return {
+      epoch: this.epoch,
+      learningRate: this.epoch === 0 ? this.learningRate : learningRateAt({ ...this.config, stepsPerEpoch: this.stepsPerEpoch }, this.epoch * this.stepsPerEpoch - 1),
+      imagesPerSecond: 0,
+      trainFeatureLabels: this.plotLabels.slice(),
+      testLabels: this.data.test.labels.slice(),
+      runs,
     };
   }
 

@@ -5,9 +5,12 @@
  */
 import { create } from 'zustand';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
+import type { Calibration, NetworkProfile } from '../engine/networkCost.ts';
+import type { LoadedWeights } from '../engine/weightsFile.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
-import { configFromSearch, configToSearch } from './urlConfig.ts';
+import type { Recording } from './recording.ts';
+import { RECORDING_PARAM, configFromSearch, configToSearch } from './urlConfig.ts';
 
 export type NoticeTone = 'info' | 'warning' | 'error';
 
@@ -25,6 +28,19 @@ export interface DataProgress {
   loaded: number;
   total: number;
   message: string;
+}
+
+/** A recorded run on screen instead of a live one: nothing trains while it is shown. */
+export interface ReplayInfo {
+  /** A file the user opened, or a file next to the app named in the link. */
+  source: 'file' | 'link';
+  /** The file's name or relative path. */
+  name: string;
+  createdAt: string;
+  /** The backend that trained it. */
+  backend: string | null;
+  /** The live configuration before the recording, to return to. */
+  previousConfig: ExperimentConfig;
 }
 
 export interface AppState {
@@ -48,6 +64,15 @@ export interface AppState {
   pointImages: PointImages | null;
   /** Presentation mode: large type, only the plots that matter, full width. */
   presentation: boolean;
+  /** The network being timed before Play, and how far the timing is; null when none is. */
+  calibrating: { profile: NetworkProfile; done: number; total: number } | null;
+  /** Timings of networks on backends, by profileKey: the estimates before Play come from them. */
+  calibrations: Record<string, Calibration>;
+  replay: ReplayInfo | null;
+  /** The recording the link names while it loads (nothing is configured meanwhile). */
+  recordingLink: string | null;
+  /** Checked weights waiting to be sent with the next configuration (their own). */
+  weightsToLoad: LoadedWeights | null;
 
   /** Edits the configuration: applied at once when nothing is trained yet, else held as pending. */
   editConfig: (config: ExperimentConfig) => void;
@@ -57,6 +82,12 @@ export interface AppState {
   addNotice: (notice: Notice) => void;
   dismissNotice: (id: string) => void;
   setPresentation: (on: boolean) => void;
+  /** Shows a recording: its configuration and every epoch, with the scrubber, without training. */
+  startReplay: (recording: Recording, source: ReplayInfo['source'], name: string) => void;
+  /** Back to training: the configuration from before the recording, or the recorded one. */
+  endReplay: (next: 'previous' | 'recorded') => void;
+  /** Continues the run the weights belong to: its configuration, from its epoch, with these weights. */
+  loadWeights: (weights: LoadedWeights) => void;
 }
 
 function hasTraining(state: Pick<AppState, 'history' | 'status' | 'progress'>): boolean {
@@ -70,13 +101,16 @@ export function writeConfigToUrl(config: ExperimentConfig): void {
   window.history.replaceState(window.history.state, '', url);
 }
 
-function initialConfig(): { config: ExperimentConfig; notices: Notice[] } {
-  if (typeof window === 'undefined') return { config: DEFAULT_CONFIG, notices: [] };
-  const parsed = configFromSearch(window.location.search);
+function initialConfig(): { config: ExperimentConfig; notices: Notice[]; recordingLink: string | null } {
+  if (typeof window === 'undefined') return { config: DEFAULT_CONFIG, notices: [], recordingLink: null };
+  const params = new URLSearchParams(window.location.search);
+  const recordingLink = params.get(RECORDING_PARAM);
+  params.delete(RECORDING_PARAM);
+  const parsed = configFromSearch(params.toString());
   const notices: Notice[] = parsed.problems.length
     ? [{ id: 'url-problems', tone: 'warning', title: 'Some settings in the link were invalid and have been ignored:', items: parsed.problems }]
     : [];
-  return { config: parsed.config, notices };
+  return { config: parsed.config, notices, recordingLink };
 }
 
 const initial = initialConfig();
@@ -97,6 +131,11 @@ export const useAppStore = create<AppState>()((set, get) => ({
   lastError: null,
   pointImages: null,
   presentation: false,
+  calibrating: null,
+  calibrations: {},
+  replay: null,
+  recordingLink: initial.recordingLink,
+  weightsToLoad: null,
 
   editConfig: (config) => {
     if (configToSearch(config) === configToSearch(get().config)) {
@@ -115,6 +154,34 @@ export const useAppStore = create<AppState>()((set, get) => ({
   addNotice: (notice) => set((state) => ({ notices: [...state.notices.filter((n) => n.id !== notice.id), notice] })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
   setPresentation: (on) => set({ presentation: on }),
+  startReplay: (recording, source, name) => {
+    const previousConfig = get().replay?.previousConfig ?? get().config;
+    set((state) => ({
+      replay: { source, name, createdAt: recording.createdAt, backend: recording.backend, previousConfig },
+      recordingLink: null,
+      config: recording.config,
+      pendingConfig: null,
+      history: recording.history,
+      selectedEpoch: null,
+      progress: null,
+      lastError: null,
+      // A recording holds no images: the point read-outs show the class and prediction only.
+      pointImages: null,
+      notices: state.notices.filter((n) => n.id !== 'resumed'),
+    }));
+  },
+  endReplay: (next) => {
+    const { replay, config } = get();
+    if (!replay) return;
+    const live = next === 'previous' ? replay.previousConfig : { ...config };
+    set({ replay: null });
+    applyConfig(live);
+  },
+  loadWeights: (weights) => {
+    set({ weightsToLoad: weights, replay: null, recordingLink: null });
+    // Always a new object, so the client configures even when the settings are the current ones.
+    applyConfig({ ...weights.config });
+  },
 }));
 
 function applyConfig(config: ExperimentConfig): void {
@@ -128,4 +195,17 @@ export function selectShownSnapshot(state: Pick<AppState, 'history' | 'selectedE
   if (history.length === 0) return null;
   if (selectedEpoch === null) return history[history.length - 1];
   return history.find((snapshot) => snapshot.epoch === selectedEpoch) ?? history[history.length - 1];
+}
+
+/**
+ * The epoch to show one step before (−1) or after (+1) the shown one, among the stored `epochs`:
+ * null means the newest (the views then follow new epochs); undefined means there is none.
+ */
+export function scrubTarget(epochs: readonly number[], selected: number | null, direction: -1 | 1): number | null | undefined {
+  if (epochs.length === 0) return undefined;
+  const last = epochs[epochs.length - 1];
+  const found = epochs.indexOf(selected ?? last);
+  const next = epochs[(found >= 0 ? found : epochs.length - 1) + direction];
+  if (next === undefined) return undefined;
+  return next === last ? null : next;
 }

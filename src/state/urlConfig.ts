@@ -30,6 +30,9 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
   backend: 'be',
 };
 
+/** Names a recording next to the app (a relative path) to replay instead of training. */
+export const RECORDING_PARAM = 'rec';
+
 const KEY_OF_PARAM = new Map(Object.entries(URL_PARAMS).map(([key, param]) => [param, key as keyof ExperimentConfig]));
 
 /** The configuration field a link's short name (`ep`) or a long name (`epochs`) stands for; null when neither. */

@@ -8,9 +8,12 @@
  * next backend in the automatic order after a lost device, and training goes on as it was.
  */
 import { dataBaseUrl, loadManifest } from '../data/loader.ts';
+import { profileKey } from '../engine/networkCost.ts';
 import type { Method } from '../engine/snapshot.ts';
+import { openRecordingLink } from '../state/replay.ts';
 import { useAppStore, writeConfigToUrl } from '../state/store.ts';
 import { configToSearch } from '../state/urlConfig.ts';
+import type { LoadedWeights } from '../engine/weightsFile.ts';
 import { clearTraining } from './persistence.ts';
 import type { Checkpoint, PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
 
@@ -44,10 +47,21 @@ export function pageDataBaseUrl(): string {
   return dataBaseUrl(document.baseURI);
 }
 
-function postConfigure(resume?: Checkpoint): void {
+function postConfigure(resume?: Checkpoint, weights?: LoadedWeights): void {
   const { config } = useAppStore.getState();
   if (!worker) spawnWorker(); // the last one kept dying and was given up: new settings get a new worker
-  post({ type: 'configure', config, dataBaseUrl: pageDataBaseUrl(), storageKey: configToSearch(config), resume, excludeBackends: [...lostBackends] });
+  const message: PageToWorker = {
+    type: 'configure',
+    config,
+    dataBaseUrl: pageDataBaseUrl(),
+    storageKey: configToSearch(config),
+    resume,
+    excludeBackends: [...lostBackends],
+    weights: weights && { epoch: weights.epoch, runs: weights.runs },
+  };
+  // Loaded weights move to the worker rather than being copied.
+  const buffers = weights ? Object.values(weights.runs).flatMap((arrays) => arrays.map((array) => array.buffer as ArrayBuffer)) : [];
+  worker?.postMessage(message, [...new Set(buffers)]);
 }
 
 function forgetTraining(): void {
@@ -58,11 +72,24 @@ function forgetTraining(): void {
 }
 
 function configure(): void {
-  const { dataAvailability } = useAppStore.getState();
-  if (dataAvailability !== 'available') return;
+  const { dataAvailability, replay, recordingLink } = useAppStore.getState();
+  // A recording on screen (or loading) trains nothing.
+  if (dataAvailability !== 'available' || replay || recordingLink) return;
   forgetTraining();
-  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null });
-  postConfigure();
+  const weights = useAppStore.getState().weightsToLoad;
+  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null, weightsToLoad: null });
+  loadingWeights = weights;
+  postConfigure(undefined, weights ?? undefined);
+}
+
+/** The weights sent with the last configuration, for the notice once they are evaluated. */
+let loadingWeights: LoadedWeights | null = null;
+
+function weightsNotice(weights: LoadedWeights, epochs: number): string {
+  const methods = Object.keys(weights.runs).map((m) => m.toUpperCase());
+  const what = methods.length === 2 ? 'ERM’s and MFW’s weights' : `${methods[0]}’s weights in both runs (from here ERM trains plainly and MFW with feature mixing)`;
+  const next = weights.epoch < epochs ? ` Play continues to epoch ${epochs}, with fresh momentum and batch order, so not exactly as the original run would have.` : '';
+  return `Loaded ${what} after epoch ${weights.epoch} of ${epochs}: the views show them evaluated on this data.${next}`;
 }
 
 function spawnWorker(): void {
@@ -114,9 +141,9 @@ function restartWorker(reason: string): void {
   useAppStore.setState({
     status: 'loading',
     statusMessage: 'Restarting the training…',
-    // Snapshots after the checkpoint are trained again (identically: the checkpoint holds the random streams).
-    history: history.filter((s) => s.epoch <= epoch),
-    progress: null,
+    // Snapshots after the checkpoint are trained again (identically: the checkpoint holds the random
+    // streams); a recording on screen keeps its own.
+    ...(useAppStore.getState().replay ? {} : { history: history.filter((s) => s.epoch <= epoch), progress: null }),
     lastError: null,
   });
   postConfigure(checkpoint ?? undefined);
@@ -163,8 +190,12 @@ function announceRecovery(backendName: string): void {
   });
 }
 
+/** What a live run sends about its epochs; while a recording is shown these would mix into it. */
+const LIVE_RUN_MESSAGES = new Set<WorkerToPage['type']>(['progress', 'snapshot', 'restored', 'pointImages']);
+
 function handle(message: WorkerToPage): void {
   const store = useAppStore;
+  if (store.getState().replay && LIVE_RUN_MESSAGES.has(message.type)) return;
   switch (message.type) {
     case 'backend':
       store.setState({ backend: message.backend });
@@ -187,12 +218,21 @@ function handle(message: WorkerToPage): void {
       store.setState((state) => ({ history: [...state.history.filter((s) => s.epoch < message.snapshot.epoch), message.snapshot] }));
       break;
     case 'restored': {
-      const epochs = message.history.length;
+      const epochs = message.history.at(-1)?.epoch ?? 0;
+      const total = store.getState().config.epochs;
       store.setState({ history: message.history, selectedEpoch: null });
+      if (message.source === 'weights' && loadingWeights) {
+        store.getState().addNotice({ id: 'weights', tone: 'info', title: weightsNotice(loadingWeights, total) });
+        loadingWeights = null;
+        break;
+      }
       store.getState().addNotice({
         id: 'resumed',
         tone: 'info',
-        title: `Resumed this experiment at epoch ${epochs}, saved in this browser. Press Reset to start it again from epoch 0.`,
+        title:
+          epochs >= total
+            ? `Restored this finished experiment (${epochs} epochs) from this browser. Press Reset to train it again from epoch 0.`
+            : `Restored this experiment from this browser: it stopped after epoch ${epochs} of ${total}. Press Play to continue, or Reset to start again from epoch 0.`,
       });
       break;
     }
@@ -212,6 +252,14 @@ function handle(message: WorkerToPage): void {
     case 'pointImages':
       store.setState({ pointImages: message.images });
       break;
+    case 'calibrating':
+      store.setState({ calibrating: message.profile ? { profile: message.profile, done: message.done, total: message.total } : null });
+      break;
+    case 'calibration': {
+      const { calibration } = message;
+      store.setState((state) => ({ calibrations: { ...state.calibrations, [profileKey(calibration.backend, calibration.profile)]: calibration } }));
+      break;
+    }
     case 'weights': {
       const request = weightRequests.get(message.requestId);
       weightRequests.delete(message.requestId);
@@ -247,13 +295,20 @@ export async function checkDataAvailability(): Promise<void> {
 
 /** Starts the worker once and keeps it configured with the applied config. Returns a stop function. */
 export function startTrainingClient(): () => void {
-  // The address bar always shows the configuration in use, also after a tampered or partial link.
-  writeConfigToUrl(useAppStore.getState().config);
+  const { recordingLink } = useAppStore.getState();
+  // The address bar always shows the configuration in use, also after a tampered or partial link;
+  // a link to a recording stays as it is.
+  if (!recordingLink) writeConfigToUrl(useAppStore.getState().config);
   spawnWorker();
   const unsubscribe = useAppStore.subscribe((state, previous) => {
     const becameAvailable = state.dataAvailability === 'available' && previous.dataAvailability !== 'available';
-    if (state.config !== previous.config || becameAvailable) configure();
+    const replayEnded = (!state.replay && previous.replay !== null) || (!state.recordingLink && previous.recordingLink !== null && !state.replay);
+    if (state.replay && !previous.replay) post({ type: 'pause' });
+    if (state.config !== previous.config || becameAvailable || replayEnded) configure();
   });
+  if (recordingLink) void openRecordingLink(recordingLink);
+  // The backend starts at once, so the badge says which one trains even before the data is there.
+  post({ type: 'initBackend', backend: useAppStore.getState().config.backend });
   void checkDataAvailability();
   return () => {
     unsubscribe();
@@ -280,6 +335,7 @@ export function reset(): void {
   forgetTraining();
   useAppStore.setState({ history: [], selectedEpoch: null, progress: null, lastError: null });
   useAppStore.getState().dismissNotice('resumed');
+  useAppStore.getState().dismissNotice('weights');
   if (worker) {
     post({ type: 'reset' });
     return;

@@ -68,10 +68,12 @@ export async function loadTraining<State>(key: string): Promise<SavedTraining<St
   const tx = db.transaction([STATES, SNAPSHOTS], 'readonly');
   const saved = (await request(tx.objectStore(STATES).get(key))) as { epoch: number; state: State } | undefined;
   if (!saved) return null;
-  const range = IDBKeyRange.bound([key, 1], [key, saved.epoch]);
+  const range = IDBKeyRange.bound([key, 0], [key, saved.epoch]);
   const history = (await request(tx.objectStore(SNAPSHOTS).getAll(range))) as EpochSnapshot[];
-  // A history with gaps (storage cleared half-way) cannot be replayed faithfully: start afresh.
-  if (history.length !== saved.epoch) return null;
+  // A history with gaps (storage cleared half-way) cannot be replayed faithfully: start afresh. It
+  // starts after epoch 1 when the run continued from loaded weights.
+  const contiguous = history.every((snapshot, i) => snapshot.epoch === history[0].epoch + i);
+  if (history.length === 0 || !contiguous || history[history.length - 1].epoch !== saved.epoch) return null;
   return { state: saved.state, history };
 }
 

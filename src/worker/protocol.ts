@@ -2,7 +2,8 @@
  * The typed message protocol between the page and the training worker. Only plain data crosses:
  * configs, numbers, typed arrays (transferred, not copied) — never tensors.
  */
-import type { ExperimentConfig } from '../config/experiment.ts';
+import type { BackendChoice, ExperimentConfig } from '../config/experiment.ts';
+import type { Calibration, NetworkProfile } from '../engine/networkCost.ts';
 import type { EpochSnapshot, Method } from '../engine/snapshot.ts';
 import type { TwinState } from '../engine/twin.ts';
 
@@ -66,8 +67,19 @@ export interface PointImages {
   test: Uint8Array;
 }
 
+/** Checked weights (weightsFile.ts) to continue from: one run's, or both. */
+export interface WeightsToLoad {
+  epoch: number;
+  runs: Partial<Record<Method, Float32Array[]>>;
+}
+
 export type PageToWorker =
-  /** (Re)configure: load data for the config, build both networks (or resume a saved state). */
+  /** Start the backend before any data is there, so the badge can say which one trains. */
+  | { type: 'initBackend'; backend: BackendChoice }
+  /**
+   * (Re)configure: load data for the config, build both networks (or resume a saved state, or
+   * continue from loaded weights, which replace any saved state of this config).
+   */
   | {
       type: 'configure';
       config: ExperimentConfig;
@@ -77,6 +89,8 @@ export type PageToWorker =
       resume?: Checkpoint;
       /** Backends whose device was lost in this page's life: the next in the automatic order is used instead. */
       excludeBackends?: string[];
+      /** Checked weights to continue from (the run they belong to, at their epoch). */
+      weights?: WeightsToLoad;
     }
   /** Hold this Web Lock for life, so the page learns at once when the worker ends without a word. */
   | { type: 'holdLock'; name: string }
@@ -93,8 +107,8 @@ export type WorkerToPage =
   | { type: 'status'; status: RunStatus; epoch: number; message?: string }
   | { type: 'progress'; progress: TrainingProgress }
   | { type: 'snapshot'; snapshot: EpochSnapshot }
-  /** Snapshots restored from this browser's storage, oldest first (sent before the 'paused' status). */
-  | { type: 'restored'; history: EpochSnapshot[] }
+  /** Snapshots restored from this browser's storage (or the loaded weights' evaluation), oldest first, before the 'paused' status. */
+  | { type: 'restored'; history: EpochSnapshot[]; source: 'browser' | 'weights' }
   | { type: 'weights'; requestId: number; method: Method; files: WeightFile[] }
   /** Sent after the epoch's snapshot (and after a restore), so the page always holds a checkpoint no newer than its history. */
   | { type: 'checkpoint'; checkpoint: Checkpoint }
@@ -104,6 +118,9 @@ export type WorkerToPage =
   | { type: 'notice'; id: string; tone: 'info' | 'warning'; title: string }
   | { type: 'lockHeld'; name: string }
   | { type: 'pointImages'; images: PointImages }
+  /** Timing a network before Play (null: timing has ended or was cut short by Play). */
+  | { type: 'calibrating'; profile: NetworkProfile | null; done: number; total: number }
+  | { type: 'calibration'; calibration: Calibration }
   | { type: 'error'; kind: ErrorKind; message: string };
 
 /**

@@ -6,10 +6,12 @@
  */
 import { initBackend, type BackendInfo } from '../engine/backend.ts';
 import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
+import { calibrateTwin } from '../engine/calibration.ts';
+import { profileKey, profileOf, scaleCalibration, type Calibration } from '../engine/networkCost.ts';
 import { NonFiniteLossError, TwinRunner, type TwinState } from '../engine/twin.ts';
 import { loadExperimentData } from '../data/loader.ts';
 import { IMAGE_BYTES } from '../data/types.ts';
-import { trainSetSize, type ExperimentConfig } from '../config/experiment.ts';
+import { TIME_PRESETS, trainSetSize, withTimePreset, type BackendChoice, type ExperimentConfig } from '../config/experiment.ts';
 import type { ExperimentData } from '../data/types.ts';
 import type { EpochSnapshot } from '../engine/snapshot.ts';
 import { storageProblem } from '../data/cache.ts';
@@ -23,6 +25,7 @@ import {
   type PointImages,
   type RunStatus,
   type WeightFile,
+  type WeightsToLoad,
   type WorkerToPage,
 } from './protocol.ts';
 
@@ -270,7 +273,31 @@ async function startBackend(choice: ExperimentConfig['backend'], exclude: string
   return info;
 }
 
-async function configure(next: ExperimentConfig, baseUrl: string, key: string, resume?: Checkpoint, exclude: string[] = []): Promise<void> {
+/** Starts the chosen backend (never an excluded one) unless it already runs; false (and an error sent) when none can. */
+async function ensureBackend(choice: BackendChoice, exclude: string[]): Promise<boolean> {
+  const wanted = JSON.stringify([choice, exclude]);
+  if (backendKey === wanted) return true;
+  try {
+    backend = await startBackend(choice, exclude);
+    backendKey = wanted;
+    send({ type: 'backend', backend });
+    return true;
+  } catch (error) {
+    // initBackend's message says what was tried and what to do (another browser, or another backend).
+    backendKey = null;
+    fail(error, 'backend');
+    return false;
+  }
+}
+
+async function configure(
+  next: ExperimentConfig,
+  baseUrl: string,
+  key: string,
+  resume?: Checkpoint,
+  exclude: string[] = [],
+  weights?: WeightsToLoad,
+): Promise<void> {
   await stopLoop();
   const gen = generation;
   runner?.dispose();
@@ -281,19 +308,7 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string, r
   unsaved = [];
   setStatus('loading', 'Starting the training backend…');
 
-  const wantedBackend = JSON.stringify([next.backend, exclude]);
-  if (backendKey !== wantedBackend) {
-    try {
-      backend = await startBackend(next.backend, exclude);
-      backendKey = wantedBackend;
-      send({ type: 'backend', backend });
-    } catch (error) {
-      // initBackend's message says what was tried and what to do (another browser, or another backend).
-      backendKey = null;
-      fail(error, 'backend');
-      return;
-    }
-  }
+  if (!(await ensureBackend(next.backend, exclude))) return;
   if (gen !== generation) return;
 
   if (!data || dataKey !== dataKeyOf(next)) {
@@ -326,14 +341,17 @@ async function configure(next: ExperimentConfig, baseUrl: string, key: string, r
     if (resume) {
       // A restarted worker: the page holds the history up to this checkpoint; storage may hold less.
       runner = await TwinRunner.restore(data, next, resume.state);
-      savedEpoch = (await loadTraining<TwinState>(key).catch(() => null))?.history.length ?? 0;
+      savedEpoch = (await loadTraining<TwinState>(key).catch(() => null))?.history.at(-1)?.epoch ?? 0;
+    } else if (weights) {
+      runner = await continueFromWeights(data, next, key, weights);
     } else {
       const saved = await loadTraining<TwinState>(key).catch(() => null);
+      const lastEpoch = saved?.history.at(-1)?.epoch ?? 0;
       if (saved && saved.history.length > 0) {
         runner = await TwinRunner.restore(data, next, saved.state);
-        savedEpoch = saved.history.length;
-        send({ type: 'restored', history: saved.history });
-        send({ type: 'checkpoint', checkpoint: { epoch: saved.history.length, state: saved.state } });
+        savedEpoch = lastEpoch;
+        send({ type: 'restored', history: saved.history, source: 'browser' });
+        send({ type: 'checkpoint', checkpoint: { epoch: lastEpoch, state: saved.state } });
       } else {
         runner = await TwinRunner.create(data, next);
         savedEpoch = 0;
@@ -361,6 +379,27 @@ function sendPointImages(experiment: ExperimentData, plotIndices: Int32Array): v
   send({ type: 'pointImages', images }, [train.buffer, images.test.buffer]);
 }
 
+/**
+ * A twin from loaded weights (one run's weights serve both runs when only one was chosen), shown
+ * at once as its evaluation, and saved in place of this configuration's earlier training.
+ */
+async function continueFromWeights(experiment: ExperimentData, next: ExperimentConfig, key: string, weights: WeightsToLoad): Promise<TwinRunner> {
+  const erm = weights.runs.erm ?? weights.runs.mfw;
+  const mfw = weights.runs.mfw ?? weights.runs.erm;
+  if (!erm || !mfw) throw new Error('No weights were chosen.');
+  const twin = await TwinRunner.fromWeights(experiment, next, { erm, mfw }, weights.epoch);
+  setStatus('loading', 'Evaluating the loaded weights…');
+  const snapshot = await twin.evaluate();
+  const state = await twin.saveState();
+  await clearTraining(key).catch(() => undefined);
+  savedEpoch = 0;
+  await saveCheckpoint(state, snapshot);
+  const { snapshot: copy, transfer } = transferableSnapshot(snapshot);
+  send({ type: 'restored', history: [copy], source: 'weights' }, transfer);
+  send({ type: 'checkpoint', checkpoint: { epoch: snapshot.epoch, state } });
+  return twin;
+}
+
 async function reset(): Promise<void> {
   if (!config) return;
   await stopLoop();
@@ -373,14 +412,67 @@ async function exportWeights(method: 'erm' | 'mfw', requestId: number): Promise<
     send({ type: 'error', kind: 'internal', message: 'There are no trained weights yet.' });
     return;
   }
-  const { modelJson, weightData } = await runner.exportWeights(method);
-  // The manifest names the binary file, so both downloads must keep these names to load with tf.loadGraphModel/io.
-  const binName = modelJson.weightsManifest[0]?.paths[0] ?? `${method}.weights.bin`;
+  // The manifest names the binary file, so the two downloads keep these names (docs/WEIGHTS.md).
+  const stem = `imbalance-playground-epoch${runner.epoch}${runner.step > 0 ? `-step${runner.step}` : ''}-${method}`;
+  const binName = `${stem}.weights.bin`;
+  const { modelJson, weightData } = await runner.exportWeights(method, binName);
   const files: WeightFile[] = [
-    { name: `${method}.model.json`, data: JSON.stringify(modelJson, null, 1), mimeType: 'application/json' },
+    { name: `${stem}.model.json`, data: JSON.stringify(modelJson, null, 1), mimeType: 'application/json' },
     { name: binName, data: weightData, mimeType: 'application/octet-stream' },
   ];
   send({ type: 'weights', requestId, method, files }, files.flatMap((f) => (typeof f.data === 'string' ? [] : [f.data])));
+}
+
+/** Timings per backend and network, kept while the worker lives: a network is timed once. */
+const calibrations = new Map<string, Calibration>();
+/** Bumped by every command that trains or rebuilds, so a calibration in progress stops at its next step. */
+let calibrationGeneration = 0;
+/**
+ * A preset's network is timed too when the configured one's timing predicts it below this per twin
+ * step (a real GPU); otherwise the page scales its estimate, rather than spend minutes timing it.
+ */
+const QUICK_TO_TIME_SECONDS = 3;
+
+/**
+ * Times the configured network (and, where that is quick, every time preset's network) unless
+ * already timed, so the page can show estimates before Play. Play, a step or a new configuration
+ * cuts it short.
+ */
+async function calibrate(gen: number): Promise<void> {
+  const current = config;
+  if (!current || !runner || runner.finished || gen !== calibrationGeneration) return;
+  const candidates = [current, ...Object.values(TIME_PRESETS).map((preset) => withTimePreset(current, preset))];
+  const cancelled = () => gen !== calibrationGeneration;
+  let measured: Calibration | null = null;
+  try {
+    for (const candidate of candidates) {
+      const profile = profileOf(candidate);
+      const key = profileKey(backend?.name ?? '', profile);
+      let calibration = calibrations.get(key) ?? null;
+      if (!calibration) {
+        if (measured && scaleCalibration(measured, profile).secondsPerStep > QUICK_TO_TIME_SECONDS) continue;
+        send({ type: 'calibrating', profile, done: 0, total: 1 });
+        calibration = await calibrateTwin(candidate, backend?.name ?? '', {
+          cancelled,
+          onProgress: (done, total) => send({ type: 'calibrating', profile, done, total }),
+        });
+        if (!calibration) return;
+        calibrations.set(key, calibration);
+      }
+      measured ??= calibration;
+      send({ type: 'calibration', calibration });
+    }
+  } catch (error) {
+    // Without an estimate the run still trains (and its ETA is measured): say why, do not stop.
+    send({ type: 'error', kind: 'internal', message: `Timing this device failed: ${(error as Error).message}` });
+  } finally {
+    send({ type: 'calibrating', profile: null, done: 0, total: 0 });
+  }
+}
+
+function enqueueCalibration(): void {
+  const gen = ++calibrationGeneration;
+  enqueue(() => calibrate(gen));
 }
 
 /** Commands that rebuild things run one after another; play/pause act at once. */
@@ -392,11 +484,15 @@ function enqueue(task: () => Promise<void>): void {
 self.onmessage = (event: MessageEvent<PageToWorker>) => {
   const message = event.data;
   switch (message.type) {
+    case 'initBackend':
+      enqueue(async () => void (await ensureBackend(message.backend, excludedBackends)));
+      break;
     case 'configure':
       mode = 'stop';
       generation++;
       excludedBackends = message.excludeBackends ?? [];
-      enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey, message.resume, excludedBackends));
+      enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey, message.resume, excludedBackends, message.weights));
+      enqueueCalibration();
       break;
     case 'holdLock':
       // Held until this worker ends, however it ends; the page waits on it (see client.ts).
@@ -409,11 +505,14 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
       mode = 'stop';
       generation++;
       enqueue(reset);
+      enqueueCalibration();
       break;
     case 'start':
+      calibrationGeneration++;
       enqueue(async () => startLoop('run'));
       break;
     case 'stepEpoch':
+      calibrationGeneration++;
       enqueue(async () => startLoop('epoch'));
       break;
     case 'pause':

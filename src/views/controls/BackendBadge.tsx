@@ -1,16 +1,25 @@
-/** Which backend trains, on what adapter, and why it was chosen. */
+/**
+ * Which backend trains: a short badge (name, and whether the "GPU" is a software emulation) that
+ * opens the details on demand: the adapter and why this backend was chosen.
+ */
 import { useAppStore } from '../../state/store.ts';
 
-const DISPLAY_NAME: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU', wasm: 'WASM' };
+const DISPLAY_NAME: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU', wasm: 'CPU (WebAssembly)' };
+
+/** GPU emulations on the CPU (SwiftShader, llvmpipe/lavapipe, WARP) and WebGPU's fallback adapters. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|fallback|basic render/i;
 
 export function BackendBadge() {
   const backend = useAppStore((s) => s.backend);
   const lastError = useAppStore((s) => s.lastError);
   if (lastError?.kind === 'backend') {
     return (
-      <span className="badge badge-error" data-testid="backend-badge" title={lastError.message}>
-        No usable GPU backend
-      </span>
+      <details className="backend" data-testid="backend-badge">
+        <summary className="badge badge-error">No usable backend</summary>
+        <div className="backend-details" role="note">
+          {lastError.message}
+        </div>
+      </details>
     );
   }
   if (!backend) {
@@ -21,11 +30,25 @@ export function BackendBadge() {
     );
   }
   const name = DISPLAY_NAME[backend.name] ?? backend.name;
+  const software = (backend.name === 'webgpu' || backend.name === 'webgl') && SOFTWARE_ADAPTER.test(backend.adapter);
   return (
-    <span className={`badge badge-${backend.name}`} data-testid="backend-badge" data-backend={backend.name} title={backend.reason}>
-      <strong>{name}</strong>
-      {backend.adapter ? ` — ${backend.adapter}` : ''}
-      {backend.reason ? <span className="badge-reason"> · {backend.reason}</span> : null}
-    </span>
+    <details className="backend" data-testid="backend-badge" data-backend={backend.name}>
+      <summary className={`badge badge-${backend.name}${software ? ' badge-software' : ''}`} title="Which backend trains, and why">
+        <strong>{name}</strong>
+        {software ? ' · software, slow' : ''}
+      </summary>
+      <dl className="backend-details" data-testid="backend-details">
+        <dt>Runs on</dt>
+        <dd>{backend.adapter || 'unknown adapter'}</dd>
+        <dt>Why</dt>
+        <dd>{backend.reason}</dd>
+        {software ? (
+          <>
+            <dt>Speed</dt>
+            <dd>This is the processor imitating a GPU: training is many times slower than on a real one. Hardware acceleration may be off in the browser’s settings.</dd>
+          </>
+        ) : null}
+      </dl>
+    </details>
   );
 }

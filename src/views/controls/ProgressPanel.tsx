@@ -1,7 +1,7 @@
 /** Where the training stands: epoch, step, speed and time left, announced politely to screen readers. */
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../../state/store.ts';
-import type { RunStatus } from '../../worker/protocol.ts';
+import type { RunStatus, TrainingProgress } from '../../worker/protocol.ts';
 
 const STATUS_TEXT: Record<RunStatus, string> = {
   idle: 'Waiting for data',
@@ -40,6 +40,15 @@ function speedText(imagesPerSecond: number): string {
   return imagesPerSecond > 0 ? `${imagesPerSecond.toFixed(imagesPerSecond < 10 ? 1 : 0)} img/s` : '— img/s';
 }
 
+/** Where the run stands, in words that fit its state (no step counter or ETA once it is finished). */
+function positionText(status: RunStatus, progress: TrainingProgress): string {
+  const { epoch, epochs, step } = progress;
+  if (status === 'finished') return `all ${epochs} epochs done`;
+  if (status === 'ready' && epoch === 0 && step === 0) return `epoch 0/${epochs}`;
+  if (step === 0 && status !== 'running') return `after epoch ${epoch} of ${epochs}`;
+  return `epoch ${Math.min(epoch + 1, epochs)}/${epochs}`;
+}
+
 export function ProgressPanel() {
   const status = useAppStore((s) => s.status);
   const statusMessage = useAppStore((s) => s.statusMessage);
@@ -53,7 +62,25 @@ export function ProgressPanel() {
 
   const total = progress ? progress.epochs * progress.stepsPerEpoch : 1;
   const done = progress ? progress.epoch * progress.stepsPerEpoch + progress.step : 0;
-  const epochShown = progress ? Math.min(progress.epoch + (progress.step > 0 || status === 'running' ? 1 : 0), progress.epochs) : 0;
+  const midEpoch = progress !== null && (status === 'running' || (status === 'paused' && progress.step > 0));
+  const replay = useAppStore((s) => s.replay);
+  const recordedEpochs = useAppStore((s) => s.history.length);
+
+  if (replay) {
+    return (
+      <div className="progress" data-testid="progress">
+        <div className="progress-line">
+          <strong data-testid="run-status" data-status="replay">
+            Recording
+          </strong>
+          <span data-testid="progress-epoch">
+            {recordedEpochs} of {epochs} epochs recorded · nothing trains
+          </span>
+        </div>
+        <progress max={epochs} value={recordedEpochs} aria-label="Recorded epochs" />
+      </div>
+    );
+  }
 
   return (
     <div className="progress" data-testid="progress" aria-live="polite">
@@ -64,16 +91,22 @@ export function ProgressPanel() {
         {progress ? (
           <>
             <span data-testid="progress-epoch">
-              epoch {epochShown}/{progress.epochs}
+              {positionText(status, progress)}
               <span className="sr-only"> ({progress.epoch} completed)</span>
             </span>
-            <span data-testid="progress-step">
-              {evaluating ? `evaluating both runs… ${Math.round(evaluatingFor)} s` : `step ${progress.step}/${progress.stepsPerEpoch}`}
-            </span>
-            <span data-testid="progress-speed">{speedText(progress.imagesPerSecond || lastEpochSpeed)}</span>
-            <span data-testid="progress-eta" title={progress.etaIncludesEvaluation ? undefined : 'Training steps only, until one evaluation has been timed'}>
-              ETA {progress.etaSeconds === null ? '—' : `${progress.etaIncludesEvaluation ? '' : '≥ '}${formatDuration(progress.etaSeconds)}`}
-            </span>
+            {midEpoch ? (
+              <span data-testid="progress-step">
+                {evaluating ? `evaluating both runs… ${Math.round(evaluatingFor)} s` : `step ${progress.step}/${progress.stepsPerEpoch}`}
+              </span>
+            ) : null}
+            {status === 'running' || status === 'paused' ? (
+              <span data-testid="progress-speed">{speedText(progress.imagesPerSecond || lastEpochSpeed)}</span>
+            ) : null}
+            {status === 'running' ? (
+              <span data-testid="progress-eta" title={progress.etaIncludesEvaluation ? undefined : 'Training steps only, until one evaluation has been timed'}>
+                ETA {progress.etaSeconds === null ? '—' : `${progress.etaIncludesEvaluation ? '' : '≥ '}${formatDuration(progress.etaSeconds)}`}
+              </span>
+            ) : null}
           </>
         ) : (
           <span>epoch 0/{epochs}</span>

@@ -3,23 +3,29 @@
  * validateConfig before they reach the store; while a training exists they are held back until
  * the user agrees to reset it.
  */
+import { useRef, useState, type ReactNode } from 'react';
 import {
   BLOCKS_PER_STAGE_CHOICES,
   CIFAR10_CLASS_NAMES,
-  CLASSROOM_CONFIG,
   FIELDS,
-  PAPER_CONFIG,
+  TIME_PRESETS,
   WIDTH_CHOICES,
   convolutionGroups,
+  timePresetOf,
   validateConfig,
+  withTimePreset,
   type BackendChoice,
   type ExperimentConfig,
   type WeightMode,
 } from '../../config/experiment.ts';
 import { IMBALANCE_RATIOS, MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, type ImbalancePreset } from '../../config/imbalance.ts';
 import { isMajorClass } from '../../engine/mfwWeights.ts';
+import { profileKey, profileOf } from '../../engine/networkCost.ts';
+import { capitalise, estimateFor, formatEstimate } from '../../state/estimate.ts';
 import { useAppStore } from '../../state/store.ts';
 import { CheckboxField, NumberField, SelectField } from './fields.tsx';
+import { PendingChanges } from './PendingChanges.tsx';
+import { PRESET_EVIDENCE, PRESET_LABEL, PRESET_NAMES, presetDescription } from './presets.ts';
 
 type Key = keyof ExperimentConfig;
 
@@ -40,18 +46,27 @@ function rangeHint(key: Exclude<Key, 'classes' | 'trainCounts'>): string | undef
   return `${spec.min} – ${spec.max}`;
 }
 
-const TIME_PRESETS: { name: string; config: ExperimentConfig; description: string }[] = [
-  { name: 'Classroom', config: CLASSROOM_CONFIG, description: `ResNet-${6 * CLASSROOM_CONFIG.blocksPerStage + 2}, ${CLASSROOM_CONFIG.epochs} epochs` },
-  { name: 'Paper', config: PAPER_CONFIG, description: `ResNet-${6 * PAPER_CONFIG.blocksPerStage + 2}, ${PAPER_CONFIG.epochs} epochs` },
-];
+const BACKEND_LABELS: Record<string, string> = {
+  auto: 'Automatic (fastest here)',
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'CPU (WebAssembly)',
+};
 
-/** A time preset keeps the user's classes, seed and backend: it is about how long and how big. */
-function withPreset(draft: ExperimentConfig, preset: ExperimentConfig): ExperimentConfig {
-  return { ...preset, classes: [...draft.classes], trainCounts: [...preset.trainCounts], seed: draft.seed, backend: draft.backend };
-}
+/** The settings each fieldset holds, so the box asking to apply a change sits next to that change. */
+const FIELDSET_KEYS: Record<Exclude<FieldsetName, 'preset'>, Key[]> = {
+  classes: ['classes'],
+  imbalance: ['imbalance', 'ratio', 'trainCounts'],
+  network: ['blocksPerStage', 'width'],
+  training: ['epochs', 'batchSize', 'learningRate', 'warmupEpochs', 'momentum', 'weightDecay', 'drw'],
+  mfw: ['alpha', 'mixingPoint', 'weightMode', 'beta'],
+  run: ['seed', 'trainFeatureSample', 'testPerClass', 'backend'],
+};
+type FieldsetName = 'preset' | 'classes' | 'imbalance' | 'network' | 'training' | 'mfw' | 'run';
 
-function matchesPreset(draft: ExperimentConfig, preset: ExperimentConfig): boolean {
-  return JSON.stringify(withPreset(draft, preset)) === JSON.stringify(draft);
+function fieldsetOf(keys: Key[]): FieldsetName {
+  const names = Object.keys(FIELDSET_KEYS) as Exclude<FieldsetName, 'preset'>[];
+  return names.find((name) => keys.some((key) => FIELDSET_KEYS[name].includes(key))) ?? 'preset';
 }
 
 const IMBALANCE_LABELS: Record<ImbalancePreset, string> = {
@@ -65,13 +80,27 @@ export function SettingsPanel() {
   const config = useAppStore((s) => s.config);
   const pendingConfig = useAppStore((s) => s.pendingConfig);
   const editConfig = useAppStore((s) => s.editConfig);
-  const applyPendingConfig = useAppStore((s) => s.applyPendingConfig);
-  const discardPendingConfig = useAppStore((s) => s.discardPendingConfig);
+  const backend = useAppStore((s) => s.backend?.name ?? null);
+  const calibrations = useAppStore((s) => s.calibrations);
+  const calibrating = useAppStore((s) => s.calibrating);
+  const replaying = useAppStore((s) => s.replay !== null);
   const draft = pendingConfig ?? config;
+  // The fieldset of the latest edit made here, and the edited config: the apply box goes there.
+  const [lastEdit, setLastEdit] = useState<{ config: ExperimentConfig; fieldset: FieldsetName } | null>(null);
+  const pendingFieldset = pendingConfig && lastEdit?.config === pendingConfig ? lastEdit.fieldset : 'preset';
+  // The control last used here: focus returns to it when the apply box it raised goes away.
+  const lastFocused = useRef<HTMLElement | null>(null);
+  const returnFocus = () => {
+    if (lastFocused.current?.isConnected) lastFocused.current.focus();
+  };
 
+  const edit = (next: ExperimentConfig, fieldset: FieldsetName) => {
+    setLastEdit({ config: next, fieldset });
+    editConfig(next);
+  };
   const commit = (input: Partial<Record<Key, unknown>>) => {
     const { config: next } = tryEdit(draft, input);
-    if (next) editConfig(next);
+    if (next) edit(next, fieldsetOf(Object.keys(input) as Key[]));
   };
   const validator = (key: Exclude<Key, 'classes' | 'trainCounts'>) => (value: number) => {
     const { config: next, problems } = tryEdit(draft, { [key]: value });
@@ -95,6 +124,14 @@ export function SettingsPanel() {
       />
     );
   };
+  /** A fieldset, ending with the apply box when the pending change was made in it. */
+  const fieldset = (name: FieldsetName, legend: string, children: ReactNode) => (
+    <fieldset data-fieldset={name}>
+      <legend>{legend}</legend>
+      {children}
+      {pendingConfig && pendingFieldset === name ? <PendingChanges onDone={returnFocus} /> : null}
+    </fieldset>
+  );
 
   const setClass = (slot: number, classId: number) => {
     const classes = [...draft.classes];
@@ -110,47 +147,72 @@ export function SettingsPanel() {
   };
   const isMajor = isMajorClass(draft.trainCounts);
   const groups = convolutionGroups(draft.blocksPerStage);
+  const selectedPreset = timePresetOf(draft);
+  // Once this device has timed a network, a preset without an estimate is one too different to scale to.
+  const anyTiming = Object.values(calibrations).some((c) => c.backend === backend);
 
   return (
-    <form className="settings" aria-labelledby="settings-title" data-testid="settings-panel" onSubmit={(event) => event.preventDefault()}>
+    <form
+      className="settings"
+      aria-labelledby="settings-title"
+      data-testid="settings-panel"
+      onSubmit={(event) => event.preventDefault()}
+      onFocus={(event) => {
+        if (!(event.target as HTMLElement).closest('.pending')) lastFocused.current = event.target as HTMLElement;
+      }}
+    >
       <h2 id="settings-title">Settings</h2>
-
-      {pendingConfig ? (
-        <div className="pending" role="status" data-testid="pending-config">
-          <p>These changes need a fresh start: applying them resets both trainings.</p>
-          <div className="button-row">
-            <button type="button" className="primary" data-testid="apply-pending" onClick={applyPendingConfig}>
-              Apply and reset
-            </button>
-            <button type="button" data-testid="discard-pending" onClick={discardPendingConfig}>
-              Keep training
-            </button>
-          </div>
-        </div>
+      {replaying ? (
+        <p className="field-hint" data-testid="settings-of-recording">
+          The recording’s settings. “Train this experiment here” makes them editable.
+        </p>
       ) : null}
+      <fieldset className="settings-all" disabled={replaying}>
 
-      <fieldset>
-        <legend>Time preset</legend>
-        <div className="button-row">
-          {TIME_PRESETS.map((preset) => (
-            <button
-              key={preset.name}
-              type="button"
-              aria-pressed={matchesPreset(draft, preset.config)}
-              data-testid={`preset-${preset.name.toLowerCase()}`}
-              title={preset.description}
-              onClick={() => editConfig(withPreset(draft, preset.config))}
-            >
-              {preset.name}
-              <span className="preset-detail">{preset.description}</span>
-            </button>
-          ))}
-        </div>
-      </fieldset>
+      {fieldset(
+        'preset',
+        'Time preset',
+        <>
+          <div className="button-row presets">
+            {PRESET_NAMES.map((name) => {
+              const preset = withTimePreset(draft, TIME_PRESETS[name]);
+              const estimate = estimateFor(preset, backend, calibrations);
+              const timing = calibrating !== null && backend !== null && profileKey(backend, calibrating.profile) === profileKey(backend, profileOf(preset));
+              return (
+                <button
+                  key={name}
+                  type="button"
+                  aria-pressed={selectedPreset === name}
+                  data-testid={`preset-${name}`}
+                  onClick={() => edit(preset, 'preset')}
+                >
+                  <span className="preset-name">{PRESET_LABEL[name]}</span>
+                  <span className="preset-detail">{presetDescription(preset)}</span>
+                  <span className="preset-detail preset-estimate" data-testid={`preset-estimate-${name}`}>
+                    {estimate
+                      ? `${capitalise(formatEstimate(estimate.seconds))} on this device`
+                      : timing
+                        ? 'Timing this device…'
+                        : anyTiming
+                          ? 'Estimated once chosen'
+                          : '\u00a0'}
+                  </span>
+                </button>
+              );
+            })}
+          </div>
+          {selectedPreset ? (
+            <p className="field-hint preset-evidence" data-testid="preset-evidence">
+              {PRESET_EVIDENCE[selectedPreset]}
+            </p>
+          ) : null}
+        </>,
+      )}
 
-      <fieldset>
-        <legend>Classes (most → fewest training images)</legend>
-        {draft.classes.map((classId, slot) => (
+      {fieldset(
+        'classes',
+        'Classes (most → fewest training images)',
+        draft.classes.map((classId, slot) => (
           <SelectField
             key={slot}
             label={`Class ${slot + 1} (${isMajor[slot] ? 'major' : 'minor'})`}
@@ -159,120 +221,132 @@ export function SettingsPanel() {
             onChange={(id) => setClass(slot, id)}
             testId={`setting-class-${slot}`}
           />
-        ))}
-      </fieldset>
+        )),
+      )}
 
-      <fieldset>
-        <legend>Imbalance</legend>
-        <SelectField<ImbalancePreset>
-          label={labelOf('imbalance')}
-          value={draft.imbalance}
-          options={(Object.keys(IMBALANCE_LABELS) as ImbalancePreset[]).map((value) => ({ value, label: IMBALANCE_LABELS[value] }))}
-          onChange={(imbalance) => commit(imbalance === 'custom' ? { imbalance, trainCounts: draft.trainCounts } : { imbalance })}
-          testId="setting-imbalance"
-        />
-        {draft.imbalance === 'step' || draft.imbalance === 'long-tailed' ? (
-          <SelectField<number>
-            label={labelOf('ratio')}
-            value={draft.ratio}
-            options={IMBALANCE_RATIOS.map((value) => ({ value, label: String(value) }))}
-            onChange={(ratio) => commit({ ratio })}
-            testId="setting-ratio"
+      {fieldset(
+        'imbalance',
+        'Imbalance',
+        <>
+          <SelectField<ImbalancePreset>
+            label={labelOf('imbalance')}
+            value={draft.imbalance}
+            options={(Object.keys(IMBALANCE_LABELS) as ImbalancePreset[]).map((value) => ({ value, label: IMBALANCE_LABELS[value] }))}
+            onChange={(imbalance) => commit(imbalance === 'custom' ? { imbalance, trainCounts: draft.trainCounts } : { imbalance })}
+            testId="setting-imbalance"
           />
-        ) : null}
-        <div className="counts">
-          {draft.trainCounts.map((count, slot) => (
-            <NumberField
-              key={slot}
-              label={`Training images: ${CIFAR10_CLASS_NAMES[draft.classes[slot]]}`}
-              value={count}
-              step={1}
-              min={1}
-              max={MAX_TRAIN_PER_CLASS}
-              hint={draft.imbalance === 'custom' ? `1 – ${MAX_TRAIN_PER_CLASS}` : 'editing switches to custom'}
-              validate={(value) => {
-                const trainCounts = draft.trainCounts.map((n, i) => (i === slot ? value : n));
-                const { config: next, problems } = tryEdit(draft, { imbalance: 'custom', trainCounts });
-                return next ? null : problems.join(' ');
-              }}
-              onCommit={(value) => commit({ imbalance: 'custom', trainCounts: draft.trainCounts.map((n, i) => (i === slot ? value : n)) })}
-              testId={`setting-count-${slot}`}
+          {draft.imbalance === 'step' || draft.imbalance === 'long-tailed' ? (
+            <SelectField<number>
+              label={labelOf('ratio')}
+              value={draft.ratio}
+              options={IMBALANCE_RATIOS.map((value) => ({ value, label: String(value) }))}
+              onChange={(ratio) => commit({ ratio })}
+              testId="setting-ratio"
             />
-          ))}
-        </div>
-      </fieldset>
+          ) : null}
+          <div className="counts">
+            {draft.trainCounts.map((count, slot) => (
+              <NumberField
+                key={slot}
+                label={`Training images: ${CIFAR10_CLASS_NAMES[draft.classes[slot]]}`}
+                value={count}
+                step={1}
+                min={1}
+                max={MAX_TRAIN_PER_CLASS}
+                hint={draft.imbalance === 'custom' ? `1 – ${MAX_TRAIN_PER_CLASS}` : 'editing switches to custom'}
+                validate={(value) => {
+                  const trainCounts = draft.trainCounts.map((n, i) => (i === slot ? value : n));
+                  const { config: next, problems } = tryEdit(draft, { imbalance: 'custom', trainCounts });
+                  return next ? null : problems.join(' ');
+                }}
+                onCommit={(value) => commit({ imbalance: 'custom', trainCounts: draft.trainCounts.map((n, i) => (i === slot ? value : n)) })}
+                testId={`setting-count-${slot}`}
+              />
+            ))}
+          </div>
+        </>,
+      )}
 
-      <fieldset>
-        <legend>Network</legend>
-        <SelectField<number>
-          label={labelOf('blocksPerStage')}
-          value={draft.blocksPerStage}
-          options={BLOCKS_PER_STAGE_CHOICES.map((n) => ({ value: n, label: `n = ${n} (ResNet-${6 * n + 2})` }))}
-          onChange={setDepth}
-          testId="setting-blocksPerStage"
-        />
-        <SelectField<number>
-          label={labelOf('width')}
-          value={draft.width}
-          options={WIDTH_CHOICES.map((w) => ({ value: w, label: `× ${w} (${16 * w}/${32 * w}/${64 * w} channels)` }))}
-          onChange={(width) => commit({ width })}
-          testId="setting-width"
-        />
-      </fieldset>
+      {fieldset(
+        'network',
+        'Network',
+        <>
+          <SelectField<number>
+            label={labelOf('blocksPerStage')}
+            value={draft.blocksPerStage}
+            options={BLOCKS_PER_STAGE_CHOICES.map((n) => ({ value: n, label: `n = ${n} (ResNet-${6 * n + 2})` }))}
+            onChange={setDepth}
+            testId="setting-blocksPerStage"
+          />
+          <SelectField<number>
+            label={labelOf('width')}
+            value={draft.width}
+            options={WIDTH_CHOICES.map((w) => ({ value: w, label: `× ${w} (${16 * w}/${32 * w}/${64 * w} channels)` }))}
+            onChange={(width) => commit({ width })}
+            testId="setting-width"
+          />
+        </>,
+      )}
 
-      <fieldset>
-        <legend>Training</legend>
-        {numberField('epochs')}
-        {numberField('batchSize')}
-        {numberField('learningRate')}
-        {numberField('warmupEpochs')}
-        {numberField('momentum')}
-        {numberField('weightDecay')}
-        <CheckboxField
-          label={labelOf('drw')}
-          checked={draft.drw}
-          onChange={(drw) => commit({ drw })}
-          hint="re-weights classes from 80 % of the epochs on"
-          testId="setting-drw"
-        />
-      </fieldset>
+      {fieldset(
+        'training',
+        'Training',
+        <>
+          {numberField('epochs')}
+          {numberField('batchSize')}
+          {numberField('learningRate')}
+          {numberField('warmupEpochs')}
+          {numberField('momentum')}
+          {numberField('weightDecay')}
+          <CheckboxField
+            label={labelOf('drw')}
+            checked={draft.drw}
+            onChange={(drw) => commit({ drw })}
+            hint="re-weights classes from 80 % of the epochs on"
+            testId="setting-drw"
+          />
+        </>,
+      )}
 
-      <fieldset>
-        <legend>MFW</legend>
-        {numberField('alpha')}
-        {numberField('mixingPoint', { hint: `1 – ${groups}: 1 = after the stem, ${groups} = after the last block` })}
-        <SelectField<WeightMode>
-          label={labelOf('weightMode')}
-          value={draft.weightMode}
-          options={[
-            { value: 'two-level', label: '0.5 major / 0 minor (§4)' },
-            { value: 'eq12', label: 'Eq. 12 (sigmoid of N_c)' },
-          ]}
-          onChange={(weightMode) => commit({ weightMode })}
-          testId="setting-weightMode"
-        />
-        {draft.weightMode === 'eq12' ? numberField('beta', { hint: '2.0 long-tailed, 0.01 step' }) : null}
-      </fieldset>
+      {fieldset(
+        'mfw',
+        'MFW',
+        <>
+          {numberField('alpha')}
+          {numberField('mixingPoint', { hint: `1 – ${groups}: 1 = after the stem, ${groups} = after the last block` })}
+          <SelectField<WeightMode>
+            label={labelOf('weightMode')}
+            value={draft.weightMode}
+            options={[
+              { value: 'two-level', label: '0.5 major / 0 minor (§4)' },
+              { value: 'eq12', label: 'Eq. 12 (sigmoid of N_c)' },
+            ]}
+            onChange={(weightMode) => commit({ weightMode })}
+            testId="setting-weightMode"
+          />
+          {draft.weightMode === 'eq12' ? numberField('beta', { hint: '2.0 long-tailed, 0.01 step' }) : null}
+        </>,
+      )}
 
-      <fieldset>
-        <legend>Run</legend>
-        {numberField('seed', { hint: 'same seed ⇒ same subset, weights and batches' })}
-        {numberField('trainFeatureSample')}
-        {numberField('testPerClass', {
-          hint: `10 – ${TEST_PER_CLASS}: fewer make each epoch's evaluation faster; results match the full test set (and the paper) only at ${TEST_PER_CLASS}`,
-        })}
-        <SelectField<BackendChoice>
-          label={labelOf('backend')}
-          value={draft.backend}
-          options={[
-            { value: 'auto', label: 'Automatic (WebGPU, else WebGL)' },
-            { value: 'webgpu', label: 'WebGPU' },
-            { value: 'webgl', label: 'WebGL' },
-            { value: 'wasm', label: 'WebAssembly (CPU)' },
-          ]}
-          onChange={(backend) => commit({ backend })}
-          testId="setting-backend"
-        />
+      {fieldset(
+        'run',
+        'Run',
+        <>
+          {numberField('seed', { hint: 'same seed ⇒ same subset, weights and batches' })}
+          {numberField('trainFeatureSample')}
+          {numberField('testPerClass', {
+            hint: `10 – ${TEST_PER_CLASS}: fewer make each epoch's evaluation faster; results match the full test set (and the paper) only at ${TEST_PER_CLASS}`,
+          })}
+          <SelectField<BackendChoice>
+            label={labelOf('backend')}
+            value={draft.backend}
+            options={(FIELDS.backend.kind === 'enum' ? (FIELDS.backend.choices as BackendChoice[]) : []).map((value) => ({ value, label: BACKEND_LABELS[value] ?? value }))}
+            onChange={(backend) => commit({ backend })}
+            hint="Automatic picks the fastest backend this device offers; the badge at the top says which and why."
+            testId="setting-backend"
+          />
+        </>,
+      )}
       </fieldset>
     </form>
   );

@@ -131,3 +131,40 @@ export function CheckboxField({ label, checked, onChange, hint, testId }: { labe
     </div>
   );
 }
+
+export interface FilePickerProps {
+  label: string;
+  accept: string;
+  onFiles: (files: File[]) => void;
+  multiple?: boolean;
+  disabled?: boolean;
+  primary?: boolean;
+  testId: string;
+}
+
+/** A file input pressed through a label styled as a button; the input itself stays focusable. */
+export function FilePicker({ label, accept, onFiles, multiple = false, disabled = false, primary = false, testId }: FilePickerProps) {
+  const id = useId();
+  return (
+    <>
+      <label htmlFor={id} className={`button-like${primary ? ' primary' : ''}${disabled ? ' disabled' : ''}`}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="file"
+        accept={accept}
+        multiple={multiple}
+        disabled={disabled}
+        className="visually-hidden-file"
+        data-testid={testId}
+        onChange={(event) => {
+          const files = [...(event.target.files ?? [])];
+          // Cleared, so choosing the same file again is a change too.
+          event.target.value = '';
+          if (files.length) onFiles(files);
+        }}
+      />
+    </>
+  );
+}

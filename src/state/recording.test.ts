@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
+import type { EpochSnapshot, RunSnapshot } from '../engine/snapshot.ts';
+import { Rng } from '../util/rng.ts';
+import { float32ToBase64 } from '../util/base64.ts';
+import { parseRecording, recordingFile, RecordingError, type RecordingFile } from './recording.ts';
+import { recordingUrl } from './replay.ts';
+
+const config: ExperimentConfig = { ...DEFAULT_CONFIG, imbalance: 'custom', trainCounts: [16, 16, 4, 4], epochs: 5, trainFeatureSample: 100, testPerClass: 10 };
+const trainLabels = Uint8Array.from([0, 0, 1, 1, 2, 3, 3]);
+const testLabels = Uint8Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]);
+
+function run(rng: Rng): RunSnapshot {
+  const perClass = () => [0, 1, 2, 3].map(() => rng.next());
+  return {
+    trainLoss: rng.next(),
+    trainAccuracy: perClass(),
+    testAccuracy: perClass(),
+    classificationRatio: perClass(),
+    featureGradientNorm: perClass(),
+    featureDeviation: [...perClass().slice(0, 3), Number.NaN],
+    trainFeatures: Float32Array.from({ length: 2 * trainLabels.length }, () => rng.normal() * 10),
+    testFeatures: Float32Array.from({ length: 2 * testLabels.length }, () => rng.normal() * 10),
+    classifier: { weight: [0, 1, 2, 3].map(() => [rng.normal(), rng.normal()] as [number, number]), bias: perClass() },
+  };
+}
+
+function history(epochs: number): EpochSnapshot[] {
+  const rng = new Rng(3);
+  return Array.from({ length: epochs }, (_, i) => ({
+    epoch: i + 1,
+    learningRate: 0.1 / (i + 1),
+    imagesPerSecond: 100 + i,
+    trainFeatureLabels: trainLabels.slice(),
+    testLabels: testLabels.slice(),
+    runs: { erm: run(rng), mfw: run(rng) },
+  }));
+}
+
+/** A valid file (through JSON, as saved), changed by `edit`. */
+function tampered(edit: (file: RecordingFile) => void): string {
+  const file = JSON.parse(JSON.stringify(recordingFile(config, history(3), 'webgl'))) as RecordingFile;
+  edit(file);
+  return JSON.stringify(file);
+}
+
+function problemsOf(text: string): string {
+  try {
+    parseRecording(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(RecordingError);
+    return (error as Error).message;
+  }
+  throw new Error('the file was accepted');
+}
+
+describe('recordings', () => {
+  it('round-trip a partial run exactly: configuration, every epoch, features, classifier and metrics (NaN too)', () => {
+    const recorded = history(3);
+    const text = JSON.stringify(recordingFile(config, recorded, 'webgl', new Date('2026-11-30T10:00:00Z')));
+    const replay = parseRecording(text);
+    expect(replay.config).toEqual(config);
+    expect(replay.classNames).toEqual(['airplane', 'automobile', 'bird', 'cat']);
+    expect(replay.backend).toBe('webgl');
+    expect(replay.createdAt).toBe('2026-11-30T10:00:00.000Z');
+    expect(replay.history).toEqual(recorded);
+    expect(Number.isNaN(replay.history[2].runs.mfw.featureDeviation[3])).toBe(true);
+  });
+
+  it('keep features as base64 float32, about a third smaller than decimal text', () => {
+    const file = recordingFile(config, history(1), null);
+    const features = history(1)[0].runs.erm.testFeatures;
+    expect(file.epochs[0].runs.erm.testFeatures).toBe(float32ToBase64(features));
+    expect(file.epochs[0].runs.erm.testFeatures.length).toBeLessThan(JSON.stringify(Array.from(features)).length);
+  });
+
+  it('may start after epoch 1 (a run continued from loaded weights)', () => {
+    const later = history(3).map((snapshot) => ({ ...snapshot, epoch: snapshot.epoch + 1 }));
+    expect(parseRecording(JSON.stringify(recordingFile(config, later, null))).history.map((s) => s.epoch)).toEqual([2, 3, 4]);
+  });
+
+  it('cannot be made from nothing', () => {
+    expect(() => recordingFile(config, [], null)).toThrow('no epoch');
+  });
+
+  it('refuse files that are not recordings, naming what they are', () => {
+    expect(problemsOf('{"format": "imbalance-playground/rec')).toContain('not JSON');
+    expect(problemsOf('[1, 2]')).toContain('not a JSON object');
+    expect(problemsOf('{"format": "imbalance-playground/metrics", "version": 1}')).toContain('metrics export');
+    expect(problemsOf('{"format": "something-else"}')).toContain('not an Imbalance Playground recording');
+    expect(problemsOf(tampered((f) => ((f as { version: number }).version = 2)))).toContain('version 2');
+  });
+
+  it('refuse a configuration that is incomplete, invalid or inconsistent with its counts', () => {
+    expect(problemsOf(tampered((f) => delete (f.config as Partial<ExperimentConfig>).seed))).toContain('config: the configuration lacks seed');
+    expect(problemsOf(tampered((f) => (f.config.learningRate = 7)))).toContain('Learning rate must be between');
+    expect(problemsOf(tampered((f) => Object.assign(f.config, { imbalance: 'paper' })))).toContain('do not match the “paper” imbalance preset');
+    expect(problemsOf(tampered((f) => (f.classNames = ['cat', 'dog', 'bird', 'ship'])))).toContain('classNames must be');
+  });
+
+  it('refuse epochs out of order, too many epochs, wrong sizes, non-finite features and bad labels', () => {
+    expect(problemsOf(tampered((f) => (f.epochs[1].epoch = 7)))).toContain('epochs[1].epoch must be 2');
+    expect(problemsOf(tampered((f) => (f.config.epochs = 2)))).toContain('it goes to epoch 3, beyond the configuration’s 2');
+    expect(problemsOf(tampered((f) => (f.epochs[0].epoch = -1)))).toContain('epochs[0].epoch must be a whole number ≥ 0');
+    expect(problemsOf(tampered((f) => (f.epochs[0].runs.mfw.testFeatures = float32ToBase64(new Float32Array(4)))))).toContain(
+      'epochs[0].runs.mfw.testFeatures must be base64 float32',
+    );
+    expect(problemsOf(tampered((f) => (f.epochs[2].runs.erm.trainFeatures = float32ToBase64(new Float32Array(14).fill(Number.NaN)))))).toContain(
+      'not finite',
+    );
+    expect(problemsOf(tampered((f) => (f.epochs[0].runs.erm.testAccuracy = [1, 2])))).toContain('testAccuracy must be 4 numbers');
+    expect(problemsOf(tampered((f) => (f.epochs[0].runs.erm.classifier.bias = [0, 0, 0, 'x' as unknown as number])))).toContain('classifier.bias');
+    expect(problemsOf(tampered((f) => (f.testLabels = btoa('\u0009'))))).toContain('testLabels must be base64 bytes of class indices');
+    expect(problemsOf(tampered((f) => (f.trainFeatureLabels = '***')))).toContain('trainFeatureLabels');
+    expect(problemsOf(tampered((f) => (f.epochs = [])))).toContain('non-empty list');
+  });
+
+  it('list at most five problems', () => {
+    const message = problemsOf(tampered((f) => f.epochs.forEach((e) => (e.learningRate = -1))));
+    expect(message.match(/learningRate/g)).toHaveLength(3);
+    const many = problemsOf(tampered((f) => f.epochs.forEach((e) => Object.assign(e, { learningRate: -1, imagesPerSecond: -1 }))));
+    expect(many.match(/must be a number/g)).toHaveLength(5);
+  });
+});
+
+describe('recording links', () => {
+  const page = 'https://example.org/class/app/index.html?x=1';
+  it('resolve relative .json paths next to the app', () => {
+    expect(String(recordingUrl('recordings/paper-seed1.json', page))).toBe('https://example.org/class/app/recordings/paper-seed1.json');
+    expect(String(recordingUrl('run.json', page))).toBe('https://example.org/class/app/run.json');
+  });
+  it('refuse anything else with the reason', () => {
+    for (const path of ['https://evil.example/x.json', '//evil.example/x.json', '/etc/x.json', '../up.json', 'a/../../b.json', 'run.txt', 'a//b.json', 'javascript:alert(1)//.json', 'x y.json']) {
+      expect(recordingUrl(path, page), path).toMatch(/not a relative path|does not stay/);
+    }
+  });
+});

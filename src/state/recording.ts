@@ -1,0 +1,227 @@
+/**
+ * Recorded runs: a finished or partial twin run as one JSON file (its configuration and every
+ * epoch's snapshot: features, classifier, metrics), replayed later without training. Typed arrays
+ * are base64 (little-endian float32 / uint8), so a 200-epoch Paper run is about 26 MB rather than
+ * the ~60 MB of decimal text. The format is documented in docs/RECORDING.md; every file is checked
+ * completely before anything is shown.
+ */
+import { CIFAR10_CLASS_NAMES, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
+import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
+import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../util/base64.ts';
+import { configToSearch } from './urlConfig.ts';
+
+export const RECORDING_FORMAT = 'imbalance-playground/recording';
+export const RECORDING_VERSION = 1;
+
+type RecordedRun = Omit<RunSnapshot, 'trainFeatures' | 'testFeatures'> & { trainFeatures: string; testFeatures: string };
+
+export interface RecordingFile {
+  format: typeof RECORDING_FORMAT;
+  version: typeof RECORDING_VERSION;
+  /** ISO 8601 time of the export. */
+  createdAt: string;
+  /** The query string that trains the same experiment live. */
+  link: string;
+  config: ExperimentConfig;
+  classNames: string[];
+  /** The backend that trained it (for the label only). */
+  backend: string | null;
+  /** Labels of the plotted training sample and of the test images: the same in every epoch. */
+  trainFeatureLabels: string;
+  testLabels: string;
+  epochs: {
+    epoch: number;
+    learningRate: number;
+    imagesPerSecond: number;
+    runs: Record<Method, RecordedRun>;
+  }[];
+}
+
+/** A recording ready to replay. */
+export interface Recording {
+  config: ExperimentConfig;
+  classNames: string[];
+  backend: string | null;
+  createdAt: string;
+  history: EpochSnapshot[];
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+export function recordingFile(config: ExperimentConfig, history: readonly EpochSnapshot[], backend: string | null, createdAt = new Date()): RecordingFile {
+  if (history.length === 0) throw new Error('There is no epoch to record yet.');
+  const [first] = history;
+  if (!history.every((s) => sameBytes(s.trainFeatureLabels, first.trainFeatureLabels) && sameBytes(s.testLabels, first.testLabels))) {
+    throw new Error('The epochs were plotted with different images, so they cannot share one recording.');
+  }
+  return {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    createdAt: createdAt.toISOString(),
+    link: `?${configToSearch(config)}`,
+    config,
+    classNames: config.classes.map((id) => CIFAR10_CLASS_NAMES[id]),
+    backend,
+    trainFeatureLabels: bytesToBase64(first.trainFeatureLabels),
+    testLabels: bytesToBase64(first.testLabels),
+    epochs: history.map((snapshot) => ({
+      epoch: snapshot.epoch,
+      learningRate: snapshot.learningRate,
+      imagesPerSecond: snapshot.imagesPerSecond,
+      runs: Object.fromEntries(
+        METHODS.map((method) => {
+          const run = snapshot.runs[method];
+          return [method, { ...run, trainFeatures: float32ToBase64(run.trainFeatures), testFeatures: float32ToBase64(run.testFeatures) }];
+        }),
+      ) as Record<Method, RecordedRun>,
+    })),
+  };
+}
+
+/** Thrown with every reason a file cannot be replayed (at most a few, the first ones found). */
+export class RecordingError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`This file cannot be replayed: ${problems.join(' ')}`);
+    this.name = 'RecordingError';
+  }
+}
+
+const MAX_PROBLEMS = 5;
+
+/** Reads and checks a recording; throws RecordingError naming what is wrong. */
+export function parseRecording(text: string): Recording {
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch (error) {
+    throw new RecordingError([`it is not JSON (${(error as Error).message}).`]);
+  }
+  const problems: string[] = [];
+  const fail = (problem: string) => {
+    problems.push(problem);
+    if (problems.length >= MAX_PROBLEMS) throw new RecordingError(problems);
+  };
+  if (!isObject(file)) throw new RecordingError(['it is not a JSON object.']);
+  if (file.format === 'imbalance-playground/metrics') {
+    throw new RecordingError(['it is a metrics export, which has no features to plot. Save a recording with “Save as a recording” instead.']);
+  }
+  if (file.format !== RECORDING_FORMAT) throw new RecordingError([`it is not an Imbalance Playground recording (format ${JSON.stringify(file.format)}).`]);
+  if (file.version !== RECORDING_VERSION) throw new RecordingError([`it is version ${JSON.stringify(file.version)}; this app reads version ${RECORDING_VERSION}.`]);
+
+  const checked = strictConfig(file.config);
+  if (!checked.config) throw new RecordingError(checked.problems.map((problem) => `config: ${problem}`).slice(0, MAX_PROBLEMS));
+  const { config } = checked;
+  const numClasses = config.classes.length;
+  const expectedNames = config.classes.map((id) => CIFAR10_CLASS_NAMES[id]);
+  if (JSON.stringify(file.classNames) !== JSON.stringify(expectedNames)) fail(`classNames must be ${JSON.stringify(expectedNames)} for classes ${config.classes.join(',')}.`);
+  if (file.backend !== null && typeof file.backend !== 'string') fail('backend must be a string or null.');
+  if (typeof file.createdAt !== 'string' || Number.isNaN(Date.parse(file.createdAt))) fail('createdAt must be a date.');
+
+  const trainFeatureLabels = labels(file.trainFeatureLabels, 'trainFeatureLabels', numClasses, fail);
+  const testLabels = labels(file.testLabels, 'testLabels', numClasses, fail);
+  if (trainFeatureLabels.length > config.trainFeatureSample) fail(`trainFeatureLabels has ${trainFeatureLabels.length} points, more than the ${config.trainFeatureSample} the configuration plots.`);
+
+  const history: EpochSnapshot[] = [];
+  // Epochs follow each other; a run continued from loaded weights starts after epoch 1.
+  const firstEpoch = Array.isArray(file.epochs) && isObject(file.epochs[0]) ? file.epochs[0].epoch : undefined;
+  if (!Array.isArray(file.epochs) || file.epochs.length === 0) fail('epochs must be a non-empty list.');
+  else if (!Number.isInteger(firstEpoch) || (firstEpoch as number) < 0) fail('epochs[0].epoch must be a whole number ≥ 0.');
+  else if ((firstEpoch as number) + file.epochs.length - 1 > config.epochs) fail(`it goes to epoch ${(firstEpoch as number) + file.epochs.length - 1}, beyond the configuration’s ${config.epochs}.`);
+  else {
+    file.epochs.forEach((entry: unknown, index: number) => {
+      const where = `epochs[${index}]`;
+      const epoch = (firstEpoch as number) + index;
+      if (!isObject(entry)) return fail(`${where} must be an object.`);
+      if (entry.epoch !== epoch) return fail(`${where}.epoch must be ${epoch} (one epoch after the other), got ${JSON.stringify(entry.epoch)}.`);
+      if (!isNumber(entry.learningRate) || entry.learningRate < 0) fail(`${where}.learningRate must be a number ≥ 0.`);
+      if (!isNumber(entry.imagesPerSecond) || entry.imagesPerSecond < 0) fail(`${where}.imagesPerSecond must be a number ≥ 0.`);
+      if (!isObject(entry.runs)) return fail(`${where}.runs must hold erm and mfw.`);
+      const runs = {} as Record<Method, RunSnapshot>;
+      for (const method of METHODS) {
+        const run = checkRun(entry.runs[method], `${where}.runs.${method}`, numClasses, trainFeatureLabels.length, testLabels.length, fail);
+        if (run) runs[method] = run;
+      }
+      if (problems.length === 0) {
+        history.push({ epoch, learningRate: entry.learningRate as number, imagesPerSecond: entry.imagesPerSecond as number, trainFeatureLabels, testLabels, runs });
+      }
+    });
+  }
+  if (problems.length) throw new RecordingError(problems);
+  return { config, classNames: expectedNames, backend: (file.backend as string | null) ?? null, createdAt: file.createdAt as string, history };
+}
+
+type Fail = (problem: string) => void;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function labels(value: unknown, name: string, numClasses: number, fail: Fail): Uint8Array {
+  try {
+    if (typeof value !== 'string') throw new Error('not text');
+    const bytes = base64ToBytes(value);
+    if (bytes.some((label) => label >= numClasses)) throw new Error(`a label is not below ${numClasses}`);
+    return bytes;
+  } catch (error) {
+    fail(`${name} must be base64 bytes of class indices (${(error as Error).message}).`);
+    return new Uint8Array(0);
+  }
+}
+
+function numbers(value: unknown, length: number, name: string, fail: Fail): number[] {
+  // NaN is written as null by JSON (e.g. a feature deviation with no samples).
+  if (!Array.isArray(value) || value.length !== length || !value.every((v) => v === null || isNumber(v))) {
+    fail(`${name} must be ${length} numbers.`);
+    return [];
+  }
+  return value.map((v) => (v === null ? Number.NaN : (v as number)));
+}
+
+function features(value: unknown, points: number, name: string, fail: Fail): Float32Array {
+  try {
+    if (typeof value !== 'string') throw new Error('not text');
+    const values = base64ToFloat32(value);
+    if (values.length !== 2 * points) throw new Error(`${values.length / 2} points for ${points} labels`);
+    if (!values.every(Number.isFinite)) throw new Error('a value is not finite');
+    return values;
+  } catch (error) {
+    fail(`${name} must be base64 float32 x, y pairs, one per label (${(error as Error).message}).`);
+    return new Float32Array(0);
+  }
+}
+
+function checkRun(value: unknown, where: string, numClasses: number, trainPoints: number, testPoints: number, fail: Fail): RunSnapshot | null {
+  if (!isObject(value)) {
+    fail(`${where} must be an object.`);
+    return null;
+  }
+  const perClass = (key: string) => numbers(value[key], numClasses, `${where}.${key}`, fail);
+  const classifier = value.classifier;
+  let weight: [number, number][] = [];
+  let bias: number[] = [];
+  if (!isObject(classifier) || !Array.isArray(classifier.weight) || classifier.weight.length !== numClasses) {
+    fail(`${where}.classifier must hold ${numClasses} weight pairs and biases.`);
+  } else {
+    weight = classifier.weight.map((pair, c) => numbers(pair, 2, `${where}.classifier.weight[${c}]`, fail) as [number, number]);
+    bias = numbers(classifier.bias, numClasses, `${where}.classifier.bias`, fail);
+    if (![...weight.flat(), ...bias].every(Number.isFinite)) fail(`${where}.classifier must be finite.`);
+  }
+  if (!isNumber(value.trainLoss) && value.trainLoss !== null) fail(`${where}.trainLoss must be a number.`);
+  return {
+    trainLoss: value.trainLoss === null ? Number.NaN : (value.trainLoss as number),
+    trainAccuracy: perClass('trainAccuracy'),
+    testAccuracy: perClass('testAccuracy'),
+    classificationRatio: perClass('classificationRatio'),
+    featureGradientNorm: perClass('featureGradientNorm'),
+    featureDeviation: perClass('featureDeviation'),
+    trainFeatures: features(value.trainFeatures, trainPoints, `${where}.trainFeatures`, fail),
+    testFeatures: features(value.testFeatures, testPoints, `${where}.testFeatures`, fail),
+    classifier: { weight, bias },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Saves the run on screen (finished or partial) as one recording file, and opens one to replay:
+ * every epoch with every view and the scrubber, without training. docs/RECORDING.md describes the file.
+ */
+import { timePresetOf } from '../../config/experiment.ts';
+import { recordingFile } from '../../state/recording.ts';
+import { openRecordingFile } from '../../state/replay.ts';
+import { useAppStore } from '../../state/store.ts';
+import { downloadBlob } from '../download.ts';
+import { FilePicker } from './fields.tsx';
+
+export function RecordingControls() {
+  const history = useAppStore((s) => s.history);
+  const config = useAppStore((s) => s.config);
+  const backend = useAppStore((s) => s.backend?.name ?? null);
+  const replaying = useAppStore((s) => s.replay !== null);
+
+  const save = () => {
+    const file = recordingFile(config, history, backend);
+    const name = `imbalance-playground-recording-${timePresetOf(config) ?? 'custom'}-epoch${history.at(-1)?.epoch ?? 0}.json`;
+    downloadBlob(new Blob([JSON.stringify(file)], { type: 'application/json' }), name);
+  };
+
+  return (
+    <section className="recording-controls" aria-labelledby="recording-title" data-testid="recording-controls">
+      <h2 id="recording-title">Recording</h2>
+      <p className="field-hint">
+        One file with every epoch so far. It replays anywhere with every view and the scrubber, without training: prepare a long run at
+        home, show it in class. Next to the app, <code>?rec=file.json</code> opens it from a link.
+      </p>
+      <div className="button-row">
+        <button type="button" disabled={history.length === 0 || replaying} data-testid="save-recording" onClick={save}>
+          Save as a recording
+        </button>
+        <FilePicker label="Open a recording…" accept=".json,application/json" testId="recording-input" onFiles={([file]) => void openRecordingFile(file)} />
+      </div>
+    </section>
+  );
+}

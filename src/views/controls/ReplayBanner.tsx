@@ -1,0 +1,37 @@
+/** Says, above everything, that the run on screen is a recording (nothing trains) and how to leave it. */
+import { timePresetOf } from '../../config/experiment.ts';
+import { useAppStore } from '../../state/store.ts';
+import { PRESET_LABEL } from './presets.ts';
+
+export function ReplayBanner() {
+  const replay = useAppStore((s) => s.replay);
+  const config = useAppStore((s) => s.config);
+  const epochs = useAppStore((s) => s.history.length);
+  const endReplay = useAppStore((s) => s.endReplay);
+  if (!replay) return null;
+  // The banner goes away: focus waits on the training controls until Play is usable.
+  const leave = (next: 'previous' | 'recorded') => {
+    endReplay(next);
+    document.querySelector<HTMLElement>('[data-testid="transport"]')?.focus();
+  };
+  const preset = timePresetOf(config);
+  const recorded = new Date(replay.createdAt);
+  return (
+    <section className="replay-banner" role="status" aria-label="Recording" data-testid="replay-banner">
+      <p>
+        <strong>Recording — replayed, not trained here.</strong> {preset ? `${PRESET_LABEL[preset]} preset, ` : ''}
+        {epochs} of {config.epochs} epochs{epochs < config.epochs ? ' (a partial run)' : ''}, recorded {recorded.toLocaleDateString()}
+        {replay.backend ? ` on ${replay.backend}` : ''}, from {replay.source === 'link' ? 'the link’s file' : 'the file'} <code>{replay.name}</code>.
+        Every view and the scrubber show the recorded epochs.
+      </p>
+      <div className="button-row">
+        <button type="button" className="primary" data-testid="train-recorded" onClick={() => leave('recorded')}>
+          Train this experiment here
+        </button>
+        <button type="button" data-testid="close-recording" onClick={() => leave('previous')}>
+          Close the recording
+        </button>
+      </div>
+    </section>
+  );
+}
