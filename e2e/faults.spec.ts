@@ -136,6 +136,9 @@ test('frozen and thawed mid-run, reloaded mid-epoch, then a NaN loss: no epoch l
   await expectEpochsOnce(page, 2);
 
   // MFW diverges in epoch 3: training stops naming the run and the step; both runs' epochs stay shown.
+  // Poisoned only once the worker has timed the networks for its estimates: a throwaway twin being
+  // timed would own the newest variables, which poisonMfwWeights takes for MFW's.
+  await expect(page.getByTestId('run-estimate')).toHaveAttribute('data-calibrating', 'false', { timeout: 3 * 60_000 });
   await poisonMfwWeights(await trainingWorker(page));
   await page.getByTestId('play').click();
   await waitForStatus(page, 'error', 3 * 60_000);

@@ -52,7 +52,7 @@ test('the built app works from /some/sub/path/ with the CSP on: one epoch, every
   }
   for (const method of ['erm', 'mfw']) {
     const files = await downloadsOf(page, 2, () => page.getByTestId(`export-weights-${method}`).click());
-    expect(files.map((f) => f.name).sort()).toEqual([`${method}.model.json`, `${method}.weights.bin`]);
+    expect(files.map((f) => f.name).sort()).toEqual([`imbalance-playground-epoch1-${method}.model.json`, `imbalance-playground-epoch1-${method}.weights.bin`]);
   }
 
   // A reload from the link resumes the saved epoch (faults.spec.ts trains on after such a reload).

@@ -4,7 +4,7 @@
  * (the scripts import it dynamically afterwards). On machines without a GPU, Dawn runs on
  * SwiftShader's Vulkan (a CPU implementation), correct and slow.
  */
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,12 +12,14 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /**
  * The Vulkan loader prints "error: XDG_RUNTIME_DIR is invalid or not set" when it has none (servers,
- * CI, containers); a private empty one keeps stderr for the script's own messages.
+ * CI, containers); a private empty one keeps stderr for the script's own messages, removed on exit.
  */
 function ensureRuntimeDir(): void {
   const current = process.env.XDG_RUNTIME_DIR;
   if (current && existsSync(current) && statSync(current).isDirectory()) return;
-  process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'imbalance-playground-xdg-'));
+  const runtimeDir = mkdtempSync(join(tmpdir(), 'imbalance-playground-xdg-'));
+  process.env.XDG_RUNTIME_DIR = runtimeDir;
+  process.on('exit', () => rmSync(runtimeDir, { recursive: true, force: true }));
 }
 
 /** Installs navigator.gpu; resolves to null on success, else why WebGPU is unavailable. */

@@ -57,7 +57,8 @@ export function RunEstimate() {
   );
   const recordingAdvice = 'Train it beforehand on a computer with a GPU and show it in class as a recording (Recording → Save, then Open).';
   return (
-    <div className="run-estimate" data-testid="run-estimate" data-seconds={Math.round(estimate.seconds)}>
+    // data-calibrating: the worker is still timing other networks (the presets') in the background.
+    <div className="run-estimate" data-testid="run-estimate" data-seconds={Math.round(estimate.seconds)} data-calibrating={calibrating !== null}>
       <p>
         <strong>{capitalise(formatEstimate(estimate.seconds))}</strong>
         {completedEpochs > 0 ? ` left (${estimate.epochs} of ${config.epochs} epochs)` : ''} on this device for {subject}

@@ -15,10 +15,14 @@ const line = (key: string, ys: number[], dash?: string): LineSeries => ({
   points: ys.map((y, i) => ({ x: i + 1, y })),
 });
 
-/** Point markers of one series' marker group. */
+/** Point markers of one series' marker group: the count its path declares, checked against the shapes it draws. */
 function markers(svg: string, key: string): number {
   const group = svg.match(new RegExp(`<g data-series-key="${key}"[^>]*>(.*?)</g>`))?.[1] ?? '';
-  return (group.match(/<path data-marker/g) ?? []).length;
+  const path = group.match(/<path data-markers="(\d+)" d="([^"]*)"/);
+  if (!path) return 0;
+  // Every marker shape is one closed subpath (a circle two arcs: M…A…A…Z).
+  expect((path[2].match(/M/g) ?? []).length).toBe(Number(path[1]));
+  return Number(path[1]);
 }
 
 describe('LineChart point markers', () => {

@@ -64,6 +64,15 @@ const HALO = { stroke: '#ffffff', strokeWidth: 3, strokeLinejoin: 'round', paint
 
 const defaultFormat = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString());
 
+/**
+ * One path holding every marker of a series: a long run keeps a few elements per chart rather than one
+ * per epoch and series (each with its own React fiber), which the page's heap grew by every epoch.
+ */
+function SeriesMarkers({ points, shape, x, y }: { points: readonly LinePoint[]; shape: MarkerShape; x: (v: number) => number; y: (v: number) => number }) {
+  if (points.length === 0) return null;
+  return <path data-markers={points.length} d={points.map((p) => markerPath(shape, x(p.x), y(p.y), MARKER_RADIUS)).join('')} />;
+}
+
 export function LineChart({
   series,
   title,
@@ -211,9 +220,7 @@ export function LineChart({
           <g data-testid={`${testId}-points`}>
             {series.map((s) => (
               <g key={s.key} data-series-key={s.key} fill={s.dash ? '#ffffff' : s.colour} stroke={s.colour} strokeWidth={1.5} strokeLinejoin="round">
-                {markersOf(s.points).map((p, i) => (
-                  <path key={`${p.x}-${i}`} data-marker="" d={markerPath(s.shape ?? 'circle', xScale(p.x), yScale(p.y), MARKER_RADIUS)} />
-                ))}
+                <SeriesMarkers points={markersOf(s.points)} shape={s.shape ?? 'circle'} x={xScale} y={yScale} />
               </g>
             ))}
           </g>
