@@ -74,6 +74,21 @@ if ! ./node -e 'require("./node_modules/webgpu/dist/linux-x64/dawn.node")' 2>"$w
   ./node -e 'require("./node_modules/webgpu/dist/linux-x64/dawn.node")'
 fi
 
+# One adapter request first: without an adapter every bench below would only say "skipped".
+if ! ./node -e '
+  const { create } = require("./node_modules/webgpu/index.js");
+  create([]).requestAdapter().then((adapter) => {
+    if (!adapter) process.exit(3);
+    const i = adapter.info;
+    console.error(`WebGPU adapter: ${i.vendor} ${i.architecture} ${i.device} ${i.description}`.trim());
+    process.exit(0);
+  }, () => process.exit(3));
+'; then
+  say "run.sh: Dawn found no WebGPU adapter: the Vulkan driver did not start (its loader's messages are above; VK_LOADER_DEBUG=driver ./run.sh shows more)."
+  say "Seen on a GPU container with CUDA but no /dev/nvidia-modeset: the NVIDIA Vulkan driver failed to initialise (VK_ERROR_INITIALIZATION_FAILED)."
+  exit 2
+fi
+
 stamp=$(date +%Y%m%d-%H%M%S)
 out="$here/results/bench-$stamp.txt"
 say "results also go to $out"
