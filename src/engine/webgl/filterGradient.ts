@@ -9,6 +9,7 @@
  *   dW[p, q, c, o] = Σ_{b,i,j} x[b, s·i + p − 1, s·j + q − 1, c] · dy[b, i, j, o]
  */
 import * as tf from '@tensorflow/tfjs';
+import { filterGradientChunks } from '../filterGradientChunks.ts';
 
 /** Output pixels each first-pass fragment adds up. */
 export const DEFAULT_GL_ROWS_PER_CHUNK = 512;
@@ -28,14 +29,7 @@ function run(program: { variableNames: string[]; outputShape: number[]; userCode
 
 /** dW of y = conv3×3(x, W, stride) for the upstream gradient dy, on webgl. */
 export function glFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, stride: number, rowsPerChunk = DEFAULT_GL_ROWS_PER_CHUNK): tf.Tensor4D {
-  const [batch, height, width, inChannels] = x.shape;
-  const [dyBatch, outHeight, outWidth, outChannels] = dy.shape;
-  if (dyBatch !== batch || outHeight !== Math.ceil(height / stride) || outWidth !== Math.ceil(width / stride)) {
-    throw new Error(`filter gradient: dy [${dy.shape}] is not the output of a 3×3 stride-${stride} convolution of x [${x.shape}].`);
-  }
-  const rows = batch * outHeight * outWidth;
-  const chunkRows = Math.max(1, Math.min(rows, rowsPerChunk));
-  const chunks = Math.ceil(rows / chunkRows);
+  const { height, width, inChannels, outHeight, outWidth, outChannels, rows, chunkRows, chunks } = filterGradientChunks(x.shape, dy.shape, stride, rowsPerChunk);
   const partials = run(
     {
       variableNames: ['x', 'dy'],

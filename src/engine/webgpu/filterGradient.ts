@@ -11,6 +11,7 @@
  * bit on every run. The op using it is fusedConv.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { filterGradientChunks } from '../filterGradientChunks.ts';
 import { dispatchOwn, KERNEL_MAIN, outputTensor, WORKGROUP_SIZE, type OwnKernel } from './dispatch.ts';
 
 const PADDING = 1;
@@ -91,14 +92,7 @@ ${KERNEL_MAIN}
 
 /** dW of y = conv3×3(x, W, stride) for the upstream gradient dy, by the two passes above. */
 export function gpuFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, stride: number, rowsPerChunk = DEFAULT_FILTER_ROWS_PER_CHUNK): tf.Tensor4D {
-  const [batch, height, width, inChannels] = x.shape;
-  const [dyBatch, outHeight, outWidth, outChannels] = dy.shape;
-  if (dyBatch !== batch || outHeight !== Math.ceil(height / stride) || outWidth !== Math.ceil(width / stride)) {
-    throw new Error(`filter gradient: dy [${dy.shape}] is not the output of a 3×3 stride-${stride} convolution of x [${x.shape}].`);
-  }
-  const rows = batch * outHeight * outWidth;
-  const chunkRows = Math.max(1, Math.min(rows, rowsPerChunk));
-  const chunks = Math.ceil(rows / chunkRows);
+  const { height, width, inChannels, outHeight, outWidth, outChannels, rows, chunkRows, chunks } = filterGradientChunks(x.shape, dy.shape, stride, rowsPerChunk);
   const filterSize = KERNEL * KERNEL * inChannels * outChannels;
   const partials = outputTensor([chunks, filterSize]);
   dispatchOwn(partialsKernel, {
