@@ -177,18 +177,20 @@ export type ChunkSource = (chunk: ChunkInfo) => Promise<Uint8Array>;
  */
 async function forEachConcurrent<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  let failed = false;
+  const failures: unknown[] = [];
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (!failed && next < items.length) {
+    while (failures.length === 0 && next < items.length) {
       try {
         await work(items[next++]);
       } catch (error) {
-        failed = true;
-        throw error;
+        failures.push(error);
       }
     }
   });
+  // After a failure the other lanes finish their item and stop; the load settles only then, so no
+  // download (or retry) of a failed load goes on behind the error it reported.
   await Promise.all(lanes);
+  if (failures.length > 0) throw failures[0];
 }
 
 /** Copies each part's images into its split's output array, reporting bytes as chunks arrive. */
