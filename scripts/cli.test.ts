@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, PAPER_CONFIG } from '../src/config/experiment.ts';
+import { parseRecording } from '../src/state/recording.ts';
 import { configFromSearch, configToSearch, URL_PARAMS } from '../src/state/urlConfig.ts';
 import { helpText, parseCommandLine, UsageError, type CommandSpec } from './lib/cli.ts';
 import { configFromArguments } from './lib/engine-cli.ts';
@@ -179,6 +180,24 @@ describe('the scripts’ command lines', () => {
     expect(written.interrupted).toBe(true);
     expect(written.epochs.length).toBeGreaterThanOrEqual(1);
     expect(written.epochs.map((e) => e.epoch)).toEqual(written.epochs.map((_, i) => i + 1));
+  });
+
+  it('--recording also writes a recording the app can open, holding every epoch of the results file', async () => {
+    const name = `cli-test-recording-${process.pid}`;
+    const [resultsPath, recordingPath] = [join('experiments', `${name}.json`), join('experiments', `${name}.recording.json`)];
+    const args = ['imb=custom', 'n=2,2,1,1', 'w=0.25', 'bs=2', 'tpc=10', 'pts=100', 'ep=2', '--synthetic', '--backend=cpu', `--name=${name}`, '--recording'];
+    const { code, stderr } = await runScript('scripts/experiment.ts', args);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`and ${recordingPath}`);
+    const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as { config: unknown; epochs: { runs: { mfw: { trainFeatures: number[]; testAccuracy: number[] } } }[] };
+    const recording = parseRecording(readFileSync(recordingPath, 'utf8'));
+    rmSync(resultsPath);
+    rmSync(recordingPath);
+    expect(recording.config).toEqual(results.config);
+    expect(recording.backend).toBe('cpu');
+    expect(recording.history.map((s) => s.epoch)).toEqual([1, 2]);
+    expect(Array.from(recording.history[1].runs.mfw.trainFeatures)).toEqual(results.epochs[1].runs.mfw.trainFeatures);
+    expect(recording.history[1].runs.mfw.testAccuracy).toEqual(results.epochs[1].runs.mfw.testAccuracy);
   });
 
   it('starting WebGPU through Dawn leaves stderr to the script (no XDG_RUNTIME_DIR complaints)', async () => {

@@ -1,9 +1,11 @@
 /**
  * Runs one twin experiment (ERM beside MFW) headless and writes every epoch's measurements to
- * experiments/<name>.json — after every epoch, and on Ctrl-C with the epochs finished so far.
- * `npm run experiment -- --help` lists every setting.
+ * experiments/<name>.json — after every epoch, and on Ctrl-C with the epochs finished so far;
+ * with --recording also a recording the app replays. `npm run experiment -- --help` lists every setting.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { EpochSnapshot } from '../src/engine/snapshot.ts';
+import { recordingFile } from '../src/state/recording.ts';
 import { configToSearch } from '../src/state/urlConfig.ts';
 import { runCommand, type CommandSpec } from './lib/cli.ts';
 import type { EngineBackendChoice } from '../src/engine/backend.ts';
@@ -11,7 +13,7 @@ import { configFromArguments, loadData, settingsHelp, startNodeBackend } from '.
 
 const EXPERIMENT_COMMAND: CommandSpec = {
   command: 'npm run experiment --',
-  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--name=NAME] [--synthetic] [--print-config]',
+  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--name=NAME] [--recording] [--synthetic] [--print-config]',
   summary:
     'Trains ERM and MFW in lockstep, headless in Node, exactly as the app does, and writes every epoch’s measurements ' +
     '(per-class accuracy, gradient norms, feature deviation, 2-D features, classifier) to experiments/NAME.json. ' +
@@ -31,6 +33,13 @@ const EXPERIMENT_COMMAND: CommandSpec = {
       description: 'Which tfjs backend trains: auto takes a hardware WebGPU adapter (Dawn), else WebAssembly on the CPU; a software adapter (SwiftShader) and the slow JavaScript cpu backend only last.',
     },
     { name: 'name', kind: 'string', valueName: 'NAME', description: 'File name of the results under experiments/ (default: network, seed and time).' },
+    {
+      name: 'recording',
+      kind: 'boolean',
+      description:
+        'Also write experiments/NAME.recording.json after every epoch: a recording the app replays at once (Recording → Open a recording…, or a ?rec= link ' +
+        'to the file placed next to the app), so a long run trained here overnight can be shown in class (docs/RECORDING.md).',
+    },
     { name: 'synthetic', kind: 'boolean', description: 'Train on synthetic colour classes with the same counts instead of CIFAR-10 (no data needed).' },
     { name: 'print-config', kind: 'boolean', description: 'Print the resolved configuration and the equivalent app link query, then exit without training.' },
   ],
@@ -39,6 +48,7 @@ const EXPERIMENT_COMMAND: CommandSpec = {
     'npm run experiment -- epochs=70 seed=2 --name=resnet8-seed2',
     'npm run experiment -- "c=0,1,2,3&n=5000,5000,50,50&imb=paper&depth=5&ep=200"    (a shared link’s query)',
     'npm run experiment -- blocksPerStage=5 epochs=200 --backend=webgpu             (the Paper preset)',
+    'npm run experiment -- ep=20 --recording --name=quick    (the Quick preset, as a recording for the app)',
     'npm run experiment -- ep=2 n=40,40,8,8 imb=custom tpc=50 --synthetic --backend=wasm',
   ],
 };
@@ -63,15 +73,18 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
   const { TwinRunner } = await import('../src/engine/twin.ts');
   const name = (flags.name as string | undefined) ?? `${synthetic ? 'synthetic-' : ''}resnet${6 * config.blocksPerStage + 2}-seed${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const path = `experiments/${name}.json`;
+  const recordingPath = flags.recording ? `experiments/${name}.recording.json` : null;
   mkdirSync('experiments', { recursive: true });
 
   const twin = await TwinRunner.create(data, config);
-  const epochs: unknown[] = [];
+  const epochs: EpochSnapshot[] = [];
   const started = performance.now();
-  const save = (interrupted: boolean) =>
+  const save = (interrupted: boolean) => {
     writeFileSync(path, JSON.stringify({ config, backend, classNames: data.classNames, trainCounts: data.trainCounts, interrupted, epochs }, (_, v) =>
       ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v,
     ));
+    if (recordingPath && epochs.length > 0) writeFileSync(recordingPath, JSON.stringify(recordingFile(config, epochs, backend.name)));
+  };
   // The file already holds every finished epoch; Ctrl-C marks it interrupted and stops between steps.
   // `on`, not `once`: a terminal's Ctrl-C reaches this process both directly and relayed by tsx, and
   // npm turns it into SIGTERM for its child.
@@ -100,5 +113,5 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
     );
   }
   twin.dispose();
-  process.stderr.write(`wrote ${path}\n`);
+  process.stderr.write(`wrote ${path}${recordingPath ? ` and ${recordingPath}` : ''}\n`);
 });
