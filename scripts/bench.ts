@@ -15,6 +15,7 @@ import { BLOCKS_PER_STAGE_CHOICES, FIELDS, WIDTH_CHOICES } from '../src/config/e
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 import { quietTfjsWarnings, strictConfig } from './lib/engine-cli.ts';
 import { installNodeWebGpu } from './lib/engine-node-gpu.ts';
+import { printTable } from './lib/table.ts';
 import { timeTorchStep } from './lib/torch-compare.ts';
 import type { BackendName } from '../src/engine/backend.ts';
 import type { Method } from '../src/engine/snapshot.ts';
@@ -72,12 +73,6 @@ const BENCH_COMMAND: CommandSpec = {
     'npm run bench -- --backends=webgpu --blocks=5 --width=1 --batch=128 --profile --fused=both    (dispatches of a ResNet-32 step, fused and stock)',
   ],
 };
-
-/** Prints rows as aligned columns: the first and last left-aligned, numbers right-aligned. */
-function printTable(table: string[][]): void {
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  for (const row of table) console.log(`  ${row.map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()}`);
-}
 
 interface Measurement {
   label: string;
@@ -239,7 +234,7 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
           String(r.readBackBytes),
           r.tensorsAfterStep.join(', '),
         ]),
-      ]);
+      ], { leftColumns: [0, -1] });
       const [erm, mfw, twin] = rows;
       console.log(`  MFW − ERM: ${mfw.kernelsPerStep - erm.kernelsPerStep} kernels per step (mixing); twin − (ERM + MFW): ${twin.kernelsPerStep - erm.kernelsPerStep - mfw.kernelsPerStep} (stacking the losses for their one read per step)`);
       console.log(`  img/s count each image once (the twin's: both runs on it); bytes: ${steps + 1} loss reads (4 bytes per run) + one metrics read;`);
@@ -272,7 +267,7 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
       ...ranking
         .sort((a, b) => b.erm.trainImagesPerSecond - a.erm.trainImagesPerSecond)
         .map((r) => [r.name, r.erm.trainImagesPerSecond.toFixed(2), r.mfw.trainImagesPerSecond.toFixed(2), r.twin.trainImagesPerSecond.toFixed(2), String(r.erm.kernelsPerStep), r.erm.evalImagesPerSecond.toFixed(2), r.adapter]),
-    ]);
+    ], { leftColumns: [0, -1] });
   }
   if (torchLine) console.log(`\n${torchLine}`);
   if (flags.json) console.log(JSON.stringify(json));

@@ -8,6 +8,7 @@ import { CLASSROOM_CONFIG, PAPER_CONFIG, trainSetSize, type ExperimentConfig } f
 import { syntheticExperimentData } from '../../src/engine/syntheticData.ts';
 import { TwinRunner } from '../../src/engine/twin.ts';
 import { strictConfig } from './engine-cli.ts';
+import { printTable } from './table.ts';
 import {
   atomicDispatches,
   filterGradientDispatches,
@@ -54,7 +55,7 @@ function recordingSeconds(profile: StepProfile, costs: DispatchCosts): number {
   return (tfjs * costs.tfjs.issue + own * costs.own.issue + profile.copies * costs.copy.issue) / 1e6;
 }
 
-function printTable(profile: StepProfile): void {
+function printDispatchTable(profile: StepProfile): void {
   const rows = summarise(profile.dispatches).map((r) => [
     String(r.dispatches),
     thousands(r.minThreads),
@@ -62,9 +63,7 @@ function printTable(profile: StepProfile): void {
     r.maxLoop === null ? '' : thousands(r.maxLoop),
     r.name,
   ]);
-  const table = [['dispatches', 'min threads', 'max threads', 'longest loop', 'kernel · program'], ...rows];
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  for (const row of table) console.log(`    ${row.map((cell, c) => (c === row.length - 1 ? cell : cell.padStart(widths[c]))).join('  ')}`);
+  printTable([['dispatches', 'min threads', 'max threads', 'longest loop', 'kernel · program'], ...rows], { indent: '    ', leftColumns: [-1] });
 }
 
 /** Prints the profile for `request` and returns its figures (for --json). */
@@ -84,7 +83,7 @@ export async function printProfile(request: ProfileRequest): Promise<Record<stri
   const own = erm.dispatches.filter((d) => d.own).length;
   console.log(`  One training step of ERM alone, ${network}: ${erm.dispatches.length} dispatches (${erm.dispatches.length - own} tfjs programs, ${own} the engine's own), ${erm.copies} buffer copies, ${erm.kernels} tfjs kernels.`);
   console.log(`  MFW alone: ${mfw.dispatches.length} dispatches, ${mfw.copies} copies; the twin (both, as the app trains): ${twin.dispatches.length} dispatches, ${twin.copies} copies.`);
-  printTable(erm);
+  printDispatchTable(erm);
   const filters = filterGradientDispatches(erm.dispatches);
   const fewest = Math.min(...filters.map((d) => d.threads));
   const heavy = heavyDispatches(erm.dispatches);

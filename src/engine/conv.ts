@@ -1,8 +1,9 @@
 /**
  * 3×3 convolution with PyTorch's padding (1 pixel on every side, so stride 2 samples the same
  * pixels as PyTorch). Each backend gets the implementation that trains fastest on it: the CPU
- * backends (cpu, wasm) compute the gradients by forward convolutions (cpuGradients.ts); the GPU
- * backends use tfjs's own.
+ * backends (cpu, wasm) compute the gradients by forward convolutions (cpuGradients.ts); webgpu and
+ * webgl use tfjs's forward and input gradient with the engine's parallel filter gradient
+ * (fusedConv.ts), or tfjs's own throughout when `fused` is off.
  */
 import * as tf from '@tensorflow/tfjs';
 import { CPU_BACKENDS, cpuConv3x3 } from './cpuGradients.ts';
