@@ -39,6 +39,16 @@ export interface EpochSnapshot {
   runs: Record<Method, RunSnapshot>;
 }
 
+/** Each epoch's number, learning rate and speed with both runs mapped by `mapRun`: the epochs of the metrics and recording files. */
+export function epochsWithRuns<R>(history: readonly EpochSnapshot[], mapRun: (run: RunSnapshot) => R) {
+  return history.map((snapshot) => ({
+    epoch: snapshot.epoch,
+    learningRate: snapshot.learningRate,
+    imagesPerSecond: snapshot.imagesPerSecond,
+    runs: Object.fromEntries(METHODS.map((method) => [method, mapRun(snapshot.runs[method])])) as Record<Method, R>,
+  }));
+}
+
 /** A number kept in a plain array or field: a double. */
 const NUMBER_BYTES = 8;
 

@@ -3,7 +3,7 @@
  * run) and as a tidy CSV: one row per epoch × run × class.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
-import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
+import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
 import { configToSearch } from './urlConfig.ts';
 
 export interface MetricsFile {
@@ -31,17 +31,7 @@ export function metricsJson(config: ExperimentConfig, classNames: string[], hist
     link: `?${configToSearch(config)}`,
     classNames,
     backend,
-    epochs: history.map((snapshot) => ({
-      epoch: snapshot.epoch,
-      learningRate: snapshot.learningRate,
-      imagesPerSecond: snapshot.imagesPerSecond,
-      runs: Object.fromEntries(
-        METHODS.map((method) => {
-          const { trainFeatures, testFeatures, ...metrics } = snapshot.runs[method];
-          return [method, metrics];
-        }),
-      ) as MetricsFile['epochs'][number]['runs'],
-    })),
+    epochs: epochsWithRuns(history, ({ trainFeatures, testFeatures, ...metrics }) => metrics),
   };
 }
 

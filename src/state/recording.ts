@@ -6,7 +6,7 @@
  * completely before anything is shown.
  */
 import { CIFAR10_CLASS_NAMES, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
-import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
+import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../util/base64.ts';
 import { configToSearch } from './urlConfig.ts';
 
@@ -66,17 +66,7 @@ export function recordingFile(config: ExperimentConfig, history: readonly EpochS
     backend,
     trainFeatureLabels: bytesToBase64(first.trainFeatureLabels),
     testLabels: bytesToBase64(first.testLabels),
-    epochs: history.map((snapshot) => ({
-      epoch: snapshot.epoch,
-      learningRate: snapshot.learningRate,
-      imagesPerSecond: snapshot.imagesPerSecond,
-      runs: Object.fromEntries(
-        METHODS.map((method) => {
-          const run = snapshot.runs[method];
-          return [method, { ...run, trainFeatures: float32ToBase64(run.trainFeatures), testFeatures: float32ToBase64(run.testFeatures) }];
-        }),
-      ) as Record<Method, RecordedRun>,
-    })),
+    epochs: epochsWithRuns(history, (run): RecordedRun => ({ ...run, trainFeatures: float32ToBase64(run.trainFeatures), testFeatures: float32ToBase64(run.testFeatures) })),
   };
 }
 
