@@ -23,9 +23,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/views/**', 'src/app/**', 'src/state/**'],
+    // The core (snapshot, methods, metrics on plain arrays, formats) is what state and views share with
+    // the engine: it must run without tfjs, and state and views reach the engine only through it.
+    files: ['src/views/**', 'src/app/**', 'src/state/**', 'src/core/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*'], message: 'Views and state never touch tfjs; the engine runs in the worker.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@tensorflow/*'], message: 'Views, state and the core never touch tfjs; the engine runs in the worker.' },
+            { group: ['**/engine/*', '**/engine/**'], message: 'Import the engine’s types and formulas from src/core.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -8,7 +8,7 @@
  * e.g. `SOAK_EPOCHS=200 SOAK_BACKEND=webgpu npm run soak`. Figures are printed for the report.
  */
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { snapshotPayloadBytes } from '../src/engine/snapshot.ts';
+import { snapshotPayloadBytes } from '../src/core/snapshot.ts';
 import { launchOptionsWith } from './browser.ts';
 import { trainingWorker } from './faultInjection.ts';
 import { search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';

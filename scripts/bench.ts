@@ -18,7 +18,7 @@ import { installNodeWebGpu } from './lib/engine-node-gpu.ts';
 import { printTable } from './lib/table.ts';
 import { timeTorchStep } from './lib/torch-compare.ts';
 import type { BackendName } from '../src/engine/backend.ts';
-import type { Method } from '../src/engine/snapshot.ts';
+import type { Method } from '../src/core/snapshot.ts';
 import type { TwinRunner } from '../src/engine/twin.ts';
 
 const BENCH_BACKENDS: BackendName[] = ['webgpu', 'wasm', 'cpu'];

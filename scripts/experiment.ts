@@ -4,7 +4,7 @@
  * with --recording also a recording the app replays. `npm run experiment -- --help` lists every setting.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { EpochSnapshot } from '../src/engine/snapshot.ts';
+import type { EpochSnapshot } from '../src/core/snapshot.ts';
 import { recordingFile } from '../src/state/recording.ts';
 import { configToSearch } from '../src/state/urlConfig.ts';
 import { runCommand, type CommandSpec } from './lib/cli.ts';

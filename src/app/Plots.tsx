@@ -6,7 +6,7 @@
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
-import { METHODS, type EpochSnapshot } from '../engine/snapshot.ts';
+import { METHODS, type EpochSnapshot } from '../core/snapshot.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
 import {
   AccuracyCurves,

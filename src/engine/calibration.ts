@@ -6,7 +6,7 @@
  * touched, but it profits: its shaders are compiled by then.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
-import { profileOf, type Calibration } from './networkCost.ts';
+import { profileOf, type Calibration } from '../core/networkCost.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 import { TwinRunner } from './twin.ts';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crossEntropy, drwClassWeights } from './losses.ts';
-import { learningRateAt } from './schedule.ts';
+import { learningRateAt } from '../core/schedule.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -21,9 +21,9 @@ import { CPU_BACKENDS, cpuBatchNorm, type BatchStatistics } from './cpuGradients
 import { crossEntropy } from './losses.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type Shortcut } from './webgpu/batchNorm.ts';
 import { gpuHeadLoss } from './webgpu/head.ts';
-import { FEATURE_DIM, stageChannels, variableSpecs, type ResNetSpec } from './architecture.ts';
+import { FEATURE_DIM, stageChannels, variableSpecs, type ResNetSpec } from '../core/architecture.ts';
 
-export { FEATURE_DIM, parameterCount, variableSpecs, type ResNetSpec, type VariableSpec } from './architecture.ts';
+export { FEATURE_DIM, parameterCount, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
 
 export const BN_EPSILON = 1e-5;
 /** PyTorch sense: running = (1 − momentum)·running + momentum·batch. */

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 import { TwinRunner } from './twin.ts';
-import { measureSnapshotBytes, snapshotPayloadBytes } from './snapshot.ts';
+import { measureSnapshotBytes, snapshotPayloadBytes } from '../core/snapshot.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

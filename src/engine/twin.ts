@@ -15,13 +15,13 @@ import { epochOrder, makeEvalBatch, makeTrainBatch } from '../data/batches.ts';
 import { IMAGE_CHANNELS, IMAGE_SIZE, type ExperimentData, type LabeledImages } from '../data/types.ts';
 import { Rng } from '../util/rng.ts';
 import { drwClassWeights } from './losses.ts';
-import { classifierFromFlat, classStatistics, featureDeviation, predict, waterFillSample } from './metrics.ts';
-import { mfwWeights } from './mfwWeights.ts';
+import { classifierFromFlat, classStatistics, featureDeviation, predict, waterFillSample } from '../core/metrics.ts';
+import { mfwWeights } from '../core/mfwWeights.ts';
 import { FEATURE_DIM, initialValues, ResNet, variableSpecs, type ResNetSpec } from './resnet.ts';
-import { WEIGHTS_FORMAT, WEIGHTS_VERSION, type WeightsModelJson } from './weightsFile.ts';
-import { drwStartEpoch, learningRateAt } from './schedule.ts';
+import { WEIGHTS_FORMAT, WEIGHTS_VERSION, type WeightsModelJson } from '../core/weightsFile.ts';
+import { drwStartEpoch, learningRateAt } from '../core/schedule.ts';
 import { createSgd } from './sgd.ts';
-import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from './snapshot.ts';
+import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../core/snapshot.ts';
 import { Trainer } from './trainer.ts';
 
 /** Images per evaluation forward pass. */

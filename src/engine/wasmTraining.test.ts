@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/experiment.ts';
 import { initBackend } from './backend.ts';
 import { variableSpecs } from './resnet.ts';
-import { METHODS } from './snapshot.ts';
+import { METHODS } from '../core/snapshot.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 import { TwinRunner, type TwinState } from './twin.ts';
 

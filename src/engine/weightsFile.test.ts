@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/experiment.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 import { TwinRunner } from './twin.ts';
-import { readWeightsFiles, WeightsFileError, type ChosenFile, type WeightsModelJson } from './weightsFile.ts';
+import { readWeightsFiles, WeightsFileError, type ChosenFile, type WeightsModelJson } from '../core/weightsFile.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

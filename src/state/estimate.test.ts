@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CLASSROOM_CONFIG, PAPER_CONFIG, QUICK_CONFIG, timePresetOf, withTimePreset } from '../config/experiment.ts';
-import { estimateRun, profileKey, profileOf, scaleCalibration, type Calibration } from '../engine/networkCost.ts';
+import { estimateRun, profileKey, profileOf, scaleCalibration, type Calibration } from '../core/networkCost.ts';
 import { estimateFor, formatEstimate } from './estimate.ts';
 import { scrubTarget } from './store.ts';
 

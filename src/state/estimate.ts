@@ -3,7 +3,7 @@
  * the configuration's own network when it was timed, else scaled from a network that was.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
-import { arithmeticPerStep, estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../engine/networkCost.ts';
+import { arithmeticPerStep, estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../core/networkCost.ts';
 
 /** Longer than this, a run does not fit in a lesson: the page says so and points to the Quick preset. */
 export const LESSON_SECONDS = 20 * 60;

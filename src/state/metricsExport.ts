@@ -3,7 +3,7 @@
  * run) and as a tidy CSV: one row per epoch × run × class.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
-import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
+import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../core/snapshot.ts';
 import { configToSearch } from './urlConfig.ts';
 
 export interface MetricsFile {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
-import type { EpochSnapshot, RunSnapshot } from '../engine/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
 import { Rng } from '../util/rng.ts';
 import { float32ToBase64 } from '../util/base64.ts';
 import { parseRecording, recordingFile, RecordingError, type RecordingFile } from './recording.ts';

@@ -6,7 +6,7 @@
  * completely before anything is shown.
  */
 import { CIFAR10_CLASS_NAMES, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
-import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../engine/snapshot.ts';
+import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../core/snapshot.ts';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../util/base64.ts';
 import { configToSearch } from './urlConfig.ts';
 

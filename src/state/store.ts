@@ -5,9 +5,9 @@
  */
 import { create } from 'zustand';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
-import type { Calibration, NetworkProfile } from '../engine/networkCost.ts';
-import type { LoadedWeights } from '../engine/weightsFile.ts';
-import type { EpochSnapshot } from '../engine/snapshot.ts';
+import type { Calibration, NetworkProfile } from '../core/networkCost.ts';
+import type { LoadedWeights } from '../core/weightsFile.ts';
+import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
 import type { Recording } from './recording.ts';
 import { RECORDING_PARAM, configFromSearch, configToSearch } from './urlConfig.ts';

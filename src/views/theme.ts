@@ -3,7 +3,7 @@
  * classes look the same everywhere (and in exported images).
  */
 import { createContext, useContext } from 'react';
-import type { Method } from '../engine/snapshot.ts';
+import type { Method } from '../core/snapshot.ts';
 
 /**
  * The four chosen classes (major → minor): dark blue, sky blue, orange, crimson. Chosen so every pair

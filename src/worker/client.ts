@@ -8,12 +8,12 @@
  * next backend in the automatic order after a lost device, and training goes on as it was.
  */
 import { dataBaseUrl, loadManifest } from '../data/loader.ts';
-import { profileKey } from '../engine/networkCost.ts';
-import type { Method } from '../engine/snapshot.ts';
+import { profileKey } from '../core/networkCost.ts';
+import type { Method } from '../core/snapshot.ts';
 import { openRecordingLink } from '../state/replay.ts';
 import { useAppStore, writeConfigToUrl } from '../state/store.ts';
 import { configToSearch } from '../state/urlConfig.ts';
-import type { LoadedWeights } from '../engine/weightsFile.ts';
+import type { LoadedWeights } from '../core/weightsFile.ts';
 import { clearTraining } from './persistence.ts';
 import type { Checkpoint, PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
 

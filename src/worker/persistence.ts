@@ -3,7 +3,7 @@
  * configuration's URL string, so reloading the same link resumes where training stopped.
  * Snapshots are stored one record per epoch, so saving an epoch never rewrites the history.
  */
-import type { EpochSnapshot } from '../engine/snapshot.ts';
+import type { EpochSnapshot } from '../core/snapshot.ts';
 
 const DB_NAME = 'imbalance-playground';
 const DB_VERSION = 1;

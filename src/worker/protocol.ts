@@ -3,8 +3,8 @@
  * configs, numbers, typed arrays (transferred, not copied) — never tensors.
  */
 import type { BackendChoice, ExperimentConfig } from '../config/experiment.ts';
-import type { Calibration, NetworkProfile } from '../engine/networkCost.ts';
-import type { EpochSnapshot, Method } from '../engine/snapshot.ts';
+import type { Calibration, NetworkProfile } from '../core/networkCost.ts';
+import type { EpochSnapshot, Method } from '../core/snapshot.ts';
 import type { TwinState } from '../engine/twin.ts';
 
 /** What the worker is doing; the transport buttons follow it. */

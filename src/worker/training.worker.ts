@@ -7,13 +7,13 @@
 import { initBackend, type BackendInfo } from '../engine/backend.ts';
 import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
 import { calibrateTwin } from '../engine/calibration.ts';
-import { profileKey, profileOf, scaleCalibration, type Calibration } from '../engine/networkCost.ts';
+import { profileKey, profileOf, scaleCalibration, type Calibration } from '../core/networkCost.ts';
 import { NonFiniteLossError, TwinRunner, type TwinState } from '../engine/twin.ts';
 import { loadExperimentData } from '../data/loader.ts';
 import { IMAGE_BYTES } from '../data/types.ts';
 import { TIME_PRESETS, trainSetSize, withTimePreset, type BackendChoice, type ExperimentConfig } from '../config/experiment.ts';
 import type { ExperimentData } from '../data/types.ts';
-import type { EpochSnapshot } from '../engine/snapshot.ts';
+import type { EpochSnapshot } from '../core/snapshot.ts';
 import { storageProblem } from '../data/cache.ts';
 import { WASM_PATHS } from './wasmFiles.ts';
 import { clearTraining, loadTraining, saveEpochs } from './persistence.ts';

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { CIFAR10_CLASS_NAMES } from '../../config/experiment.ts';
-import type { Method } from '../../engine/snapshot.ts';
+import type { Method } from '../../core/snapshot.ts';
 import { metricsCsv, metricsJson } from '../../state/metricsExport.ts';
 import { selectShownSnapshot, useAppStore } from '../../state/store.ts';
 import { requestWeights } from '../../worker/client.ts';

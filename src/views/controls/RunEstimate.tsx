@@ -5,7 +5,7 @@
  * showing a recording).
  */
 import { QUICK_CONFIG, timePresetOf, withTimePreset } from '../../config/experiment.ts';
-import { profileKey, profileOf } from '../../engine/networkCost.ts';
+import { profileKey, profileOf } from '../../core/networkCost.ts';
 import { LESSON_SECONDS, capitalise, estimateFor, formatEstimate } from '../../state/estimate.ts';
 import { useAppStore } from '../../state/store.ts';
 import { configToSearch } from '../../state/urlConfig.ts';

@@ -19,8 +19,8 @@ import {
   type WeightMode,
 } from '../../config/experiment.ts';
 import { IMBALANCE_RATIOS, MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, type ImbalancePreset } from '../../config/imbalance.ts';
-import { isMajorClass } from '../../engine/mfwWeights.ts';
-import { profileKey, profileOf } from '../../engine/networkCost.ts';
+import { isMajorClass } from '../../core/mfwWeights.ts';
+import { profileKey, profileOf } from '../../core/networkCost.ts';
 import { capitalise, estimateFor, formatEstimate } from '../../state/estimate.ts';
 import { useAppStore } from '../../state/store.ts';
 import { CheckboxField, NumberField, SelectField } from './fields.tsx';

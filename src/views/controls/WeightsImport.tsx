@@ -4,7 +4,7 @@
  * evaluated (inspect), and Play continues it.
  */
 import { useState } from 'react';
-import { readWeightsFiles, type ChosenFile } from '../../engine/weightsFile.ts';
+import { readWeightsFiles, type ChosenFile } from '../../core/weightsFile.ts';
 import { useAppStore } from '../../state/store.ts';
 import { FilePicker } from './fields.tsx';
 

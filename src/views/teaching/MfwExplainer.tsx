@@ -3,7 +3,7 @@
  * chosen classes, so the reader sees which classes are weakened and by how much.
  */
 import type { WeightMode } from '../../config/experiment.ts';
-import { isMajorClass, mfwWeights } from '../../engine/mfwWeights.ts';
+import { isMajorClass, mfwWeights } from '../../core/mfwWeights.ts';
 import { ClassSwatch } from '../charts/MarkerSymbol.tsx';
 import { classColour, classShape } from '../theme.ts';
 import '../theme.css';

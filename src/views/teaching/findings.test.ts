@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EpochSnapshot, RunSnapshot } from '../../engine/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../core/snapshot.ts';
 import { runFinding } from './findings.ts';
 
 /** Four classes: 0, 1 major (500 images), 2, 3 minor (10 images). */

@@ -3,8 +3,8 @@
  * on screen, that says plainly whether the paper's effect is there yet ("MFW's minor-class gradient
  * norm is below / not below ERM's"). Pure functions of the snapshots, so they are unit-tested.
  */
-import type { EpochSnapshot, RunSnapshot } from '../../engine/snapshot.ts';
-import { isMajorClass } from '../../engine/mfwWeights.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../core/snapshot.ts';
+import { isMajorClass } from '../../core/mfwWeights.ts';
 import { predictAll } from '../charts/FeatureScatter/featureSpace.ts';
 import type { PlotKind } from './captions.ts';
 

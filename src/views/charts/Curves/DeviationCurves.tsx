@@ -1,4 +1,4 @@
-import type { RunSnapshot } from '../../../engine/snapshot.ts';
+import type { RunSnapshot } from '../../../core/snapshot.ts';
 import { MetricCurves, type CurvesProps } from './MetricCurves.tsx';
 
 const deviation = (run: RunSnapshot): number[] => run.featureDeviation;

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { METHODS } from '../../../engine/snapshot.ts';
+import { METHODS } from '../../../core/snapshot.ts';
 import { INK, METHOD_DASH, METHOD_LABEL } from '../../theme.ts';
 import { LineChart, type LegendEntry, type LineSeries } from '../LineChart/LineChart.tsx';
 import type { CurvesProps } from './MetricCurves.tsx';

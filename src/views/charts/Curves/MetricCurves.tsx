@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { EpochSnapshot } from '../../../engine/snapshot.ts';
+import type { EpochSnapshot } from '../../../core/snapshot.ts';
 import { LineChart, type LineChartProps } from '../LineChart/LineChart.tsx';
 import { metricLegend, metricSeries, type PerClassMetric } from './metricSeries.ts';
 

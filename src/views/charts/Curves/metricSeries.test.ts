@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EpochSnapshot, RunSnapshot } from '../../../engine/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
 import { METHOD_DASH } from '../../theme.ts';
 import { metricLegend, metricSeries } from './metricSeries.ts';
 

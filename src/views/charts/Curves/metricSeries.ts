@@ -2,7 +2,7 @@
  * Turns the per-epoch history into line series: one per (class, method), colour and marker shape =
  * class, dash = method, so ERM and MFW of the same class sit on one chart.
  */
-import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../../../engine/snapshot.ts';
+import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../../../core/snapshot.ts';
 import { METHOD_DASH, METHOD_LABEL, classColour, classShape } from '../../theme.ts';
 import type { LegendEntry, LineSeries } from '../LineChart/LineChart.tsx';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../config/experiment.ts';
-import type { EpochSnapshot, RunSnapshot } from '../../../engine/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
 import { FEATURE_CSV_COLUMNS, featuresCsv, featuresJson } from './featureExport.ts';
 
 /** Class 0 wins for x > 0, class 1 for x < 0. */

@@ -4,7 +4,7 @@
  * row per run × split × point, with its true class and the prediction the plot shows.
  */
 import type { ExperimentConfig } from '../../../config/experiment.ts';
-import { METHODS, type EpochSnapshot, type Method } from '../../../engine/snapshot.ts';
+import { METHODS, type EpochSnapshot, type Method } from '../../../core/snapshot.ts';
 import { csvCell } from '../../../state/metricsExport.ts';
 import { configToSearch } from '../../../state/urlConfig.ts';
 import { predictAll, type LinearClassifier } from './featureSpace.ts';

@@ -4,7 +4,7 @@
  * epochs) and keyboard navigation among the points.
  * No DOM here, so all of it is unit-tested in Node.
  */
-import type { EpochSnapshot, RunSnapshot } from '../../../engine/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
 
 export interface Domain {
   x: [number, number];

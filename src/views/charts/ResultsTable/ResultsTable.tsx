@@ -2,8 +2,8 @@
  * Test accuracy of the selected epoch, ERM beside MFW: overall (balanced), major and minor averages,
  * and per class, with the MFW − ERM difference; for the paper preset, the paper's figures too.
  */
-import type { EpochSnapshot } from '../../../engine/snapshot.ts';
-import { isMajorClass } from '../../../engine/mfwWeights.ts';
+import type { EpochSnapshot } from '../../../core/snapshot.ts';
+import { isMajorClass } from '../../../core/mfwWeights.ts';
 import { GAIN, LOSS, classColour, classShape } from '../../theme.ts';
 import { ClassSwatch } from '../MarkerSymbol.tsx';
 import { PAPER_SECTION4_RESULT, accuracyDifference, summariseAccuracy } from './accuracySummary.ts';

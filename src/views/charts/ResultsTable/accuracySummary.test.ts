@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isMajorClass } from '../../../engine/mfwWeights.ts';
+import { isMajorClass } from '../../../core/mfwWeights.ts';
 import { accuracyDifference, summariseAccuracy } from './accuracySummary.ts';
 
 describe('summariseAccuracy', () => {

@@ -3,7 +3,7 @@
  * one read-back per epoch is cheap). No tfjs here.
  */
 import type { Rng } from '../util/rng.ts';
-import { FEATURE_DIM } from './resnet.ts';
+import { FEATURE_DIM } from './architecture.ts';
 
 export interface LinearClassifier {
   /** weight[c] = [w_c0, w_c1]: logits_c = weight[c]·f + bias[c]. */
