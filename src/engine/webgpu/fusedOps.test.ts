@@ -14,6 +14,7 @@ import { fusedConv3x3 } from '../fusedConv.ts';
 import { gpuFilterGradient } from './filterGradient.ts';
 import { FlatSgd } from './flatSgd.ts';
 import { gpuHeadLoss } from './head.ts';
+import { webGpuInternals } from './internals.ts';
 import { relativeError } from '../../util/relativeError.ts';
 import { deviceErrorsSoFar, useNodeWebGpu } from './testing.ts';
 
@@ -285,5 +286,53 @@ describe('fused head and loss (webgpu)', () => {
     const parameters = { projectionWeight: tf.zeros([2, 2]) as tf.Tensor2D, projectionBias: tf.zeros([2]) as tf.Tensor1D, classifierWeight: tf.zeros([2, 4]) as tf.Tensor2D, classifierBias: tf.zeros([4]) as tf.Tensor1D };
     expect(() => gpuHeadLoss(h, parameters, tf.zeros([513, 4]) as tf.Tensor2D)).toThrow(/at most 512 images per batch \(got 513\)/);
     tf.dispose([h, ...Object.values(parameters)]);
+  });
+});
+
+describe('inputs that tfjs ops made on webgpu (webgpu)', () => {
+  it('batch norm reads a tf.cast view of int32 data, a reshape, a slice and a product as their values', async () => {
+    const shape: [number, number, number, number] = [2, 4, 4, 3];
+    const values = { x: randomArray(2 * 16 * 3, 71, 0.3, 2), beta: randomArray(4, 72), shortcut: randomArray(2 * 16 * 3, 73), mean: randomArray(3, 74), variance: randomArray(3, 75, 1.5, 0.2) };
+    const gamma = [2, -1, 3];
+    const compute = (fromOps: boolean) => () => {
+      const running = { mean: tf.variable(tf.tensor1d(values.mean)), variance: tf.variable(tf.tensor1d(values.variance)), momentum: MOMENTUM };
+      const x = fromOps ? tf.reshape(tf.tensor1d(values.x), shape) : tf.tensor4d(values.x, shape);
+      const g = fromOps ? tf.cast(tf.tensor1d(gamma, 'int32'), 'float32') : tf.tensor1d(gamma);
+      const beta = fromOps ? tf.slice(tf.tensor1d(values.beta), 1, 3) : tf.tensor1d(values.beta.slice(1));
+      const shortcut = fromOps ? tf.mul(tf.tensor4d(values.shortcut, shape), 1) : tf.tensor4d(values.shortcut, shape);
+      if (fromOps) expect(webGpuInternals().tensorMap.get(g.dataId).dtype).toBe('int32');
+      return [gpuBatchNormInference(x as tf.Tensor4D, g as tf.Tensor1D, beta as tf.Tensor1D, running, { epsilon: EPSILON, relu: true, shortcut: { input: shortcut as tf.Tensor4D, subsample: false, channelOffset: 0 } })];
+    };
+    const [fromOps] = await on('webgpu', compute(true));
+    const [uploaded] = await on('webgpu', compute(false));
+    expect(Array.from(fromOps)).toEqual(Array.from(uploaded));
+    const stock = await on('cpu', () => {
+      const normalised = tf.batchNorm4d(tf.tensor4d(values.x, shape), tf.tensor1d(values.mean), tf.tensor1d(values.variance), tf.tensor1d(values.beta.slice(1)), tf.tensor1d(gamma), EPSILON);
+      return [tf.relu(tf.add(normalised, tf.tensor4d(values.shortcut, shape)))];
+    });
+    expect(relativeError(fromOps, stock[0])).toBeLessThan(TOLERANCE);
+  });
+
+  it('flat SGD takes gradients that are tf.cast views of int32 data and refuses to write a variable that is one', async () => {
+    await tf.setBackend('webgpu');
+    const initial = [1.5, -2, 0.25];
+    const run = async (integerGradient: boolean) => {
+      const variable = tf.variable(tf.tensor1d(initial));
+      const sgd = new FlatSgd([variable], 0.9, 2e-4);
+      tf.tidy(() => sgd.apply([integerGradient ? tf.cast(tf.tensor1d([3, -1, 2], 'int32'), 'float32') : tf.tensor1d([3, -1, 2])], 0.1));
+      const result = (await variable.data()) as Float32Array;
+      sgd.dispose();
+      variable.dispose();
+      return Array.from(result);
+    };
+    const [fromOps, uploaded] = [await run(true), await run(false)];
+    expect(fromOps).toEqual(uploaded);
+    expect(fromOps[0]).toBeCloseTo(1.5 - 0.1 * (3 + 2e-4 * 1.5), 6);
+
+    const view = tf.variable(tf.cast(tf.tensor1d([1, 2, 3], 'int32'), 'float32') as tf.Tensor1D);
+    const sgd = new FlatSgd([view], 0.9, 0);
+    expect(() => tf.tidy(() => sgd.apply([tf.ones([3])], 0.1))).toThrow(/copy: target \[3\] is float32 over a buffer of int32 data/);
+    sgd.dispose();
+    view.dispose();
   });
 });

@@ -50,7 +50,7 @@ export interface WebGpuBackendInternals {
 
 const REQUIRED = [
   'device', 'queue', 'tensorMap', 'bufferManager', 'commandQueueOwnedIds', 'uniformPendingDisposal', 'dispatchCountInPass',
-  'ensureCommandEncoderReady', 'endComputePassEncoder', 'submitQueue', 'uploadToGPU', 'makeTensorInfo', 'runWebGPUProgram',
+  'ensureCommandEncoderReady', 'endComputePassEncoder', 'submitQueue', 'uploadToGPU', 'makeTensorInfo', 'disposeData', 'runWebGPUProgram',
 ] as const;
 
 const checked = new WeakSet<object>();
@@ -72,5 +72,7 @@ export function gpuBuffer(backend: WebGpuBackendInternals, tensor: tf.TensorInfo
   backend.uploadToGPU(tensor.dataId);
   const resource = backend.tensorMap.get(tensor.dataId).resource;
   if (!(resource instanceof GPUBuffer)) throw new Error('A tensor of the engine\'s WebGPU kernels is not held in a GPU buffer.');
+  const bytes = 4 * tensor.shape.reduce((a, b) => a * b, 1);
+  if (resource.size < bytes) throw new Error(`A tensor [${tensor.shape}] of the engine's WebGPU kernels has a buffer of ${resource.size} bytes, fewer than its ${bytes}.`);
   return resource;
 }
