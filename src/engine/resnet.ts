@@ -236,7 +236,7 @@ export class ResNet {
       classifierWeight: this.classifier.weight as tf.Tensor2D,
       classifierBias: this.classifier.bias as tf.Tensor1D,
     };
-    return gpuHeadLoss(this.trunk(x, options), parameters, oneHot, classWeights);
+    return gpuHeadLoss(this.trunk(x, options), parameters, classWeights ? tf.mul(oneHot, classWeights) : oneHot);
   }
 
   /** The convolutional part: stem and residual blocks (with the mixing point's replacement), [B, H, W, C]. */

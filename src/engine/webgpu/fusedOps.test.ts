@@ -13,7 +13,7 @@ import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions } fr
 import { fusedConv3x3 } from '../fusedConv.ts';
 import { gpuFilterGradient } from './filterGradient.ts';
 import { FlatSgd } from './flatSgd.ts';
-import { gpuHeadLoss } from './head.ts';
+import { gpuHeadLoss, type HeadParameters } from './head.ts';
 import { webGpuInternals } from './internals.ts';
 import { relativeError } from '../../util/relativeError.ts';
 import { deviceErrorsSoFar, useNodeWebGpu } from './testing.ts';
@@ -235,57 +235,172 @@ describe('flat SGD (webgpu)', () => {
   });
 });
 
+/** x / max(‖x‖, 1e-12) along `axis`, composed as the stock ops would (F.normalize's semantics). */
+function normalise(x: tf.Tensor2D, axis: number): tf.Tensor2D {
+  return tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), axis, true), 1e-24)));
+}
+
+interface HeadCase {
+  name: string;
+  h: [number, number, number, number];
+  classes: number;
+  /** Target rows: one-hot, one-hot scaled by DRW's class weights (stock: crossEntropy with them), or mixed and weighted. */
+  targets: 'one-hot' | 'drw' | 'mixed';
+  bias: boolean;
+  /** Logit offsets: random ones, or LDAM's −s·m_y on the target column. */
+  offsets?: 'random' | 'ldam';
+  cosine?: { scale: number };
+  /** Sample 0's feature is zero (its pixels and the projection bias are): ‖f‖ < ε. */
+  zeroFeature?: boolean;
+  /** Class 1's classifier column is zero: ‖w_1‖ < ε. */
+  zeroColumn?: boolean;
+}
+
+const HEAD_CASES: HeadCase[] = [
+  { name: 'batch 1, 3 channels, 2×2 pixels', h: [1, 2, 2, 3], classes: 4, targets: 'one-hot', bias: true },
+  { name: 'batch 5, 6 channels, 3×3 pixels, DRW class weights', h: [5, 3, 3, 6], classes: 4, targets: 'drw', bias: true },
+  { name: 'batch 300 (more samples than a workgroup has threads), 4 channels', h: [300, 2, 2, 4], classes: 4, targets: 'one-hot', bias: true },
+  { name: 'linear with logit offsets, 5 classes', h: [7, 2, 2, 5], classes: 5, targets: 'one-hot', bias: true, offsets: 'random' },
+  { name: 'weighted mixed targets (0.3/0.7 rows, weights ≠ 1)', h: [6, 2, 3, 4], classes: 4, targets: 'mixed', bias: true },
+  { name: 'linear without a classifier bias, mixed targets and offsets', h: [6, 2, 2, 3], classes: 3, targets: 'mixed', bias: false, offsets: 'random' },
+  { name: 'cosine, scale 30', h: [5, 2, 2, 4], classes: 4, targets: 'one-hot', bias: false, cosine: { scale: 30 } },
+  { name: 'cosine, scale 30, LDAM offsets and DRW weights', h: [300, 2, 2, 3], classes: 5, targets: 'drw', bias: false, offsets: 'ldam', cosine: { scale: 30 } },
+  { name: 'cosine, mixed targets, a zero feature row', h: [4, 2, 2, 3], classes: 4, targets: 'mixed', bias: false, cosine: { scale: 30 }, zeroFeature: true },
+  { name: 'cosine, a zero classifier column', h: [4, 2, 2, 3], classes: 4, targets: 'one-hot', bias: false, cosine: { scale: 30 }, zeroColumn: true },
+];
+
+const CLASS_WEIGHTS = [0.2, 0.5, 1.3, 2, 0.7];
+const LDAM_MARGINS = [0.5, 0.3, 0.2, 0.1, 0.4];
+
+/** Each case's values: the head's inputs and its targets and offsets, as host arrays. */
+function headValues(c: HeadCase) {
+  const [batch, height, width, channels] = c.h;
+  const K = c.classes;
+  const label = (n: number) => (n * 7 + 3) % K;
+  const h = randomArray(sizeOf(c.h), 61, 0.5, 1);
+  if (c.zeroFeature) h.fill(0, 0, height * width * channels);
+  const classifierWeight = randomArray(2 * K, 64);
+  if (c.zeroColumn) [0, 1].forEach((j) => (classifierWeight[j * K + 1] = 0));
+  const oneHot = Float32Array.from({ length: batch * K }, (_, i) => (label(Math.floor(i / K)) === i % K ? 1 : 0));
+  const targets = Float32Array.from(oneHot, (t, i) => {
+    if (c.targets === 'one-hot') return t;
+    if (c.targets === 'drw') return t * CLASS_WEIGHTS[i % K];
+    // Mixed: 0.3 of the label, 0.7 of the next class, the row weighted 0.5, 1 or 1.7 in turn.
+    const n = Math.floor(i / K);
+    const weight = [0.5, 1, 1.7][n % 3];
+    return weight * (i % K === label(n) ? 0.3 : i % K === (label(n) + 1) % K ? 0.7 : 0);
+  });
+  const offsets = c.offsets === 'ldam' ? Float32Array.from(oneHot, (t, i) => -(c.cosine?.scale ?? 1) * LDAM_MARGINS[i % K] * t) : randomArray(batch * K, 66, 0, 2);
+  return {
+    h,
+    projectionWeight: randomArray(channels * 2, 62),
+    projectionBias: c.zeroFeature ? new Float32Array(2) : randomArray(2, 63),
+    classifierWeight,
+    classifierBias: randomArray(K, 65),
+    oneHot,
+    targets,
+    offsets,
+  };
+}
+
+/**
+ * The stock composition the fused head replaces: pooling, projection, linear or cosine classifier
+ * (normalise, matMul, scale), offsets, −Σ T·logSoftmax / Σ T; DRW cases through crossEntropy.
+ */
+function stockHeadLoss(c: HeadCase, h: tf.Tensor4D, p: HeadParameters, tensors: { oneHot: tf.Tensor2D; targets: tf.Tensor2D; offsets?: tf.Tensor2D }): tf.Scalar {
+  const features = tf.add(tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, p.projectionWeight), p.projectionBias) as tf.Tensor2D;
+  let logits = c.cosine
+    ? tf.mul(tf.matMul(normalise(features, 1), normalise(p.classifierWeight, 0)), c.cosine.scale)
+    : tf.matMul(features, p.classifierWeight);
+  if (p.classifierBias) logits = tf.add(logits, p.classifierBias);
+  if (tensors.offsets) logits = tf.add(logits, tensors.offsets);
+  if (c.targets === 'drw') return crossEntropy(logits as tf.Tensor2D, tensors.oneHot, tf.tensor1d(CLASS_WEIGHTS.slice(0, c.classes)));
+  return tf.div(tf.neg(tf.sum(tf.mul(tensors.targets, tf.logSoftmax(logits)))), tf.sum(tensors.targets));
+}
+
 describe('fused head and loss (webgpu)', () => {
-  const cases = [
-    { name: 'batch 1, 3 channels, 2×2 pixels', h: [1, 2, 2, 3] as [number, number, number, number], weighted: false },
-    { name: 'batch 5, 6 channels, 3×3 pixels, DRW class weights', h: [5, 3, 3, 6] as [number, number, number, number], weighted: true },
-    { name: 'batch 300 (more samples than a workgroup has threads), 4 channels', h: [300, 2, 2, 4] as [number, number, number, number], weighted: false },
-  ];
-  for (const c of cases) {
-    it(`loss and gradients of h and the four parameters equal pooling, two matMuls and crossEntropy (${c.name})`, async () => {
+  for (const c of HEAD_CASES) {
+    const gradients = ['dh', 'dWp', 'dbp', 'dWc', ...(c.bias ? ['dbc'] : [])];
+    it(`loss and gradients of h and the head's parameters equal the stock composition (${c.name})`, async () => {
       const [batch, , , channels] = c.h;
-      const values = {
-        h: randomArray(sizeOf(c.h), 61, 0.5, 1),
-        projectionWeight: randomArray(channels * 2, 62),
-        projectionBias: randomArray(2, 63),
-        classifierWeight: randomArray(2 * 4, 64),
-        classifierBias: randomArray(4, 65),
-        classWeights: Float32Array.from([0.2, 0.5, 1.3, 2]),
-      };
-      const labels = Float32Array.from({ length: batch * 4 }, (_, i) => (Math.floor(i / 4) * 7 + 3) % 4 === i % 4 ? 1 : 0);
+      const K = c.classes;
+      const values = headValues(c);
       const compute = (fused: boolean) => () => {
         const inputs = [
           tf.tensor4d(values.h, c.h),
           tf.tensor2d(values.projectionWeight, [channels, 2]),
           tf.tensor1d(values.projectionBias),
-          tf.tensor2d(values.classifierWeight, [2, 4]),
-          tf.tensor1d(values.classifierBias),
+          tf.tensor2d(values.classifierWeight, [2, K]),
+          ...(c.bias ? [tf.tensor1d(values.classifierBias)] : []),
         ];
-        const oneHot = tf.tensor2d(labels, [batch, 4]);
-        const classWeights = c.weighted ? tf.tensor1d(values.classWeights) : undefined;
+        const tensors = {
+          oneHot: tf.tensor2d(values.oneHot, [batch, K]),
+          targets: tf.tensor2d(values.targets, [batch, K]),
+          offsets: c.offsets ? tf.tensor2d(values.offsets, [batch, K]) : undefined,
+        };
         const { value, grads } = tf.valueAndGrads((...args: tf.Tensor[]) => {
-          const [h, projectionWeight, projectionBias, classifierWeight, classifierBias] = args as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
-          if (fused) return gpuHeadLoss(h, { projectionWeight, projectionBias, classifierWeight, classifierBias }, oneHot, classWeights);
-          const features = tf.add(tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, projectionWeight), projectionBias) as tf.Tensor2D;
-          return crossEntropy(tf.add(tf.matMul(features, classifierWeight), classifierBias) as tf.Tensor2D, oneHot, classWeights);
+          const [h, projectionWeight, projectionBias, classifierWeight, classifierBias] = args as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D | undefined];
+          const parameters: HeadParameters = { projectionWeight, projectionBias, classifierWeight, ...(classifierBias ? { classifierBias } : {}) };
+          if (!fused) return stockHeadLoss(c, h, parameters, tensors);
+          return gpuHeadLoss(h, parameters, tensors.targets, { logitOffsets: tensors.offsets, cosine: c.cosine });
         })(inputs);
         return [value, ...grads];
       };
       const fused = await on('webgpu', compute(true));
       const [stockGpu, stockCpu] = [await on('webgpu', compute(false)), await on('cpu', compute(false))];
-      ['loss', 'dh', 'dWp', 'dbp', 'dWc', 'dbc'].forEach((name, i) => {
+      expect(fused).toHaveLength(1 + gradients.length);
+      ['loss', ...gradients].forEach((name, i) => {
+        expect(Number.isFinite(fused[i][0]), `${name} is finite`).toBe(true);
         expect(relativeError(fused[i], stockGpu[i]), `${name} vs stock on webgpu`).toBeLessThan(TOLERANCE);
         expect(relativeError(fused[i], stockCpu[i]), `${name} vs stock on cpu`).toBeLessThan(TOLERANCE);
       });
     });
   }
 
-  it('says when a batch is too large for it', async () => {
+  it('reads inputs that tfjs ops made on webgpu (a cast of tf.oneHot, tf.mul, tf.reshape, tf.slice) as their host-uploaded values', async () => {
+    const c: HeadCase = { name: 'ops', h: [16, 2, 2, 3], classes: 4, targets: 'one-hot', bias: true, offsets: 'random' };
+    const [batch, , , channels] = c.h;
+    const values = headValues(c);
+    const labels = Array.from({ length: batch }, (_, n) => (n * 7 + 3) % 4);
+    const integerBias = [1, -2, 0, 3];
+    const run = (fromOps: boolean, targetsOf: (oneHot: tf.Tensor2D) => tf.Tensor2D) => () => {
+      const oneHot = fromOps ? (tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 4), 'float32') as tf.Tensor2D) : tf.tensor2d(values.oneHot, [batch, 4]);
+      if (fromOps) expect(webGpuInternals().tensorMap.get(oneHot.dataId).dtype, 'the cast is a view of int32 data').toBe('int32');
+      const inputs = fromOps
+        ? [
+            tf.reshape(tf.tensor1d(values.h), c.h),
+            tf.slice(tf.tensor2d([...values.projectionWeight, 9, 9], [channels + 1, 2]), [0, 0], [channels, 2]),
+            tf.mul(tf.tensor1d(values.projectionBias), 1),
+            tf.reshape(tf.tensor1d(values.classifierWeight), [2, 4]),
+            tf.cast(tf.tensor1d(integerBias, 'int32'), 'float32'),
+          ]
+        : [tf.tensor4d(values.h, c.h), tf.tensor2d(values.projectionWeight, [channels, 2]), tf.tensor1d(values.projectionBias), tf.tensor2d(values.classifierWeight, [2, 4]), tf.tensor1d(integerBias)];
+      const offsets = tf.tensor2d(values.offsets, [batch, 4]);
+      const { value, grads } = tf.valueAndGrads((...args: tf.Tensor[]) => {
+        const [h, projectionWeight, projectionBias, classifierWeight, classifierBias] = args as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
+        return gpuHeadLoss(h, { projectionWeight, projectionBias, classifierWeight, classifierBias }, targetsOf(oneHot), { logitOffsets: offsets });
+      })(inputs);
+      return [value, ...grads];
+    };
+    const weights = (oneHot: tf.Tensor2D) => tf.mul(oneHot, tf.tensor1d(CLASS_WEIGHTS.slice(0, 4))) as tf.Tensor2D;
+    for (const targetsOf of [(oneHot: tf.Tensor2D) => oneHot, weights]) {
+      const fromOps = await on('webgpu', run(true, targetsOf));
+      const uploaded = await on('webgpu', run(false, targetsOf));
+      fromOps.forEach((v) => expect(Number.isFinite(v[0])).toBe(true));
+      expect(fromOps).toEqual(uploaded);
+    }
+  });
+
+  it('says when a batch is too large for it, or a tensor is not float32 or of the wrong shape', async () => {
     await tf.setBackend('webgpu');
     const h = tf.zeros([513, 1, 1, 2]) as tf.Tensor4D;
     const parameters = { projectionWeight: tf.zeros([2, 2]) as tf.Tensor2D, projectionBias: tf.zeros([2]) as tf.Tensor1D, classifierWeight: tf.zeros([2, 4]) as tf.Tensor2D, classifierBias: tf.zeros([4]) as tf.Tensor1D };
     expect(() => gpuHeadLoss(h, parameters, tf.zeros([513, 4]) as tf.Tensor2D)).toThrow(/at most 512 images per batch \(got 513\)/);
-    tf.dispose([h, ...Object.values(parameters)]);
+    const small = tf.zeros([2, 1, 1, 2]) as tf.Tensor4D;
+    expect(() => gpuHeadLoss(small, parameters, tf.oneHot(tf.tensor1d([0, 1], 'int32'), 4) as tf.Tensor2D)).toThrow(/HeadLossForward: input 5 is a int32 tensor \[2,4\]; the engine's WebGPU kernels take float32/);
+    expect(() => gpuHeadLoss(small, parameters, tf.zeros([2, 3]) as tf.Tensor2D)).toThrow(/targets is \[2,3\], not \[2,4\]/);
+    expect(() => gpuHeadLoss(small, parameters, tf.zeros([2, 4]) as tf.Tensor2D, { cosine: { scale: 30 } })).toThrow(/cosine head has no classifier bias/);
+    tf.dispose([h, small, ...Object.values(parameters)]);
   });
 });
 
