@@ -82,6 +82,49 @@ test('a tampered link shows a notice listing what was ignored, and the page stil
   console.check();
 });
 
+test('methods: a link sets the lanes (parameters kept), the chooser adds and removes them, an invalid list is explained', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.goto(`./${search(tinyConfig({ methods: ['erm', 'la:tau=1.5', 'ldam-drw'] }))}`);
+  for (const method of ['erm', 'la', 'ldam-drw']) await expect(page.getByTestId(`setting-method-${method}`)).toBeChecked();
+  await expect(page.getByTestId('setting-method-mfw')).not.toBeChecked();
+  await expect(page.getByTestId('settings-panel')).toContainText('LA (as set: LA τ=1.5)');
+  // Three lanes: one column per lane, training above test.
+  await expect(page.getByTestId('scatter-lanes')).toBeVisible();
+  for (const lane of ['erm', 'la_tau-1.5', 'ldam-drw']) await expect(page.getByTestId(`placeholder-${lane}-test`)).toBeVisible();
+
+  // Keyboard: Space toggles a method; the link follows, the tuned LA lane keeps its τ.
+  await page.getByTestId('setting-method-mixup').focus();
+  await page.keyboard.press('Space');
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,la:tau=1.5,ldam-drw,mixup');
+  await page.getByTestId('setting-method-erm').click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('la:tau=1.5,ldam-drw,mixup');
+
+  // No seventh lane and no empty list: the refusal is said, the lanes stay.
+  for (const method of ['mfw', 'drw', 'rw']) await page.getByTestId(`setting-method-${method}`).click();
+  await page.getByTestId('setting-method-remix-drw').click();
+  await expect(page.getByTestId('methods-problem')).toContainText('At most 6 methods');
+  await expect(page.getByTestId('setting-method-remix-drw')).not.toBeChecked();
+
+  await page.goto(`./?m=erm,focal&sv=2`);
+  await expect(page.getByTestId('notice-url-problems')).toContainText('unknown method “focal”');
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,mfw');
+  await expect(page.getByTestId('scatter-pair-train')).toBeVisible();
+  console.check();
+});
+
+test('a link from before the method lab opens as it did: drw=1 trains DRW beside MFW-DRW with the first seed semantics', async ({ page }) => {
+  const old = new URLSearchParams(search(tinyConfig()));
+  old.delete('m');
+  old.delete('sv');
+  old.set('drw', '1');
+  await page.goto(`./?${old.toString()}`);
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('drw,mfw-drw');
+  expect(new URL(page.url()).searchParams.get('sv')).toBe('1');
+  expect(new URL(page.url()).searchParams.get('drw')).toBeNull();
+  await expect(page.getByTestId('setting-seedVersion')).toHaveValue('1');
+  await expect(page.getByTestId('placeholder-mfw-drw-train')).toBeVisible();
+});
+
 const ARCHIVE = process.env.CIFAR10_TAR ?? '/work/shared/data/cifar-10-binary.tar.gz';
 
 test('without data the page explains how to get it, and importing the archive proceeds', async ({ page }) => {

@@ -2,7 +2,7 @@
  * A soak: many tiny epochs through the real worker, one "Step 1 epoch" at a time, with memory
  * read after each (garbage collected first): the worker's live tensors and their bytes must not
  * change at all, its GPU memory and JS heap must stay flat within a bound, and the page's heap
- * may grow only by the snapshot history (snapshotPayloadBytes per epoch, src/engine/snapshot.ts).
+ * may grow only by the snapshot history (snapshotPayloadBytes per epoch, src/core/snapshot.ts).
  *
  * CI runs SOAK_EPOCHS (default 12) on WebGL; the long version is `npm run soak` (100 epochs), or
  * e.g. `SOAK_EPOCHS=200 SOAK_BACKEND=webgpu npm run soak`. Figures are printed for the report.
@@ -111,7 +111,7 @@ test(`soak: ${EPOCHS} epochs on ${BACKEND}, memory flat but for the history`, as
   const spread = (pick: (r: Reading) => number) => Math.max(...settled.map(pick)) - Math.min(...settled.map(pick));
   const first = settled[0];
   const last = settled.at(-1)!;
-  const snapshotBytes = snapshotPayloadBytes(Math.min(config.trainFeatureSample, 12), 4 * config.testPerClass, 4);
+  const snapshotBytes = snapshotPayloadBytes(Math.min(config.trainFeatureSample, 12), 4 * config.testPerClass, 4, config.methods.length);
   const pagePerEpoch = (last.pageHeap - first.pageHeap) / (last.epoch - first.epoch);
   const summary = {
     epochs: EPOCHS,

@@ -22,14 +22,15 @@ import {
 } from './helpers.ts';
 import { checkTrainedViews } from './views.ts';
 
-const METHODS = ['erm', 'mfw'] as const;
+/** The default lanes: ERM beside MFW. */
+const LANES = ['erm', 'mfw'] as const;
 const CURVES = ['accuracy-curves-train', 'accuracy-curves-test'];
 
 /** Both columns' scatters (points and regions) and both curve charts, with one point per epoch and class. */
 async function expectEpochDrawn(page: Page, config: ExperimentConfig, epochs: number) {
   const trainPoints = Math.min(config.trainFeatureSample, config.trainCounts.reduce((a, b) => a + b, 0));
   const testPoints = config.classes.length * config.testPerClass;
-  for (const method of METHODS) {
+  for (const method of LANES) {
     for (const split of ['train', 'test']) {
       const scatter = page.getByTestId(`scatter-${method}-${split}`);
       await expect(scatter).toBeVisible();
@@ -189,7 +190,7 @@ test('WebGL, by keyboard: train two epochs, pause and resume, scrub, export, rel
   }
 
   const weightFiles: { name: string; bytes: Buffer }[] = [];
-  for (const method of METHODS) {
+  for (const method of LANES) {
     const files = await downloadsOf(page, 2, () => page.getByTestId(`export-weights-${method}`).click());
     const modelJson = files.find((f) => f.name.endsWith('.json'));
     const weights = files.find((f) => f.name.endsWith('.bin'));

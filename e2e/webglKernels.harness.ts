@@ -3,8 +3,8 @@
  * its two-pass filter gradient against tfjs's own, on webgl and on cpu, at odd sizes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedConv3x3 } from '../src/engine/fusedConv.ts';
-import { glFilterGradient } from '../src/engine/webgl/filterGradient.ts';
+import { fusedConv3x3 } from '../src/engine/kernels/fusedConv.ts';
+import { glFilterGradient } from '../src/engine/kernels/webgl/filterGradient.ts';
 import { relativeError } from '../src/util/relativeError.ts';
 import { Rng } from '../src/util/rng.ts';
 

@@ -1,10 +1,10 @@
 /**
- * Engine benchmark: per backend, for ERM and for MFW each measured on its own, and for the twin
- * (both in lockstep, as the app trains them): training and evaluation throughput, kernels
- * dispatched per training step, bytes read back per epoch and tensors alive after each step.
- * Each measurement uses a fresh TwinRunner with the same configuration, so the same batches: the
- * methods alone through `trainRunStep`/`evaluateRun` (one Trainer.trainStep without or with the
- * mixing inputs), the twin through `trainStep`/`finishEpoch`. Synthetic data, so it needs no
+ * Engine benchmark: per backend, for every method (core/methods.ts) measured as a lane on its own,
+ * and for ERM beside MFW in lockstep (as the app trains them by default): training and evaluation
+ * throughput, each method's step time as a multiple of ERM's, kernels dispatched per training step,
+ * bytes read back per epoch and tensors alive after each step. Each measurement uses a fresh
+ * LockstepRunner with the same batches: a lane alone through `trainStep`/`evaluateLane`, the lockstep
+ * pair through `trainStep`/`finishEpoch`. Synthetic data, so it needs no
  * prepared CIFAR-10. Every available backend is measured in one run and ranked side by side;
  * `--compare-torch` adds the same step in PyTorch on the CPU (the wasm backend's yardstick).
  * `--profile` instead records what one step asks of the GPU (scripts/lib/gpuProfile.ts), `--fused`
@@ -18,8 +18,8 @@ import { installNodeWebGpu } from './lib/engine-node-gpu.ts';
 import { printTable } from './lib/table.ts';
 import { timeTorchStep } from './lib/torch-compare.ts';
 import type { BackendName } from '../src/engine/backend.ts';
-import type { Method } from '../src/core/snapshot.ts';
-import type { TwinRunner } from '../src/engine/twin.ts';
+import { METHOD_NAMES, METHODS } from '../src/core/methods.ts';
+import type { LockstepRunner } from '../src/engine/lockstep.ts';
 
 const BENCH_BACKENDS: BackendName[] = ['webgpu', 'wasm', 'cpu'];
 /** tfjs's wasm backend has no threads in Node, so PyTorch gets one too. */
@@ -29,11 +29,11 @@ const batchRange = FIELDS.batchSize.kind === 'number' ? FIELDS.batchSize : { min
 
 const BENCH_COMMAND: CommandSpec = {
   command: 'npm run bench --',
-  synopsis: '[--backends=webgpu,wasm,cpu] [--blocks=N] [--width=W] [--batch=B] [--steps=S] [--compare-torch] [--fused=true|false|both] [--profile] [--json] [--submit-batch=N]',
+  synopsis: '[--backends=webgpu,wasm,cpu] [--methods=erm,mfw,…] [--blocks=N] [--width=W] [--batch=B] [--steps=S] [--compare-torch] [--fused=true|false|both] [--profile] [--json] [--submit-batch=N]',
   summary:
     'Measures the engine per backend on synthetic data (no CIFAR-10 needed): training and evaluation images per second, ' +
-    'kernels dispatched per training step, bytes read back per epoch and tensors alive after each step, for ERM alone, ' +
-    'MFW alone and the twin (both in lockstep, as the app trains them). Each measurement is one epoch of a fresh twin: ' +
+    'kernels dispatched per training step, bytes read back per epoch and tensors alive after each step, for each method as a lane ' +
+    'on its own (with its step time as a multiple of ERM’s) and for ERM beside MFW in lockstep (as the app trains them). Each measurement is one epoch of fresh lanes: ' +
     'one profiled warm-up step, then the timed steps, then a timed evaluation. A last table ranks the backends side by side.',
   flags: [
     {
@@ -43,6 +43,7 @@ const BENCH_COMMAND: CommandSpec = {
       default: BENCH_BACKENDS,
       description: 'Backends to measure, in this order (webgpu runs through Dawn, on SwiftShader where there is no GPU; skipped with a reason where no adapter exists; wasm runs one thread in Node).',
     },
+    { name: 'methods', kind: 'list', choices: [...METHOD_NAMES], default: [...METHOD_NAMES], description: 'Methods to measure, each as a lane alone (at its default parameters); ERM is always measured, as the yardstick.' },
     { name: 'blocks', kind: 'number', choices: BLOCKS_PER_STAGE_CHOICES, min: 1, max: 9, integer: true, default: 1, description: 'Blocks per stage n: ResNet-(6n+2).' },
     { name: 'width', kind: 'number', choices: WIDTH_CHOICES, min: 0.25, max: 1, integer: false, default: 0.25, description: 'Channel multiplier on 16/32/64.' },
     { name: 'batch', kind: 'number', min: batchRange.min, max: batchRange.max, integer: true, default: 8, description: 'Images per training step.' },
@@ -76,7 +77,8 @@ const BENCH_COMMAND: CommandSpec = {
 
 interface Measurement {
   label: string;
-  method: Method | 'twin';
+  /** A method's name, or 'lockstep' for ERM beside MFW. */
+  method: string;
   trainImagesPerSecond: number;
   secondsPerStep: number;
   evalImagesPerSecond: number;
@@ -92,7 +94,7 @@ interface Measurement {
 interface JsonResult {
   backend: string;
   fused: boolean | null;
-  method: Method | 'twin';
+  method: string;
   blocks: number;
   width: number;
   batch: number;
@@ -119,7 +121,7 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   await quietTfjsWarnings();
   const tf = await import('@tensorflow/tfjs');
   const { initBackend } = await import('../src/engine/backend.ts');
-  const { TwinRunner } = await import('../src/engine/twin.ts');
+  const { LockstepRunner } = await import('../src/engine/lockstep.ts');
   const { syntheticExperimentData } = await import('../src/engine/syntheticData.ts');
   const { recordStep } = await import('./lib/gpuProfile.ts');
   const { printProfile } = await import('./lib/benchProfile.ts');
@@ -130,27 +132,29 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   const trainCounts = [0.4, 0.4, 0.1, 0.1].map((share) => Math.max(1, Math.round(share * images)));
   trainCounts[0] += images - trainCounts.reduce((a, b) => a + b, 0);
   const config = strictConfig({ imbalance: 'custom', trainCounts, blocksPerStage: blocks, width, batchSize: batch, epochs: 1, trainFeatureSample: 100 });
+  const methods = ['erm', ...(flags.methods as string[]).filter((m) => m !== 'erm')];
   const data = syntheticExperimentData(trainCounts, 25);
   const evalImages = data.train.count + data.test.count;
   const network = `ResNet-${6 * blocks + 2}, width ${width}, batch ${batch}`;
   if (!flags.profile) console.log(`${network}; ${images} training images (${steps + 1} steps: 1 warm-up, ${steps} timed), ${data.test.count} test images per epoch; mixing point ${config.mixingPoint}`);
   const json: { results: JsonResult[]; profiles: unknown[] } = { results: [], profiles: [] };
 
-  /** One epoch on a fresh twin: recorded warm-up step, `steps` timed steps, timed evaluation. */
-  async function measure(label: string, method: Measurement['method'], fused: boolean, step: (twin: TwinRunner) => Promise<void>, evaluate: (twin: TwinRunner) => Promise<number>): Promise<Measurement> {
-    const twin = await TwinRunner.create(data, config, { fused });
+  /** One epoch of fresh lanes: recorded warm-up step, `steps` timed steps, timed evaluation. */
+  async function measure(label: string, method: string, lanes: string[], fused: boolean, evaluate: (runner: LockstepRunner) => Promise<number>): Promise<Measurement> {
+    const runner = await LockstepRunner.create(data, { ...config, methods: lanes }, { fused });
+    const step = (runner: LockstepRunner) => runner.trainStep();
     try {
-      const recorded = await recordStep(() => step(twin));
+      const recorded = await recordStep(() => step(runner));
       const onWebGpu = tf.getBackend() === 'webgpu';
       const tensorsAfterStep: number[] = [tf.memory().numTensors];
       const started = performance.now();
       for (let s = 0; s < steps; s++) {
-        await step(twin);
+        await step(runner);
         tensorsAfterStep.push(tf.memory().numTensors);
       }
       const evalStarted = performance.now();
       const trainSeconds = (evalStarted - started) / 1000;
-      const readBackBytes = await evaluate(twin);
+      const readBackBytes = await evaluate(runner);
       const evalSeconds = (performance.now() - evalStarted) / 1000;
       return {
         label,
@@ -164,24 +168,18 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
         tensorsAfterStep,
       };
     } finally {
-      twin.dispose();
+      runner.dispose();
     }
   }
 
-  const alone = (method: Method, fused: boolean) =>
-    measure(
-      `${method.toUpperCase()} alone`,
-      method,
-      fused,
-      (twin) => twin.trainRunStep(method),
-      async (twin) => {
-        await twin.evaluateRun(method);
-        return twin.epochReadBackBytes;
-      },
-    );
+  const alone = (method: string, fused: boolean) =>
+    measure(`${METHODS[method as keyof typeof METHODS].label} alone`, method, [method], fused, async (runner) => {
+      await runner.evaluateLane(method);
+      return runner.epochReadBackBytes;
+    });
 
   /** One row per measured backend for the side-by-side ranking. */
-  const ranking: { name: string; adapter: string; erm: Measurement; mfw: Measurement; twin: Measurement }[] = [];
+  const ranking: { name: string; adapter: string; rows: Measurement[] }[] = [];
   let torchLine: string | null = null;
 
   for (const name of backends) {
@@ -203,31 +201,27 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
       }
       // Untimed warm-up of the backend (shaders and buffer pools for training and evaluation, JIT), so
       // the first measurement is not penalised against the others.
-      const warmUp = await TwinRunner.create(data, config, { fused });
+      const warmUp = await LockstepRunner.create(data, { ...config, methods: ['erm', 'ldam-drw', 'manifold-mixup'] }, { fused });
       await warmUp.trainStep();
-      await warmUp.evaluateRun('erm');
+      await warmUp.evaluateLane('erm');
       warmUp.dispose();
-      const rows = [
-        await alone('erm', fused),
-        await alone('mfw', fused),
-        await measure(
-          'twin (ERM+MFW)',
-          'twin',
-          fused,
-          (twin) => twin.trainStep(),
-          async (twin) => {
-            await twin.finishEpoch();
-            return twin.lastEpochReadBackBytes;
-          },
-        ),
-      ];
+      const rows: Measurement[] = [];
+      for (const method of methods) rows.push(await alone(method, fused));
+      rows.push(
+        await measure('lockstep ERM + MFW', 'lockstep', ['erm', 'mfw'], fused, async (runner) => {
+          await runner.finishEpoch();
+          return runner.lastEpochReadBackBytes;
+        }),
+      );
       const onWebGpu = name === 'webgpu';
+      const erm = rows[0];
       printTable([
-        ['', 'train img/s', 's/step', 'eval img/s', 'kernels/step', ...(onWebGpu ? ['dispatches/step', 'copies/step'] : []), 'bytes read/epoch', 'tensors alive after each step'],
+        ['', 'train img/s', 's/step', '× ERM', 'eval img/s', 'kernels/step', ...(onWebGpu ? ['dispatches/step', 'copies/step'] : []), 'bytes read/epoch', 'tensors alive after each step'],
         ...rows.map((r) => [
           r.label,
           r.trainImagesPerSecond.toFixed(2),
           r.secondsPerStep.toFixed(3),
+          (r.secondsPerStep / erm.secondsPerStep).toFixed(2),
           r.evalImagesPerSecond.toFixed(2),
           String(r.kernelsPerStep),
           ...(onWebGpu ? [String(r.dispatchesPerStep), String(r.copiesPerStep)] : []),
@@ -235,21 +229,22 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
           r.tensorsAfterStep.join(', '),
         ]),
       ], { leftColumns: [0, -1] });
-      const [erm, mfw, twin] = rows;
-      console.log(`  MFW − ERM: ${mfw.kernelsPerStep - erm.kernelsPerStep} kernels per step (mixing); twin − (ERM + MFW): ${twin.kernelsPerStep - erm.kernelsPerStep - mfw.kernelsPerStep} (stacking the losses for their one read per step)`);
-      console.log(`  img/s count each image once (the twin's: both runs on it); bytes: ${steps + 1} loss reads (4 bytes per run) + one metrics read;`);
-      console.log('  tensors: every measurement holds a whole twin (both networks), the idle one included when a method runs alone.');
+      const mfw = rows.find((r) => r.method === 'mfw');
+      const pair = rows.at(-1)!;
+      if (mfw) console.log(`  MFW − ERM: ${mfw.kernelsPerStep - erm.kernelsPerStep} kernels per step (mixing); lockstep − (ERM + MFW): ${pair.kernelsPerStep - erm.kernelsPerStep - mfw.kernelsPerStep} (stacking the losses for their one read per step)`);
+      console.log(`  img/s count each image once (lockstep's: both lanes on it); bytes: ${steps + 1} loss reads (4 bytes per lane) + one metrics read;`);
+      console.log('  tensors: each measurement holds its own lanes only (one network alone, two in lockstep).');
       if (onWebGpu) console.log('  kernels: tfjs kernels run (several dispatch nothing, and the engine’s own dispatches are not kernels); dispatches: GPU dispatches recorded.');
       for (const r of rows) {
         const { label: _label, secondsPerStep: _seconds, readBackBytes: _bytes, ...figures } = r;
         json.results.push({ backend: name, fused: variant === null ? null : fused, blocks, width, batch, ...figures });
       }
-      ranking.push({ name: variant ? `${info.name} (${variant})` : info.name, adapter: info.adapter, erm, mfw, twin });
+      ranking.push({ name: variant ? `${info.name} (${variant})` : info.name, adapter: info.adapter, rows });
     }
 
     if (name === 'wasm' && compareTorch && !flags.profile) {
       // Right after wasm, so both see the same load on a shared machine.
-      const erm = ranking.at(-1)!.erm;
+      const erm = ranking.at(-1)!.rows[0];
       const torch = timeTorchStep({ blocks, width, batch, threads: NODE_WASM_THREADS, steps });
       if (typeof torch === 'string') torchLine = `PyTorch: skipped, ${torch}.`;
       else {
@@ -261,12 +256,18 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   }
 
   if (ranking.length > 1) {
-    console.log('\nSide by side, fastest ERM training first:');
+    console.log('\nSide by side, fastest ERM training first (train img/s; each method’s step time as a multiple of ERM’s):');
+    const labels = ranking[0].rows.map((r) => r.label.replace(/ alone$/, ''));
     printTable([
-      ['backend', 'ERM train img/s', 'MFW train img/s', 'twin train img/s', 'ERM kernels/step', 'ERM eval img/s', 'adapter'],
+      ['backend', ...labels, 'ERM eval img/s', 'adapter'],
       ...ranking
-        .sort((a, b) => b.erm.trainImagesPerSecond - a.erm.trainImagesPerSecond)
-        .map((r) => [r.name, r.erm.trainImagesPerSecond.toFixed(2), r.mfw.trainImagesPerSecond.toFixed(2), r.twin.trainImagesPerSecond.toFixed(2), String(r.erm.kernelsPerStep), r.erm.evalImagesPerSecond.toFixed(2), r.adapter]),
+        .sort((a, b) => b.rows[0].trainImagesPerSecond - a.rows[0].trainImagesPerSecond)
+        .map(({ name, adapter, rows }) => [
+          name,
+          ...rows.map((r) => (r === rows[0] ? r.trainImagesPerSecond.toFixed(2) : `${r.trainImagesPerSecond.toFixed(2)} (${(r.secondsPerStep / rows[0].secondsPerStep).toFixed(2)}×)`)),
+          rows[0].evalImagesPerSecond.toFixed(2),
+          adapter,
+        ]),
     ], { leftColumns: [0, -1] });
   }
   if (torchLine) console.log(`\n${torchLine}`);

@@ -58,14 +58,25 @@ describe('parseCommandLine', () => {
 
 describe('configFromArguments (npm run experiment settings)', () => {
   it('takes long names and the short names of the app’s links alike', () => {
-    const long = configFromArguments(['epochs=7', 'blocksPerStage=2', 'classes=5,6,7,8', 'drw=true']);
-    const short = configFromArguments(['ep=7', 'depth=2', 'c=5,6,7,8', 'drw=1']);
+    const long = configFromArguments(['epochs=7', 'blocksPerStage=2', 'classes=5,6,7,8', 'methods=erm,la:tau=1.5,ldam-drw']);
+    const short = configFromArguments(['ep=7', 'depth=2', 'c=5,6,7,8', 'm=erm,la:tau=1.5,ldam-drw']);
     expect(short).toEqual(long);
-    expect(long).toMatchObject({ epochs: 7, blocksPerStage: 2, classes: [5, 6, 7, 8], drw: true });
+    expect(long).toMatchObject({ epochs: 7, blocksPerStage: 2, classes: [5, 6, 7, 8], methods: ['erm', 'la:tau=1.5', 'ldam-drw'], seedVersion: 2 });
+    // The setting before the method lab: DRW on both runs.
+    expect(configFromArguments(['drw=1']).methods).toEqual(['drw', 'mfw-drw']);
+    expect(() => configFromArguments(['methods=erm,focal'])).toThrow(/unknown method “focal”/);
+    expect(() => configFromArguments(['m=la:beta=2'])).toThrow(/la: “beta=2” is not a parameter=value of this method \(it takes tau\)/);
+  });
+
+  it('reads a link from before the method lab as the app does: its runs as lanes, the first seed semantics', () => {
+    const app = configFromSearch('?ep=30&seed=3&drw=1').config;
+    expect(app).toMatchObject({ epochs: 30, seed: 3, methods: ['drw', 'mfw-drw'], seedVersion: 1 });
+    expect(configFromArguments(['?ep=30&seed=3&drw=1'])).toEqual(app);
+    expect(configFromArguments(['https://example.org/?ep=30&seed=3'])).toMatchObject({ methods: ['erm', 'mfw'], seedVersion: 1 });
   });
 
   it('reproduces a pasted link, whole or as its query, exactly as the app reads it', () => {
-    const config = { ...PAPER_CONFIG, classes: [3, 5, 0, 9], seed: 11, epochs: 30, drw: true, imbalance: 'long-tailed' as const, ratio: 10 };
+    const config = { ...PAPER_CONFIG, classes: [3, 5, 0, 9], seed: 11, epochs: 30, methods: ['erm', 'mfw-drw', 'remix-drw:tau=0.3'], imbalance: 'long-tailed' as const, ratio: 10 };
     config.trainCounts = configFromSearch(`?${configToSearch(config)}`).config.trainCounts;
     const query = configToSearch(config);
     const app = configFromSearch(`?${query}`).config;
@@ -122,8 +133,8 @@ function runScript(script: string, args: string[], options: { env?: NodeJS.Proce
 
 describe('the scripts’ command lines', () => {
   it.each([
-    ['scripts/experiment.ts', ['Settings (long name', 'epochs (ep)', 'testPerClass (tpc)', '--backend', '--print-config', 'Examples:']],
-    ['scripts/bench.ts', ['--backends', '--blocks', '--batch', 'Default: 8', 'Examples:']],
+    ['scripts/experiment.ts', ['Settings (long name', 'epochs (ep)', 'testPerClass (tpc)', 'methods (m)', 'Methods for methods=', 'ldam-drw', 'maxm=0.5', 'tau=1', 'kappa=3', '--backend', '--print-config', 'Examples:']],
+    ['scripts/bench.ts', ['--backends', '--methods', '--blocks', '--batch', 'Default: 8', 'Examples:']],
     ['scripts/prepare-data.ts', ['--archive', '--out', 'CIFAR10_TAR', 'Examples:']],
   ])('%s --help prints the usage and exits 0 without doing work', async (script, expected) => {
     const { code, stdout, stderr } = await runScript(script, ['--help']);
@@ -164,7 +175,7 @@ describe('the scripts’ command lines', () => {
     let signalled = false;
     const { code, stderr } = await runScript('scripts/experiment.ts', args, {
       onStderr: (text, child) => {
-        if (!signalled && /epoch 1: test acc/.test(text)) {
+        if (!signalled && /epoch 1: balanced test acc/.test(text)) {
           signalled = true;
           child.kill('SIGINT');
         }
@@ -182,10 +193,10 @@ describe('the scripts’ command lines', () => {
     expect(written.epochs.map((e) => e.epoch)).toEqual(written.epochs.map((_, i) => i + 1));
   });
 
-  it('--recording also writes a recording the app can open, holding every epoch of the results file', async () => {
+  it('--recording also writes a recording the app can open, holding every lane and epoch of the results file', async () => {
     const name = `cli-test-recording-${process.pid}`;
     const [resultsPath, recordingPath] = [join('experiments', `${name}.json`), join('experiments', `${name}.recording.json`)];
-    const args = ['imb=custom', 'n=2,2,1,1', 'w=0.25', 'bs=2', 'tpc=10', 'pts=100', 'ep=2', '--synthetic', '--backend=cpu', `--name=${name}`, '--recording'];
+    const args = ['imb=custom', 'n=2,2,1,1', 'w=0.25', 'bs=2', 'tpc=10', 'pts=100', 'ep=2', 'm=erm,mfw,ldam-drw:maxm=0.3', '--synthetic', '--backend=cpu', `--name=${name}`, '--recording'];
     const { code, stderr } = await runScript('scripts/experiment.ts', args);
     expect(code).toBe(0);
     expect(stderr).toContain(`and ${recordingPath}`);
@@ -196,6 +207,8 @@ describe('the scripts’ command lines', () => {
     expect(recording.config).toEqual(results.config);
     expect(recording.backend).toBe('cpu');
     expect(recording.history.map((s) => s.epoch)).toEqual([1, 2]);
+    expect(Object.keys(recording.history[1].runs)).toEqual(['erm', 'mfw', 'ldam-drw:maxm=0.3']);
+    expect(stderr).toMatch(/epoch 2: balanced test acc % ERM [\d.]+ \(minor [\d.]+\), MFW [\d.]+ \(minor [\d.]+\), LDAM-DRW maxm=0.3 [\d.]+ \(minor [\d.]+\);/);
     expect(Array.from(recording.history[1].runs.mfw.trainFeatures)).toEqual(results.epochs[1].runs.mfw.trainFeatures);
     expect(recording.history[1].runs.mfw.testAccuracy).toEqual(results.epochs[1].runs.mfw.testAccuracy);
   });

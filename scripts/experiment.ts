@@ -1,5 +1,5 @@
 /**
- * Runs one twin experiment (ERM beside MFW) headless and writes every epoch's measurements to
+ * Runs one experiment (any lanes, ERM beside MFW by default) headless and writes every epoch's measurements to
  * experiments/<name>.json — after every epoch, and on Ctrl-C with the epochs finished so far;
  * with --recording also a recording the app replays. `npm run experiment -- --help` lists every setting.
  */
@@ -9,14 +9,17 @@ import { recordingFile } from '../src/state/recording.ts';
 import { configToSearch } from '../src/state/urlConfig.ts';
 import { runCommand, type CommandSpec } from './lib/cli.ts';
 import type { EngineBackendChoice } from '../src/engine/backend.ts';
-import { configFromArguments, loadData, settingsHelp, startNodeBackend } from './lib/engine-cli.ts';
+import { configFromArguments, loadData, methodsHelp, settingsHelp, startNodeBackend } from './lib/engine-cli.ts';
+import { isMajorClass } from '../src/core/mfwWeights.ts';
+import { lanesOf } from '../src/config/experiment.ts';
 
 const EXPERIMENT_COMMAND: CommandSpec = {
   command: 'npm run experiment --',
   synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--name=NAME] [--recording] [--synthetic] [--print-config]',
   summary:
-    'Trains ERM and MFW in lockstep, headless in Node, exactly as the app does, and writes every epoch’s measurements ' +
-    '(per-class accuracy, gradient norms, feature deviation, 2-D features, classifier) to experiments/NAME.json. ' +
+    'Trains the chosen methods (methods=…, by default ERM and MFW) in lockstep, headless in Node, exactly as the app does, and writes every ' +
+    'epoch’s measurements per lane (per-class accuracy, clean training loss, gradient norms and their minor/major ratio, feature deviation, ' +
+    '2-D features, classifier and its weight norms, class weights, mixing shares) to experiments/NAME.json. ' +
     'Needs the prepared CIFAR-10 data (npm run data) unless --synthetic is given. Ctrl-C stops and keeps the finished epochs.',
   positionals: {
     valueName: 'SETTING=VALUE | LINK | FILE.json',
@@ -43,13 +46,18 @@ const EXPERIMENT_COMMAND: CommandSpec = {
     { name: 'synthetic', kind: 'boolean', description: 'Train on synthetic colour classes with the same counts instead of CIFAR-10 (no data needed).' },
     { name: 'print-config', kind: 'boolean', description: 'Print the resolved configuration and the equivalent app link query, then exit without training.' },
   ],
-  sections: [{ title: 'Settings (long name, short link name, what it accepts, default)', lines: settingsHelp() }],
+  sections: [
+    { title: 'Settings (long name, short link name, what it accepts, default)', lines: settingsHelp() },
+    { title: 'Methods for methods= (comma-separated, up to 6; each optionally NAME:param=value:…), with their parameters and defaults', lines: methodsHelp() },
+  ],
   examples: [
     'npm run experiment -- epochs=70 seed=2 --name=resnet8-seed2',
     'npm run experiment -- "c=0,1,2,3&n=5000,5000,50,50&imb=paper&depth=5&ep=200"    (a shared link’s query)',
     'npm run experiment -- blocksPerStage=5 epochs=200 --backend=webgpu             (the Paper preset)',
     'npm run experiment -- ep=20 --recording --name=quick    (the Quick preset, as a recording for the app)',
     'npm run experiment -- ep=2 n=40,40,8,8 imb=custom tpc=50 --synthetic --backend=wasm',
+    'npm run experiment -- methods=erm,mfw,drw,ldam-drw,la,remix-drw ep=20 --name=rivals   (six lanes on the same batches)',
+    'npm run experiment -- m=erm,la:tau=1.5,mixup:alpha=0.4 ep=20                              (parameters per lane)',
   ],
 };
 
@@ -70,13 +78,15 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
   const backend = await startNodeBackend(flags.backend as EngineBackendChoice);
   process.stderr.write(`backend: ${backend.name} on ${backend.adapter} (${backend.reason})\n`);
   const data = await loadData(config, synthetic);
-  const { TwinRunner } = await import('../src/engine/twin.ts');
+  const { LockstepRunner } = await import('../src/engine/lockstep.ts');
   const name = (flags.name as string | undefined) ?? `${synthetic ? 'synthetic-' : ''}resnet${6 * config.blocksPerStage + 2}-seed${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const path = `experiments/${name}.json`;
   const recordingPath = flags.recording ? `experiments/${name}.recording.json` : null;
   mkdirSync('experiments', { recursive: true });
 
-  const twin = await TwinRunner.create(data, config);
+  const runner = await LockstepRunner.create(data, config);
+  const lanes = lanesOf(config);
+  const minor = isMajorClass(config.trainCounts).map((major) => !major);
   const epochs: EpochSnapshot[] = [];
   const started = performance.now();
   const save = (interrupted: boolean) => {
@@ -95,23 +105,25 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  while (!twin.finished) {
-    for (let s = 0; s < twin.stepsPerEpoch; s++) {
-      await twin.trainStep();
-      const done = (twin.epoch * twin.stepsPerEpoch + s + 1) / (config.epochs * twin.stepsPerEpoch);
+  while (!runner.finished) {
+    for (let s = 0; s < runner.stepsPerEpoch; s++) {
+      await runner.trainStep();
+      const done = (runner.epoch * runner.stepsPerEpoch + s + 1) / (config.epochs * runner.stepsPerEpoch);
       const elapsed = (performance.now() - started) / 1000;
-      progressBar(done, `epoch ${twin.epoch + 1}/${config.epochs} step ${s + 1}/${twin.stepsPerEpoch}, ETA ${Math.round((elapsed / done) * (1 - done))} s`);
+      progressBar(done, `epoch ${runner.epoch + 1}/${config.epochs} step ${s + 1}/${runner.stepsPerEpoch}, ETA ${Math.round((elapsed / done) * (1 - done))} s`);
       // On the CPU backends a step resolves in microtasks only: let signal handlers (Ctrl-C) run.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const snapshot = await twin.finishEpoch();
+    const snapshot = await runner.finishEpoch();
     epochs.push(snapshot);
     save(false);
     const mean = (xs: number[]) => (100 * xs.reduce((a, b) => a + b, 0)) / xs.length;
-    process.stderr.write(
-      `\repoch ${snapshot.epoch}: test acc ERM ${mean(snapshot.runs.erm.testAccuracy).toFixed(1)} %, MFW ${mean(snapshot.runs.mfw.testAccuracy).toFixed(1)} %, ${snapshot.imagesPerSecond.toFixed(1)} images/s${' '.repeat(20)}\n`,
-    );
+    const accuracies = lanes.map(({ id, label }) => {
+      const accuracy = snapshot.runs[id].testAccuracy;
+      return `${label} ${mean(accuracy).toFixed(1)} (minor ${mean(accuracy.filter((_, c) => minor[c])).toFixed(1)})`;
+    });
+    process.stderr.write(`\repoch ${snapshot.epoch}: balanced test acc % ${accuracies.join(', ')}; ${snapshot.imagesPerSecond.toFixed(1)} images/s${' '.repeat(20)}\n`);
   }
-  twin.dispose();
+  runner.dispose();
   process.stderr.write(`wrote ${path}${recordingPath ? ` and ${recordingPath}` : ''}\n`);
 });

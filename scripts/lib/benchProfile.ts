@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CLASSROOM_CONFIG, PAPER_CONFIG, trainSetSize, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { syntheticExperimentData } from '../../src/engine/syntheticData.ts';
-import { TwinRunner } from '../../src/engine/twin.ts';
+import { LockstepRunner } from '../../src/engine/lockstep.ts';
 import { strictConfig } from './engine-cli.ts';
 import { printTable } from './table.ts';
 import {
@@ -31,17 +31,17 @@ export interface ProfileRequest {
 /** Literature's range for one dispatch's CPU cost in a browser (the issue's 30–60 µs). */
 const ASSUMED_MICROSECONDS = [30, 60];
 
-/** Records one training step of `method` alone, or of the twin, on a throw-away twin (nothing runs on webgpu). */
+/** Records one training step of `method` alone, or of ERM beside MFW ('twin'), on throw-away lanes (nothing runs on webgpu). */
 async function profileOneStep(config: ExperimentConfig, fused: boolean, method: 'erm' | 'mfw' | 'twin'): Promise<StepProfile> {
   // Just enough images for one full batch, in the preset's proportions of major and minor classes.
   const batch = config.batchSize;
   const trainCounts = [Math.ceil(batch / 2), Math.ceil(batch / 4), Math.ceil(batch / 8), Math.ceil(batch / 8)];
   const stepConfig = strictConfig({ ...config, imbalance: 'custom', trainCounts, epochs: 1, trainFeatureSample: 100, testPerClass: 10 });
-  const twin = await TwinRunner.create(syntheticExperimentData(trainCounts, 1), stepConfig, { fused });
+  const runner = await LockstepRunner.create(syntheticExperimentData(trainCounts, 1), { ...stepConfig, methods: method === 'twin' ? ['erm', 'mfw'] : [method] }, { fused });
   try {
-    return await recordStep(() => (method === 'twin' ? twin.trainStep() : twin.trainRunStep(method)), tf.getBackend() === 'webgpu');
+    return await recordStep(() => runner.trainStep(), tf.getBackend() === 'webgpu');
   } finally {
-    twin.dispose();
+    runner.dispose();
   }
 }
 

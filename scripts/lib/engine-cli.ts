@@ -5,7 +5,8 @@
  * Nothing here imports tfjs, so WebGPU globals can be installed before the engine is loaded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, FIELDS, NUM_CHOSEN_CLASSES, validateConfig, type ExperimentConfig } from '../../src/config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, FIELDS, NUM_CHOSEN_CLASSES, validateConfig, type ConfigInput, type ExperimentConfig } from '../../src/config/experiment.ts';
+import { MAX_LANES, METHOD_NAMES, METHODS, methodParameters } from '../../src/core/methods.ts';
 import { MAX_TRAIN_PER_CLASS } from '../../src/config/imbalance.ts';
 import type { ExperimentData } from '../../src/data/types.ts';
 import type { BackendInfo, EngineBackendChoice } from '../../src/engine/backend.ts';
@@ -19,10 +20,10 @@ const SETTING_KEYS = Object.keys(URL_PARAMS) as (keyof ExperimentConfig)[];
 function describeSetting(key: keyof ExperimentConfig): string {
   if (key === 'classes') return `${NUM_CHOSEN_CLASSES} different CIFAR-10 class ids 0–9, most to fewest images (${CIFAR10_CLASS_NAMES.map((name, id) => `${id} ${name}`).join(', ')})`;
   if (key === 'trainCounts') return `${NUM_CHOSEN_CLASSES} training counts 1–${MAX_TRAIN_PER_CLASS}, used when imbalance=custom (a preset sets them otherwise)`;
+  if (key === 'methods') return `the lanes trained side by side: 1–${MAX_LANES} methods, comma-separated, each NAME or NAME:param=value:… (listed below)`;
   const field = FIELDS[key];
   // A link carries the page's backend choice; in Node the --backend flag decides.
   if (key === 'backend') return `${field.label} in the browser (accepted from links; here --backend decides)`;
-  if (field.kind === 'boolean') return `${field.label}: true or false (1 or 0)`;
   if (field.kind === 'enum') return `${field.label}: one of ${field.choices.join(', ')}`;
   if (field.choices) return `${field.label}: one of ${field.choices.join(', ')}`;
   return `${field.label}: ${field.integer ? 'a whole number' : 'a number'} from ${field.min} to ${field.max}`;
@@ -37,9 +38,18 @@ export function settingsHelp(base: ExperimentConfig = DEFAULT_CONFIG): string[] 
   });
 }
 
+/** Help lines listing every method: name, label, parameters with their defaults (under the default MFW settings), what it is. */
+export function methodsHelp(base: ExperimentConfig = DEFAULT_CONFIG): string[] {
+  return METHOD_NAMES.flatMap((name) => {
+    const parameters = methodParameters(name, base).map(({ key, label, value }) => `      ${`${key}=${value}`.padEnd(22)}${label}`);
+    return [`  ${name.padEnd(16)}${METHODS[name].label}: ${METHODS[name].summary}`, ...parameters];
+  });
+}
+
 /** Splits one command-line argument into (name, text) pairs: a link (or its query string), key=value, or a JSON file. */
-function settingPairs(arg: string): { pairs: [string, unknown][]; fromJson: boolean } {
-  if (/^https?:\/\//i.test(arg) || arg.startsWith('?') || arg.includes('&') || arg.includes('=')) {
+function settingPairs(arg: string): { pairs: [string, unknown][]; fromJson: boolean; fromLink: boolean } {
+  const fromLink = /^https?:\/\//i.test(arg) || arg.startsWith('?') || arg.includes('&');
+  if (fromLink || arg.includes('=')) {
     let query = arg;
     if (/^https?:\/\//i.test(arg)) {
       try {
@@ -48,7 +58,7 @@ function settingPairs(arg: string): { pairs: [string, unknown][]; fromJson: bool
         throw new UsageError(`"${arg}" is not a valid link.`);
       }
     }
-    return { pairs: [...new URLSearchParams(query.replace(/^\?/, ''))], fromJson: false };
+    return { pairs: [...new URLSearchParams(query.replace(/^\?/, ''))], fromJson: false, fromLink };
   }
   if (existsSync(arg)) {
     let parsed: unknown;
@@ -58,7 +68,7 @@ function settingPairs(arg: string): { pairs: [string, unknown][]; fromJson: bool
       throw new UsageError(`${arg} is not valid JSON: ${(error as Error).message}`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`${arg} must hold a JSON object of settings.`);
-    return { pairs: Object.entries(parsed), fromJson: true };
+    return { pairs: Object.entries(parsed), fromJson: true, fromLink: false };
   }
   throw new UsageError(`"${arg}" is neither key=value, a link (or its query string) nor an existing JSON file.`);
 }
@@ -70,10 +80,17 @@ function settingPairs(arg: string): { pairs: [string, unknown][]; fromJson: bool
  * is a UsageError naming it and what is accepted — nothing is silently replaced by a default.
  */
 export function configFromArguments(args: readonly string[], base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig {
-  const input: Partial<Record<keyof ExperimentConfig, unknown>> = {};
+  const input: ConfigInput = {};
   for (const arg of args) {
-    const { pairs, fromJson } = settingPairs(arg);
+    const { pairs, fromJson, fromLink } = settingPairs(arg);
+    // As in the app: a link without seed semantics predates the method lab and means the first.
+    if (fromLink && !pairs.some(([name]) => name === 'sv' || name === 'seedVersion')) input.seedVersion = 1;
     for (const [name, value] of pairs) {
+      if (name === 'drw') {
+        // A setting before the method lab: DRW on both runs, now the lanes DRW and MFW-DRW.
+        input.drw = fromJson ? value : value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value;
+        continue;
+      }
       const key = settingKeyOf(name);
       if (!key) {
         throw new UsageError(`Unknown setting "${name}". Settings (long or short name): ${SETTING_KEYS.map((k) => `${k} (${URL_PARAMS[k]})`).join(', ')}.`);
@@ -86,7 +103,7 @@ export function configFromArguments(args: readonly string[], base: ExperimentCon
 }
 
 /** validateConfig, but every problem is an error (a script must not run something other than asked). */
-export function strictConfig(input: Partial<Record<keyof ExperimentConfig, unknown>>, base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig {
+export function strictConfig(input: ConfigInput, base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig {
   const { config, problems } = validateConfig(input, base);
   const counts = input.trainCounts;
   if (config.imbalance !== 'custom' && counts !== undefined && JSON.stringify(counts) !== JSON.stringify(config.trainCounts)) {

@@ -11,8 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { webGpuInternals } from '../../src/engine/webgpu/internals.ts';
-import { copyOwn, dispatchOwn, KERNEL_MAIN, onOwnDispatch, outputTensor, WORKGROUP_SIZE, type OwnDispatch, type OwnKernel } from '../../src/engine/webgpu/dispatch.ts';
+import { webGpuInternals } from '../../src/engine/kernels/webgpu/internals.ts';
+import { copyOwn, dispatchOwn, KERNEL_MAIN, onOwnDispatch, outputTensor, WORKGROUP_SIZE, type OwnDispatch, type OwnKernel } from '../../src/engine/kernels/webgpu/dispatch.ts';
 
 export interface DispatchRecord {
   /** The tfjs kernel being executed (innermost), or '(engine)' for the engine's own dispatches. */

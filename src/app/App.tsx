@@ -95,8 +95,17 @@ export function App() {
           <ReplayBanner />
           <Notices />
           <p className="controlled" data-testid="controlled-comparison">
-            <strong>A controlled comparison:</strong> both networks start from the same initial weights and see the same batches
-            with the same augmentation, in the same order. The only difference is MFW’s feature mixing.
+            {config.methods.join() === 'erm,mfw' ? (
+              <>
+                <strong>A controlled comparison:</strong> both networks start from the same initial weights and see the same batches
+                with the same augmentation, in the same order. The only difference is MFW’s feature mixing.
+              </>
+            ) : (
+              <>
+                <strong>A controlled comparison:</strong> every network starts from the same initial weights and sees the same batches
+                with the same augmentation, in the same order. The only differences are the methods’ losses, class weights, classifiers and mixing.
+              </>
+            )}
           </p>
           {dataAvailability === 'missing' ? <DataMissing /> : null}
           {dataAvailability === 'available' ? (

@@ -1,12 +1,15 @@
 /**
- * The plot area: the feature space (ERM beside MFW for the training and for the test features, each
- * pair with its caption underneath), the curves along the epochs, and the results at the shown epoch
- * (table and confusion matrices). Every caption says what the paper found and what this run shows.
- * In presentation mode only the plots a class needs are shown.
+ * The plot area: the feature space (with two lanes, ERM beside MFW for the training and for the test
+ * features, each pair with its caption underneath; with other counts, one column per lane, training
+ * above test, each row on one axis range), the curves along the epochs, and the results at the shown
+ * epoch (table and confusion matrices). Every caption says what the paper found and what this run
+ * shows. In presentation mode only the plots a class needs are shown.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+import { lanesOf } from '../config/experiment.ts';
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
-import { METHODS, type EpochSnapshot } from '../core/snapshot.ts';
+import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
+import { fileSafeLaneId } from '../core/methods.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
 import {
   AccuracyCurves,
@@ -20,10 +23,12 @@ import {
   epochsFeatureDomain,
   sharedFeatureDomain,
   type CurvesProps,
+  type Domain,
+  type FeatureSplit,
 } from '../views/charts/index.ts';
 import { useViewportHeight } from '../views/charts/useContainerWidth.ts';
 import { MfwExplainer, WhatToLookFor, runFinding, type PlotKind } from '../views/teaching/index.ts';
-import { ChartSizeContext, FONT, METHOD_LABEL, PRESENTATION_SIZES } from '../views/theme.ts';
+import { ChartSizeContext, FONT, PRESENTATION_SIZES, laneStyles, type LaneStyle } from '../views/theme.ts';
 import { ChartFrame } from '../views/controls/ChartFrame.tsx';
 
 const SPLITS = [
@@ -33,73 +38,128 @@ const SPLITS = [
 
 /** Screen height left for the square plot once the header, status bar, titles, legend, axis and caption are counted. */
 const PLOT_CHROME_HEIGHT = 300;
+/** The largest plot of a column of small multiples (more than two lanes side by side). */
+const SMALL_MULTIPLE_SIZE = 320;
+
+/** The configuration's lanes with their labels and line styles, in order. */
+function useLanes(): LaneStyle[] {
+  const config = useAppStore((s) => s.config);
+  return useMemo(() => laneStyles(lanesOf(config)), [config]);
+}
 
 function useFinding(kind: PlotKind): string | null {
   const snapshot = useAppStore(selectShownSnapshot);
   const history = useAppStore((s) => s.history);
-  const trainCounts = useAppStore((s) => s.config.trainCounts);
-  return useMemo(() => runFinding(kind, { snapshot, history, trainCounts }), [kind, snapshot, history, trainCounts]);
+  const config = useAppStore((s) => s.config);
+  const lanes = useMemo(() => lanesOf(config), [config]);
+  return useMemo(() => runFinding(kind, { snapshot, history, trainCounts: config.trainCounts, lanes }), [kind, snapshot, history, config.trainCounts, lanes]);
 }
 
 function Caption({ kind }: { kind: PlotKind }) {
   return <WhatToLookFor kind={kind} finding={useFinding(kind)} />;
 }
 
+type Split = (typeof SPLITS)[number];
+
+interface ScatterCellProps {
+  lane: LaneStyle;
+  split: Split;
+  snapshot: EpochSnapshot | null;
+  domain: Domain | null;
+  classNames: string[];
+  maxPlotSize: number;
+}
+
+/** One lane's scatter of one split, or the placeholder before the first epoch. */
+function ScatterCell({ lane, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize }: ScatterCellProps) {
+  const pointImages = useAppStore((s) => s.pointImages);
+  const name = `scatter-${fileSafeLaneId(lane.id)}-${key}`;
+  const run = snapshot?.runs[lane.id] as RunSnapshot | undefined;
+  if (!snapshot || !domain || !run) {
+    return (
+      <div className="placeholder" data-testid={`placeholder-${fileSafeLaneId(lane.id)}-${key}`}>
+        {lane.label}: the {title.toLowerCase()} f(x) and the decision regions appear here after the first epoch.
+      </div>
+    );
+  }
+  return (
+    <ChartFrame name={name} epoch={snapshot.epoch} label={`${lane.label} ${title.toLowerCase()}`}>
+      <FeatureScatter
+        features={key === 'train' ? run.trainFeatures : run.testFeatures}
+        labels={key === 'train' ? snapshot.trainFeatureLabels : snapshot.testLabels}
+        classifier={run.classifier}
+        classNames={classNames}
+        domain={domain}
+        title={`${lane.label} — ${title.toLowerCase()}, epoch ${snapshot.epoch}`}
+        maxPlotSize={maxPlotSize}
+        images={pointImages?.[key]}
+        pointNoun={noun}
+        testId={name}
+      />
+    </ChartFrame>
+  );
+}
+
 function FeatureSpace({ classNames }: { classNames: string[] }) {
   const snapshot = useAppStore(selectShownSnapshot);
   const history = useAppStore((s) => s.history);
-  const pointImages = useAppStore((s) => s.pointImages);
+  const lanes = useLanes();
   const viewportHeight = useViewportHeight();
   // Axes fixed over all stored epochs by default, so scrubbing shows the features move, not the ticks.
   const [sameAxes, setSameAxes] = useState(true);
-  const domain = useMemo(() => {
+  // Two lanes share one range over both splits, as ever; small multiples share one per row (split).
+  const pair = lanes.length === 2;
+  const domains = useMemo(() => {
     if (!snapshot) return null;
-    return sameAxes ? epochsFeatureDomain(history) : sharedFeatureDomain([snapshot.runs.erm, snapshot.runs.mfw]);
-  }, [sameAxes, history, snapshot]);
-  const maxPlotSize = Math.max(240, Math.min(560, viewportHeight - PLOT_CHROME_HEIGHT));
+    const runs = Object.values(snapshot.runs);
+    const domainOf = (splits?: FeatureSplit[]) => (sameAxes ? epochsFeatureDomain(history, undefined, splits) : sharedFeatureDomain(runs, undefined, splits));
+    if (pair) {
+      const both = domainOf();
+      return { train: both, test: both };
+    }
+    return { train: domainOf(['train']), test: domainOf(['test']) };
+  }, [sameAxes, history, snapshot, pair]);
+  const maxPlotSize = Math.max(240, Math.min(pair ? 560 : SMALL_MULTIPLE_SIZE, viewportHeight - PLOT_CHROME_HEIGHT));
+  const cell = (lane: LaneStyle, split: Split) => (
+    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} />
+  );
 
   return (
     <section className="feature-space" aria-labelledby="feature-space-title" data-testid="feature-space">
       <div className="section-head">
         <h2 id="feature-space-title">
-          Feature space f(x) <span className="run-subtitle">ERM beside MFW on the same axes; colour and shape = true class, hollow = misclassified</span>
+          Feature space f(x){' '}
+          <span className="run-subtitle">
+            {pair
+              ? `${lanes[0].label} beside ${lanes[1].label} on the same axes`
+              : `one column per method, training above test; each row on the same axes`}
+            ; colour and shape = true class, hollow = misclassified
+          </span>
         </h2>
         <label className="axes-toggle">
           <input type="checkbox" data-testid="same-axes" checked={sameAxes} onChange={(event) => setSameAxes(event.target.checked)} />
           Same axes for every epoch
         </label>
       </div>
-      <div className="scatter-pairs">
-        {SPLITS.map(({ key, title, noun, caption }) => (
-          <div key={key} className="scatter-pair" data-testid={`scatter-pair-${key}`}>
-            <div className="scatter-pair-plots">
-              {METHODS.map((method) =>
-                snapshot && domain ? (
-                  <ChartFrame key={method} name={`scatter-${method}-${key}`} epoch={snapshot.epoch} label={`${METHOD_LABEL[method]} ${title.toLowerCase()}`}>
-                    <FeatureScatter
-                      features={key === 'train' ? snapshot.runs[method].trainFeatures : snapshot.runs[method].testFeatures}
-                      labels={key === 'train' ? snapshot.trainFeatureLabels : snapshot.testLabels}
-                      classifier={snapshot.runs[method].classifier}
-                      classNames={classNames}
-                      domain={domain}
-                      title={`${METHOD_LABEL[method]} — ${title.toLowerCase()}, epoch ${snapshot.epoch}`}
-                      maxPlotSize={maxPlotSize}
-                      images={pointImages?.[key]}
-                      pointNoun={noun}
-                      testId={`scatter-${method}-${key}`}
-                    />
-                  </ChartFrame>
-                ) : (
-                  <div key={method} className="placeholder" data-testid={`placeholder-${method}-${key}`}>
-                    {METHOD_LABEL[method]}: the {title.toLowerCase()} f(x) and the decision regions appear here after the first epoch.
-                  </div>
-                ),
-              )}
+      {pair ? (
+        <div className="scatter-pairs">
+          {SPLITS.map((split) => (
+            <div key={split.key} className="scatter-pair" data-testid={`scatter-pair-${split.key}`}>
+              <div className="scatter-pair-plots">{lanes.map((lane) => cell(lane, split))}</div>
+              <Caption kind={split.caption} />
             </div>
-            <Caption kind={caption} />
+          ))}
+        </div>
+      ) : (
+        <div className="scatter-lanes" data-testid="scatter-lanes">
+          <div className="lane-grid" style={{ '--lanes': lanes.length } as CSSProperties}>
+            {SPLITS.map((split) => lanes.map((lane) => cell(lane, split)))}
           </div>
-        ))}
-      </div>
+          {SPLITS.map((split) => (
+            <Caption key={split.key} kind={split.caption} />
+          ))}
+        </div>
+      )}
     </section>
   );
 }
@@ -125,12 +185,19 @@ const CURVES: readonly CurveSpec[] = [
 function Curves({ classNames, presentation }: { classNames: string[]; presentation: boolean }) {
   const history = useAppStore((s) => s.history);
   const selectedEpoch = useAppStore((s) => s.selectedEpoch);
-  const props: CurvesProps = { history, classNames, selectedEpoch, plotHeight: presentation ? 280 : 220 };
+  const lanes = useLanes();
+  const props: CurvesProps = { history, classNames, lanes, selectedEpoch, plotHeight: presentation ? 280 : 220 };
   const epoch = selectedEpoch ?? history.at(-1)?.epoch ?? null;
   return (
     <section className="curves" aria-labelledby="curves-title" data-testid="curves">
       <h2 id="curves-title">
-        Along the epochs <span className="run-subtitle">ERM dashed, MFW solid; one colour and marker per class; hover or focus a chart to read an epoch’s values</span>
+        Along the epochs{' '}
+        <span className="run-subtitle">
+          {lanes.every((lane) => lane.method === 'erm' || lane.method === 'mfw')
+            ? lanes.map((lane) => `${lane.label} ${lane.dash ? 'dashed' : 'solid'}`).join(', ')
+            : 'one line style per method, as each legend shows'}
+          ; one colour and marker per class; hover or focus a chart to read an epoch’s values
+        </span>
       </h2>
       <div className="curve-grid">
         {CURVES.filter((curve) => !presentation || curve.essential).map(({ name, label, kind, Chart }) => (
@@ -146,22 +213,26 @@ function Curves({ classNames, presentation }: { classNames: string[]; presentati
   );
 }
 
-function ConfusionMatrices({ snapshot, classNames }: { snapshot: EpochSnapshot; classNames: string[] }) {
+function ConfusionMatrices({ snapshot, classNames, lanes }: { snapshot: EpochSnapshot; classNames: string[]; lanes: LaneStyle[] }) {
+  const shown = lanes.filter((lane) => lane.id in snapshot.runs);
   return (
     <div className="confusion-pair" data-testid="confusion-pair">
-      <div className="confusion-pair-plots">
-        {METHODS.map((method) => (
-          <ChartFrame key={method} name={`confusion-${method}`} epoch={snapshot.epoch} label={`${METHOD_LABEL[method]} confusion matrix`}>
-            <ConfusionMatrix
-              features={snapshot.runs[method].testFeatures}
-              labels={snapshot.testLabels}
-              classifier={snapshot.runs[method].classifier}
-              classNames={classNames}
-              title={`${METHOD_LABEL[method]} — test set, epoch ${snapshot.epoch}`}
-              testId={`confusion-${method}`}
-            />
-          </ChartFrame>
-        ))}
+      <div className={`confusion-pair-plots${shown.length === 2 ? '' : ' lane-grid'}`} style={{ '--lanes': shown.length } as CSSProperties}>
+        {shown.map((lane) => {
+          const name = `confusion-${fileSafeLaneId(lane.id)}`;
+          return (
+            <ChartFrame key={lane.id} name={name} epoch={snapshot.epoch} label={`${lane.label} confusion matrix`}>
+              <ConfusionMatrix
+                features={snapshot.runs[lane.id].testFeatures}
+                labels={snapshot.testLabels}
+                classifier={snapshot.runs[lane.id].classifier}
+                classNames={classNames}
+                title={`${lane.label} — test set, epoch ${snapshot.epoch}`}
+                testId={name}
+              />
+            </ChartFrame>
+          );
+        })}
       </div>
       <Caption kind="confusion" />
     </div>
@@ -171,6 +242,7 @@ function ConfusionMatrices({ snapshot, classNames }: { snapshot: EpochSnapshot; 
 function Results({ classNames, presentation }: { classNames: string[]; presentation: boolean }) {
   const snapshot = useAppStore(selectShownSnapshot);
   const config = useAppStore((s) => s.config);
+  const lanes = useLanes();
   return (
     <section className="results" aria-label="Results" data-testid="results">
       <div className="results-table">
@@ -178,12 +250,13 @@ function Results({ classNames, presentation }: { classNames: string[]; presentat
           snapshot={snapshot}
           classNames={classNames}
           trainCounts={config.trainCounts}
+          lanes={lanes}
           isPaperPreset={config.imbalance === 'paper'}
           sampledTestPerClass={config.testPerClass < TEST_PER_CLASS ? config.testPerClass : null}
         />
         <Caption kind="results" />
       </div>
-      {snapshot && !presentation ? <ConfusionMatrices snapshot={snapshot} classNames={classNames} /> : null}
+      {snapshot && !presentation ? <ConfusionMatrices snapshot={snapshot} classNames={classNames} lanes={lanes} /> : null}
     </section>
   );
 }
@@ -191,12 +264,14 @@ function Results({ classNames, presentation }: { classNames: string[]; presentat
 export function Plots({ classNames }: { classNames: string[] }) {
   const presentation = useAppStore((s) => s.presentation);
   const config = useAppStore((s) => s.config);
+  // The explainer describes the MFW settings, so it shows while a lane mixes features the MFW way.
+  const mixesMfw = useMemo(() => lanesOf(config).some((lane) => lane.spec.mixing.kind === 'mfw'), [config]);
   return (
     <ChartSizeContext.Provider value={presentation ? PRESENTATION_SIZES : FONT}>
       <FeatureSpace classNames={classNames} />
       <Curves classNames={classNames} presentation={presentation} />
       <Results classNames={classNames} presentation={presentation} />
-      {presentation ? null : (
+      {presentation || !mixesMfw ? null : (
         <MfwExplainer
           classNames={classNames}
           trainCounts={config.trainCounts}

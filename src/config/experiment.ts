@@ -4,6 +4,7 @@
  * Nothing outside this module decides whether a setting is in range.
  */
 import { MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, presetCounts, type ImbalancePreset } from './imbalance.ts';
+import { DEFAULT_LANES, LEGACY_DRW_LANES, parseLanes, type Lane } from '../core/methods.ts';
 
 export const CIFAR10_CLASS_NAMES = [
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
@@ -37,8 +38,17 @@ export interface ExperimentConfig {
   warmupEpochs: number;
   momentum: number;
   weightDecay: number;
-  /** Deferred re-weighting from 80 % of the epochs on. */
-  drw: boolean;
+  /**
+   * The lanes trained side by side, in order: method ids as core/methods.ts writes them (`mfw`,
+   * `la:tau=1.5`), canonical, unique, 1 to MAX_LANES. The MFW settings below are the MFW lanes' defaults.
+   */
+  methods: string[];
+  /**
+   * What the seed means for the lanes' own random draws. 2: each lane draws from a stream of (seed,
+   * its spec), so lanes never change each other's numbers. 1: before the method lab, MFW drew from
+   * one shared stream; links, recordings and weights made then open with 1 and reproduce exactly.
+   */
+  seedVersion: 1 | 2;
   /** MFW: Beta(α, α) for λ. */
   alpha: number;
   /** MFW: number of convolution groups (stem = 1, then one per residual block) in g_θ. */
@@ -71,13 +81,9 @@ interface EnumField<T extends string> {
   choices: readonly T[];
   label: string;
 }
-interface BooleanField {
-  kind: 'boolean';
-  label: string;
-}
 
-type ScalarKey = Exclude<keyof ExperimentConfig, 'classes' | 'trainCounts'>;
-type FieldSpec = NumberField | EnumField<string> | BooleanField;
+type ScalarKey = Exclude<keyof ExperimentConfig, 'classes' | 'trainCounts' | 'methods'>;
+type FieldSpec = NumberField | EnumField<string>;
 
 /** Ranges and labels for every scalar setting. */
 export const FIELDS: Record<ScalarKey, FieldSpec> = {
@@ -92,7 +98,7 @@ export const FIELDS: Record<ScalarKey, FieldSpec> = {
   warmupEpochs: { kind: 'number', min: 0, max: 20, integer: true, label: 'Linear warm-up epochs' },
   momentum: { kind: 'number', min: 0, max: 0.99, integer: false, label: 'Momentum' },
   weightDecay: { kind: 'number', min: 0, max: 1e-2, integer: false, label: 'Weight decay' },
-  drw: { kind: 'boolean', label: 'Deferred re-weighting (DRW)' },
+  seedVersion: { kind: 'number', min: 1, max: 2, integer: true, choices: [1, 2], label: 'Seed semantics version' },
   alpha: { kind: 'number', min: 0.05, max: 10, integer: false, label: 'MFW α (Beta distribution)' },
   mixingPoint: { kind: 'number', min: 1, max: 28, integer: true, label: 'MFW mixing point (after group k)' },
   weightMode: { kind: 'enum', choices: ['eq12', 'two-level'], label: 'MFW weight s(N)' },
@@ -117,7 +123,8 @@ export const PAPER_CONFIG: ExperimentConfig = {
   warmupEpochs: 0,
   momentum: 0.9,
   weightDecay: 2e-4,
-  drw: false,
+  methods: [...DEFAULT_LANES],
+  seedVersion: 2,
   alpha: 2,
   mixingPoint: 2,
   weightMode: 'two-level',
@@ -144,12 +151,13 @@ export type TimePresetName = 'quick' | 'classroom' | 'paper';
 /** The presets for time, shortest first: they set the network and the length, not the classes, seed or backend. */
 export const TIME_PRESETS: Record<TimePresetName, ExperimentConfig> = { quick: QUICK_CONFIG, classroom: CLASSROOM_CONFIG, paper: PAPER_CONFIG };
 
-/** `draft` with a time preset applied: the preset's settings, the user's classes, seed and backend. */
+/** `draft` with a time preset applied: the preset's settings, the user's classes, seed, lanes and backend. */
 export function withTimePreset(draft: ExperimentConfig, preset: ExperimentConfig): ExperimentConfig {
-  return { ...preset, classes: [...draft.classes], trainCounts: [...preset.trainCounts], seed: draft.seed, backend: draft.backend };
+  const { config } = validateConfig({ ...preset, methods: draft.methods, seedVersion: draft.seedVersion }, { ...preset, methods: [...draft.methods] });
+  return { ...config, classes: [...draft.classes], trainCounts: [...preset.trainCounts], seed: draft.seed, backend: draft.backend };
 }
 
-/** The time preset `config` is (classes, seed and backend aside), or null. */
+/** The time preset `config` is (classes, seed, lanes and backend aside), or null. */
 export function timePresetOf(config: ExperimentConfig): TimePresetName | null {
   const names = Object.keys(TIME_PRESETS) as TimePresetName[];
   return names.find((name) => sameConfig(withTimePreset(config, TIME_PRESETS[name]), config)) ?? null;
@@ -164,6 +172,12 @@ export function sameConfig(a: ExperimentConfig, b: ExperimentConfig): boolean {
 export function convolutionGroups(blocksPerStage: number): number {
   return 1 + 3 * blocksPerStage;
 }
+
+/**
+ * Settings as they arrive from a link, a file or the command line. `drw` is the setting before the
+ * method lab (DRW on both runs): `drw: true` without `methods` means the lanes DRW and MFW-DRW.
+ */
+export type ConfigInput = Partial<Record<keyof ExperimentConfig | 'drw', unknown>>;
 
 export interface ValidationResult {
   config: ExperimentConfig;
@@ -183,9 +197,9 @@ function checkNumber(spec: NumberField, value: unknown): string | null {
  * Validates a possibly partial, possibly hostile configuration. Every invalid field is replaced by
  * the default's value and reported, so the result is always a configuration the engine accepts.
  */
-export function validateConfig(input: Partial<Record<keyof ExperimentConfig, unknown>>, base: ExperimentConfig = DEFAULT_CONFIG): ValidationResult {
+export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFAULT_CONFIG): ValidationResult {
   const problems: string[] = [];
-  const config: ExperimentConfig = { ...base, classes: [...base.classes], trainCounts: [...base.trainCounts] };
+  const config: ExperimentConfig = { ...base, classes: [...base.classes], trainCounts: [...base.trainCounts], methods: [...base.methods] };
   const out = config as unknown as Record<string, unknown>;
 
   for (const key of Object.keys(FIELDS) as ScalarKey[]) {
@@ -194,8 +208,7 @@ export function validateConfig(input: Partial<Record<keyof ExperimentConfig, unk
     const value = input[key];
     let problem: string | null = null;
     if (spec.kind === 'number') problem = checkNumber(spec, value);
-    else if (spec.kind === 'enum') problem = spec.choices.includes(value as string) ? null : `${spec.label} must be one of ${spec.choices.join(', ')} (got ${String(value)}).`;
-    else problem = typeof value === 'boolean' ? null : `${spec.label} must be true or false (got ${String(value)}).`;
+    else problem = spec.choices.includes(value as string) ? null : `${spec.label} must be one of ${spec.choices.join(', ')} (got ${String(value)}).`;
     if (problem) problems.push(problem);
     else out[key] = value;
   }
@@ -230,6 +243,22 @@ export function validateConfig(input: Partial<Record<keyof ExperimentConfig, unk
     problems.push(`MFW mixing point must be at most ${groups} for ResNet-${6 * config.blocksPerStage + 2} (got ${config.mixingPoint}); using ${Math.min(base.mixingPoint, groups)}.`);
     config.mixingPoint = Math.min(base.mixingPoint, groups);
   }
+  const methods = input.methods ?? (input.drw === true ? LEGACY_DRW_LANES : undefined);
+  if (input.drw !== undefined && typeof input.drw !== 'boolean') problems.push(`DRW must be true or false (got ${String(input.drw)}).`);
+  if (methods !== undefined) {
+    if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) problems.push(`Methods must be a list of method names (got ${JSON.stringify(methods)}).`);
+    else {
+      const { lanes, problems: laneProblems } = parseLanes(methods as string[], config);
+      const tooDeep = lanes.filter((lane) => lane.spec.mixing.kind !== 'none' && typeof lane.spec.mixing.point === 'number' && lane.spec.mixing.point > groups);
+      for (const lane of tooDeep) laneProblems.push(`${lane.id} mixes after group ${String(lane.spec.mixing.kind !== 'none' && lane.spec.mixing.point)}, but ResNet-${6 * config.blocksPerStage + 2} has ${groups}`);
+      if (laneProblems.length) problems.push(`Methods: ${laneProblems.join('; ')}; using ${base.methods.join(', ')}.`);
+      else config.methods = lanes.map((lane) => lane.id);
+    }
+  } else {
+    // The defaults of MFW lanes follow the MFW settings: keep the ids canonical under the new ones.
+    const { lanes, problems: laneProblems } = parseLanes(config.methods, config);
+    if (!laneProblems.length) config.methods = lanes.map((lane) => lane.id);
+  }
   if (config.warmupEpochs >= config.epochs && config.warmupEpochs > 0) {
     problems.push(`Warm-up (${config.warmupEpochs} epochs) must be shorter than the run (${config.epochs} epochs); warm-up turned off.`);
     config.warmupEpochs = 0;
@@ -243,14 +272,23 @@ export function validateConfig(input: Partial<Record<keyof ExperimentConfig, unk
  */
 export function strictConfig(value: unknown): { config: ExperimentConfig | null; problems: string[] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { config: null, problems: ['the configuration must be an object of settings.'] };
-  const input = value as Partial<Record<keyof ExperimentConfig, unknown>>;
-  const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input));
-  const { config, problems } = validateConfig(input);
+  // Files made before the method lab have no lanes (`drw` instead) and the first seed semantics.
+  const input: ConfigInput = { seedVersion: 1, ...(value as ConfigInput) };
+  const legacy = !('methods' in input);
+  const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input) && !(key === 'methods' && legacy));
+  const { config, problems } = validateConfig(legacy ? { ...input, methods: input.drw === true ? LEGACY_DRW_LANES : DEFAULT_LANES } : input);
   const all = [...(missing.length ? [`the configuration lacks ${missing.join(', ')}.`] : []), ...problems];
   if (JSON.stringify(config.trainCounts) !== JSON.stringify(input.trainCounts)) {
     all.push(`the training counts ${JSON.stringify(input.trainCounts)} do not match the “${config.imbalance}” imbalance preset.`);
   }
   return all.length ? { config: null, problems: all } : { config, problems: [] };
+}
+
+/** The configuration's lanes (its methods are valid: validateConfig saw to that). */
+export function lanesOf(config: ExperimentConfig): Lane[] {
+  const { lanes, problems } = parseLanes(config.methods, config);
+  if (problems.length) throw new Error(`Invalid methods: ${problems.join('; ')}`);
+  return lanes;
 }
 
 /** Total training images of a configuration. */

@@ -152,3 +152,61 @@ export function waterFillSample(labels: Uint8Array, numClasses: number, max: num
   });
   return Int32Array.from(chosen.sort((a, b) => a - b));
 }
+
+/** Per class, ‖w_c‖ of a classifier's 2-D weights. */
+export function classifierWeightNorms(classifier: LinearClassifier): number[] {
+  return classifier.weight.map(([a, b]) => Math.hypot(a, b));
+}
+
+/**
+ * A cosine head (scale·cos(f, w_c), no bias) as the linear classifier with the same arg max: the unit
+ * class weights and bias 0 (cos(f, w_c) = ⟨f, w_c/‖w_c‖⟩ / ‖f‖, and ‖f‖ is the same for every class).
+ */
+export function unitClassifier(classifier: LinearClassifier): LinearClassifier {
+  return {
+    weight: classifier.weight.map(([a, b]) => {
+      const norm = Math.max(Math.hypot(a, b), 1e-12);
+      return [a / norm, b / norm] as [number, number];
+    }),
+    bias: classifier.bias.map(() => 0),
+  };
+}
+
+/**
+ * Mean cross-entropy of interleaved 2-D features under a classifier: linear (W·f + b), or with
+ * `cosineScale` a cosine head (scale·⟨f/‖f‖, w_c/‖w_c‖⟩, PyTorch's F.normalize floor 1e-12). In double
+ * precision, with a stable log-sum-exp.
+ */
+export function meanCrossEntropy(features: Float32Array, labels: Uint8Array, classifier: LinearClassifier, cosineScale: number | null): number {
+  const C = classifier.bias.length;
+  const head = cosineScale === null ? classifier : unitClassifier(classifier);
+  const logits = new Float64Array(C);
+  let total = 0;
+  for (let n = 0; n < labels.length; n++) {
+    let f0 = features[2 * n];
+    let f1 = features[2 * n + 1];
+    if (cosineScale !== null) {
+      const norm = Math.max(Math.hypot(f0, f1), 1e-12);
+      f0 = (cosineScale * f0) / norm;
+      f1 = (cosineScale * f1) / norm;
+    }
+    let top = -Infinity;
+    for (let c = 0; c < C; c++) {
+      logits[c] = head.weight[c][0] * f0 + head.weight[c][1] * f1 + head.bias[c];
+      top = Math.max(top, logits[c]);
+    }
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(logits[c] - top);
+    total += top + Math.log(sum) - logits[labels[n]];
+  }
+  return labels.length ? total / labels.length : Number.NaN;
+}
+
+/** Mean of the minor classes' values ÷ mean of the major classes' (isMajorClass); NaN when either group is empty. */
+export function minorMajorRatio(values: readonly number[], major: readonly boolean[]): number {
+  const mean = (wanted: boolean) => {
+    const chosen = values.filter((_, c) => major[c] === wanted);
+    return chosen.length ? chosen.reduce((a, b) => a + b, 0) / chosen.length : Number.NaN;
+  };
+  return mean(false) / mean(true);
+}

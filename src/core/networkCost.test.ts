@@ -21,12 +21,15 @@ describe('network cost', () => {
     source: 'measured',
   };
 
-  it('estimates a run as its training steps plus one evaluation of the training and test sets per epoch', () => {
-    // Classroom: 10,100 training images = 79 steps of 128; 4 × 1000 test images.
+  it('estimates a run as its training steps plus one evaluation of the training and test sets per epoch, per lane', () => {
+    // Classroom: 10,100 training images = 79 steps of 128; 4 × 1000 test images; two lanes (ERM, MFW).
     const estimate = estimateRun(CLASSROOM_CONFIG, measured);
     expect(estimate.epochs).toBe(40);
-    expect(estimate.trainSeconds).toBeCloseTo(40 * 79 * 0.5);
-    expect(estimate.evalSeconds).toBeCloseTo(40 * 14_100 * 0.001);
+    expect(estimate.trainSeconds).toBeCloseTo(2 * 40 * 79 * 0.5);
+    expect(estimate.evalSeconds).toBeCloseTo(2 * 40 * 14_100 * 0.001);
+    // Six lanes take three times as long.
+    const six = { ...CLASSROOM_CONFIG, methods: ['erm', 'mfw', 'drw', 'ldam-drw', 'la', 'remix-drw'] };
+    expect(estimateRun(six, measured).seconds).toBeCloseTo(3 * estimate.seconds);
     expect(estimate.seconds).toBeCloseTo(estimate.trainSeconds + estimate.evalSeconds);
     // After 30 epochs, 10 are left.
     expect(estimateRun(CLASSROOM_CONFIG, measured, 30).seconds).toBeCloseTo(estimate.seconds / 4);

@@ -1,5 +1,6 @@
 /**
- * What a run costs, before it runs: a run's duration from a calibration (a few timed twin steps and one timed evaluation on this device). Imports no
+ * What a run costs, before it runs: a run's duration from a calibration (a few timed steps of one lane and one timed evaluation on this device),
+ * times the number of lanes (every lane runs the same network; a method's extra work is at most a few percent, npm run bench). Imports no
  * tfjs, so the settings panel can show every preset's estimate.
  */
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
@@ -26,13 +27,13 @@ export function profileKey(backend: string, profile: NetworkProfile): string {
   return `${backend}/n${profile.blocksPerStage}/w${profile.width}/b${profile.batchSize}`;
 }
 
-/** Timings of the twin (ERM and MFW together) on one backend. */
+/** Timings of one lane (ERM) on one backend. */
 export interface Calibration {
   backend: string;
   profile: NetworkProfile;
-  /** Seconds per training step of both runs on one batch. */
+  /** Seconds per training step of one lane on one batch. */
   secondsPerStep: number;
-  /** Seconds per image of the epoch-end evaluation of both runs (features of the training and test sets, and the metrics). */
+  /** Seconds per image of the epoch-end evaluation of one lane (features of the training and test sets, and the metrics). */
   evalSecondsPerImage: number;
   /** Timed on this device, or scaled from another network's timing by the arithmetic per image. */
   source: 'measured' | 'scaled';
@@ -64,12 +65,13 @@ export interface RunEstimate {
   epochs: number;
 }
 
-/** The time left of a run of `config` after `completedEpochs`, at the calibration's speed. */
+/** The time left of a run of `config` (all its lanes) after `completedEpochs`, at the calibration's speed. */
 export function estimateRun(config: ExperimentConfig, calibration: Calibration, completedEpochs = 0): RunEstimate {
   const trainImages = trainSetSize(config);
   const testImages = config.trainCounts.length * Math.min(config.testPerClass, TEST_PER_CLASS);
   const epochs = Math.max(0, config.epochs - completedEpochs);
-  const trainSeconds = epochs * Math.ceil(trainImages / config.batchSize) * calibration.secondsPerStep;
-  const evalSeconds = epochs * (trainImages + testImages) * calibration.evalSecondsPerImage;
+  const lanes = config.methods.length;
+  const trainSeconds = lanes * epochs * Math.ceil(trainImages / config.batchSize) * calibration.secondsPerStep;
+  const evalSeconds = lanes * epochs * (trainImages + testImages) * calibration.evalSecondsPerImage;
   return { seconds: trainSeconds + evalSeconds, trainSeconds, evalSeconds, epochs };
 }

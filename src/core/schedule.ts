@@ -19,8 +19,3 @@ export function learningRateAt(spec: ScheduleSpec, globalStep: number): number {
   const progress = (globalStep - warmup) / Math.max(1, total - warmup);
   return spec.learningRate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
 }
-
-/** DRW (LDAM-DRW) re-weights from 80 % of the epochs on: the 0-based epoch where it starts. */
-export function drwStartEpoch(epochs: number): number {
-  return Math.floor(0.8 * epochs);
-}

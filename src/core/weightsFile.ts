@@ -6,7 +6,7 @@
  */
 import { NUM_CHOSEN_CLASSES, sameConfig, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { FEATURE_DIM, variableSpecs, type ResNetSpec } from './architecture.ts';
-import { METHODS, type Method } from './snapshot.ts';
+import { MAX_LANES } from './methods.ts';
 
 export const WEIGHTS_FORMAT = 'imbalance-playground/cifar-resnet';
 export const WEIGHTS_VERSION = 1;
@@ -15,7 +15,8 @@ export interface WeightsModelJson {
   format: typeof WEIGHTS_FORMAT;
   version: typeof WEIGHTS_VERSION;
   generatedBy: string;
-  architecture: ResNetSpec & { featureDim: number; mixingPoint: number; method: Method; classIds: number[] };
+  /** `method`: the lane's id, one of the experiment's `methods` (files made before the method lab: "erm" or "mfw", the first or second lane). */
+  architecture: ResNetSpec & { featureDim: number; mixingPoint: number; method: string; classIds: number[] };
   /** The run these weights belong to: its configuration and how far it had trained (epochs completed, steps into the next). */
   experiment: { config: ExperimentConfig; epoch: number; step: number };
   weightsManifest: { paths: string[]; weights: { name: string; shape: number[]; dtype: 'float32' }[] }[];
@@ -28,12 +29,15 @@ export interface ChosenFile {
   bytes?: ArrayBuffer;
 }
 
-/** Weights ready to continue or inspect a run: per method present, one array per variable. */
+/** Weights ready to continue or inspect a run: per lane id present, one array per variable. */
 export interface LoadedWeights {
   config: ExperimentConfig;
   epoch: number;
-  runs: Partial<Record<Method, Float32Array[]>>;
+  runs: Record<string, Float32Array[]>;
 }
+
+/** The two runs' names before the method lab, in lane order. */
+const LEGACY_RUNS = ['erm', 'mfw'];
 
 export class WeightsFileError extends Error {
   constructor(readonly problems: string[]) {
@@ -47,7 +51,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** One model.json checked against its experiment's architecture; throws WeightsFileError. */
-function checkModelJson(name: string, text: string): { model: WeightsModelJson; config: ExperimentConfig } {
+function checkModelJson(name: string, text: string): { model: WeightsModelJson; config: ExperimentConfig; lane: string } {
   const fail = (problem: string): never => {
     throw new WeightsFileError([`${name}: ${problem}`]);
   };
@@ -79,7 +83,11 @@ function checkModelJson(name: string, text: string): { model: WeightsModelJson; 
   for (const [key, value] of Object.entries(expected)) {
     if (JSON.stringify(architecture[key]) !== JSON.stringify(value)) fail(`architecture.${key} is ${JSON.stringify(architecture[key])}, but its experiment has ${JSON.stringify(value)}.`);
   }
-  if (!METHODS.includes(architecture.method as Method)) fail(`architecture.method must be "erm" or "mfw" (got ${JSON.stringify(architecture.method)}).`);
+  const legacy = isObject(model.experiment.config) && !('methods' in model.experiment.config);
+  const lane = legacy ? config.methods[LEGACY_RUNS.indexOf(architecture.method as string)] : (architecture.method as string);
+  if (typeof lane !== 'string' || !config.methods.includes(lane)) {
+    fail(`architecture.method must be one of the experiment's methods, ${(legacy ? LEGACY_RUNS : config.methods).join(', ')} (got ${JSON.stringify(architecture.method)}).`);
+  }
   const manifest = model.weightsManifest;
   if (!Array.isArray(manifest) || manifest.length !== 1 || !isObject(manifest[0]) || !Array.isArray(manifest[0].paths) || manifest[0].paths.length !== 1 || typeof manifest[0].paths[0] !== 'string') {
     return fail('weightsManifest must name one weights file.');
@@ -93,7 +101,7 @@ function checkModelJson(name: string, text: string): { model: WeightsModelJson; 
       fail(`weight ${i + 1} must be ${spec.name}, float32 of shape [${spec.shape.join(', ')}] (got ${JSON.stringify(entry)}).`);
     }
   });
-  return { model: model as unknown as WeightsModelJson, config };
+  return { model: model as unknown as WeightsModelJson, config, lane };
 }
 
 /** The bytes of a model.json's weights file as one array per variable; throws WeightsFileError. */
@@ -109,28 +117,31 @@ function splitWeights(name: string, bytes: ArrayBuffer, model: WeightsModelJson)
 }
 
 /**
- * Reads the chosen files: one or two model.json (ERM and/or MFW of the same run) and the .bin each
- * names (a lone pair is matched even when the browser renamed the .bin on download).
+ * Reads the chosen files: one model.json per lane of the same run (one lane's, some or all) and the
+ * .bin each names (a lone pair is matched even when the browser renamed the .bin on download).
  */
 export function readWeightsFiles(files: readonly ChosenFile[]): LoadedWeights {
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   const bins = files.filter((f) => !f.name.toLowerCase().endsWith('.json'));
-  if (jsons.length === 0 || jsons.length > 2) throw new WeightsFileError([`choose one model.json (or two: ERM’s and MFW’s) with its weights .bin file; got ${jsons.length} .json files.`]);
+  if (jsons.length === 0 || jsons.length > MAX_LANES) {
+    throw new WeightsFileError([`choose one model.json per lane (at most ${MAX_LANES}, e.g. ERM’s and MFW’s) with its weights .bin file; got ${jsons.length} .json files.`]);
+  }
   const checked = jsons.map((file) => ({ file, ...checkModelJson(file.name, file.text ?? '') }));
   const [first] = checked;
-  const methods = checked.map(({ model }) => model.architecture.method);
-  if (new Set(methods).size !== methods.length) throw new WeightsFileError([`both model.json files are ${methods[0].toUpperCase()}’s; choose ERM’s and MFW’s.`]);
+  const lanes = checked.map(({ lane }) => lane);
+  const twice = lanes.find((lane, i) => lanes.indexOf(lane) !== i);
+  if (twice) throw new WeightsFileError([`two model.json files are the ${twice} lane’s; choose one file per lane.`]);
   for (const other of checked.slice(1)) {
     if (!sameConfig(other.config, first.config) || other.model.experiment.epoch !== first.model.experiment.epoch) {
       throw new WeightsFileError([`${first.file.name} and ${other.file.name} come from different runs (settings or epoch differ).`]);
     }
   }
-  const runs: Partial<Record<Method, Float32Array[]>> = {};
-  for (const { file, model } of checked) {
+  const runs: Record<string, Float32Array[]> = {};
+  for (const { file, model, lane } of checked) {
     const binName = model.weightsManifest[0].paths[0];
     const bin = bins.find((b) => b.name === binName) ?? (checked.length === 1 && bins.length === 1 ? bins[0] : undefined);
     if (!bin?.bytes) throw new WeightsFileError([`${file.name} names its weights file ${binName}: choose it too.`]);
-    runs[model.architecture.method] = splitWeights(bin.name, bin.bytes, model);
+    runs[lane] = splitWeights(bin.name, bin.bytes, model);
   }
   return { config: first.config, epoch: first.model.experiment.epoch, runs };
 }

@@ -1,6 +1,7 @@
 /**
- * Times a configuration's twin on the current backend before it trains, so the page can say how
- * long the run will take. A fresh twin on stand-in data of the right shapes (speed does not depend
+ * Times one lane of a configuration's network (ERM; other methods cost at most a few percent more,
+ * npm run bench) on the current backend before it trains, so the page can say how long the run will
+ * take with any number of lanes (networkCost.ts). A fresh runner on stand-in data of the right shapes (speed does not depend
  * on the pixels) runs two untimed steps (shaders compile, buffer pools fill, the loss read-back
  * pipeline fills), then timed steps, then an untimed and a timed evaluation. The real run is not
  * touched, but it profits: its shaders are compiled by then.
@@ -8,7 +9,7 @@
 import type { ExperimentConfig } from '../config/experiment.ts';
 import { profileOf, type Calibration } from '../core/networkCost.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
-import { TwinRunner } from './twin.ts';
+import { LockstepRunner } from './lockstep.ts';
 
 const WARM_UP_STEPS = 2;
 
@@ -37,18 +38,18 @@ function standInCounts(trainCounts: readonly number[], images: number): number[]
   return counts;
 }
 
-export async function calibrateTwin(config: ExperimentConfig, backend: string, options: CalibrationOptions = {}): Promise<Calibration | null> {
+export async function calibrateLane(config: ExperimentConfig, backend: string, options: CalibrationOptions = {}): Promise<Calibration | null> {
   const { steps = 3, maxTimedSeconds = 10, cancelled = () => false, onProgress } = options;
   const testPerClass = options.testPerClass ?? Math.max(8, Math.min(64, Math.round(config.batchSize / 2)));
   const data = syntheticExperimentData(standInCounts(config.trainCounts, (WARM_UP_STEPS + steps) * config.batchSize), testPerClass, config.seed);
-  const twin = await TwinRunner.create(data, { ...config, epochs: 1 });
+  const runner = await LockstepRunner.create(data, { ...config, epochs: 1, methods: ['erm'] });
   const parts = WARM_UP_STEPS + steps + 2;
   let done = 0;
   const progress = () => onProgress?.(++done, parts);
   try {
     for (let s = 0; s < WARM_UP_STEPS; s++) {
       if (cancelled()) return null;
-      await twin.trainStep();
+      await runner.trainStep();
       progress();
     }
     let timedSteps = 0;
@@ -56,7 +57,7 @@ export async function calibrateTwin(config: ExperimentConfig, backend: string, o
     let seconds = 0;
     while (timedSteps < steps && (timedSteps === 0 || seconds < maxTimedSeconds)) {
       if (cancelled()) return null;
-      await twin.trainStep();
+      await runner.trainStep();
       timedSteps++;
       seconds = (performance.now() - started) / 1000;
       progress();
@@ -64,12 +65,11 @@ export async function calibrateTwin(config: ExperimentConfig, backend: string, o
     done = WARM_UP_STEPS + steps;
     if (cancelled()) return null;
     // Untimed: compiles the evaluation's kernels (and waits for the last training step).
-    await twin.evaluateRun('erm');
+    await runner.evaluateLane('erm');
     progress();
     if (cancelled()) return null;
     const evalStarted = performance.now();
-    await twin.evaluateRun('erm');
-    await twin.evaluateRun('mfw');
+    await runner.evaluateLane('erm');
     const evalSeconds = (performance.now() - evalStarted) / 1000;
     progress();
     return {
@@ -80,6 +80,6 @@ export async function calibrateTwin(config: ExperimentConfig, backend: string, o
       source: 'measured',
     };
   } finally {
-    twin.dispose();
+    runner.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { isOutOfMemoryError } from './deviceWatch.ts';
-import { NonFiniteLossError } from './twin.ts';
+import { NonFiniteLossError } from './lockstep.ts';
 
 it('tells errors of exhausted memory or device limits from other failures', () => {
   const outOfMemory = [

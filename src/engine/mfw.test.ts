@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mixFeatures } from './trainer.ts';
+import { mixBatch } from './laneTrainer.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -19,14 +19,15 @@ describe('MFW gradients, paper Eq. 9 (h = identity, binary logistic loss)', () =
 
     const z = tf.tensor4d([...z1, ...z2], [2, 1, 1, 2]);
     const mixing = {
+      point: 1,
       permutation: tf.tensor1d([1, 0], 'int32'),
       inversePermutation: tf.tensor1d([1, 0], 'int32'),
-      lambda: tf.tensor1d([lambda1, 0]),
+      partnerWeight: tf.tensor1d([lambda1, 0]),
     };
     const wT = tf.tensor2d(w, [2, 1]);
     const labels = tf.tensor1d(y);
     const loss = (zIn: tf.Tensor) => {
-      const mixed = tf.reshape(mixFeatures(zIn as tf.Tensor4D, mixing), [2, 2]);
+      const mixed = tf.reshape(mixBatch(zIn as tf.Tensor4D, mixing), [2, 2]);
       const logit = tf.reshape(tf.matMul(mixed, wT), [2]);
       // Eq. 5 summed over the batch: −y·log σ(a) − (1 − y)·log(1 − σ(a)) = softplus(a) − y·a.
       return tf.sum(tf.sub(tf.softplus(logit), tf.mul(labels, logit))) as tf.Scalar;
@@ -44,6 +45,6 @@ describe('MFW gradients, paper Eq. 9 (h = identity, binary logistic loss)', () =
     expect(grad[3]).toBeCloseTo(expectedG2[1], 5);
     // And the paper's point: x₂ is misclassified, so its gradient norm shrinks versus ERM's r₂·w.
     expect(Math.hypot(grad[2], grad[3])).toBeLessThan(Math.hypot(r2 * w[0], r2 * w[1]));
-    tf.dispose([z, mixing.permutation, mixing.inversePermutation, mixing.lambda, wT, labels]);
+    tf.dispose([z, mixing.permutation, mixing.inversePermutation, mixing.partnerWeight, wT, labels]);
   });
 });

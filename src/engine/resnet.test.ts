@@ -44,7 +44,7 @@ describe('CIFAR ResNet', () => {
     expect([...before]).toEqual([0, 0, 0, 0]);
     let zShape: number[] = [];
     const out = tf.tidy(() => {
-      const { features, logits } = model.forward(x, { training: true, mixingPoint: 2, atMixingPoint: (z) => ((zShape = z.shape), z) });
+      const { features, logits } = model.forward(x, { training: true, afterGroup: (group, z) => (group === 2 && (zShape = z.shape), z) });
       return [tf.keep(features), tf.keep(logits)];
     });
     expect(zShape).toEqual([3, 32, 32, 4]);

@@ -16,11 +16,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.ts';
-import { conv3x3 } from './conv.ts';
-import { CPU_BACKENDS, cpuBatchNorm, type BatchStatistics } from './cpuGradients.ts';
-import { crossEntropy } from './losses.ts';
-import { gpuBatchNormInference, gpuBatchNormTraining, type Shortcut } from './webgpu/batchNorm.ts';
-import { gpuHeadLoss } from './webgpu/head.ts';
+import { kernelsFor, type BatchStatistics, type Kernels, type Shortcut } from './kernels/index.ts';
+import { logitScale, type HeadKind, type MethodSpec } from '../core/methods.ts';
+import { cosineLogits, targetCrossEntropy } from './losses.ts';
 import { FEATURE_DIM, stageChannels, variableSpecs, type ResNetSpec } from '../core/architecture.ts';
 
 export { FEATURE_DIM, parameterCount, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
@@ -49,16 +47,47 @@ interface BasicBlock {
 export interface ForwardOptions {
   /** Training mode: BN uses batch statistics and updates its running statistics. */
   training: boolean;
-  /** Number of convolution groups in g_θ; `atMixingPoint` is applied to their output z. */
-  mixingPoint?: number;
-  /** Replaces z = g(x) before the rest of the network h_θ runs (MFW mixing, gradient capture). */
-  atMixingPoint?: (z: tf.Tensor4D) => tf.Tensor4D;
+  /**
+   * Called with the output z of every convolution group (1 = the stem, then one per residual block);
+   * what it returns replaces z before the rest of the network runs (feature mixing, gradient capture).
+   */
+  afterGroup?: (group: number, z: tf.Tensor4D) => tf.Tensor4D;
 }
 
-/** How the network computes (the results are the same within float32 rounding). */
-export interface EngineOptions {
-  /** The engine's fused kernels where the backend has them (webgpu; webgl: the filter gradient); false: the stock tfjs ops. */
-  fused: boolean;
+/** The classifier on the 2-D feature: linear (W·f + b) or LDAM's cosine classifier (scale·cos, no bias). */
+export interface HeadOptions {
+  head: HeadKind;
+  /** The factor on a cosine head's logits (LDAM's s); 1 for linear. */
+  logitScale: number;
+}
+
+export const LINEAR_HEAD: HeadOptions = { head: 'linear', logitScale: 1 };
+
+/** The head a method trains. */
+export function headOptionsFor(spec: MethodSpec): HeadOptions {
+  return { head: spec.head, logitScale: logitScale(spec) };
+}
+
+/**
+ * A cosine head's start from shared initial values (`variableSpecs` order): each class's weight
+ * column normalised to unit length (LDAM's NormedLinear is scale-free in w_c, so this keeps the shared
+ * initial directions), the unused bias 0.
+ */
+export function cosineHeadValues(spec: ResNetSpec, values: readonly Float32Array[]): Float32Array[] {
+  const names = variableSpecs(spec).map((v) => v.name);
+  const C = spec.numClasses;
+  return values.map((array, i) => {
+    if (names[i] === 'classifier/bias') return new Float32Array(array.length);
+    if (names[i] !== 'classifier/weight') return array;
+    const out = Float32Array.from(array);
+    for (let c = 0; c < C; c++) {
+      let norm = 0;
+      for (let d = 0; d < FEATURE_DIM; d++) norm += array[d * C + c] ** 2;
+      const scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
+      for (let d = 0; d < FEATURE_DIM; d++) out[d * C + c] = array[d * C + c] * scale;
+    }
+    return out;
+  });
 }
 
 export interface ForwardResult {
@@ -91,15 +120,10 @@ export function initialValues(spec: ResNetSpec, rng: Rng): Float32Array[] {
   });
 }
 
-function batchNorm(x: tf.Tensor4D, bn: BatchNormVars, training: boolean): tf.Tensor4D {
+function batchNorm(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, kernels: Kernels): tf.Tensor4D {
   if (!training) return tf.batchNorm4d(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
   const count = x.shape[0] * x.shape[1] * x.shape[2];
-  if (CPU_BACKENDS.has(tf.getBackend())) {
-    return cpuBatchNorm(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, BN_EPSILON, (batch) => updateRunningStatistics(bn, batch, count));
-  }
-  const { mean, variance } = tf.moments(x, [0, 1, 2]) as BatchStatistics;
-  updateRunningStatistics(bn, { mean, variance }, count);
-  return tf.batchNorm4d(x, mean, variance, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
+  return kernels.batchNorm(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, BN_EPSILON, (batch) => updateRunningStatistics(bn, batch, count));
 }
 
 /**
@@ -130,20 +154,18 @@ interface AfterBatchNorm {
 }
 
 /**
- * relu?(BN(x) + shortcut): on webgpu (fused) one op with its own gradient (webgpu/batchNorm.ts);
+ * relu?(BN(x) + shortcut): one op with its own gradient where the kernels have it (webgpu);
  * elsewhere batchNorm, add and relu.
  */
-function batchNormUnit(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, after: AfterBatchNorm, options: EngineOptions): tf.Tensor4D {
+function batchNormUnit(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, after: AfterBatchNorm, kernels: Kernels): tf.Tensor4D {
   const input = after.shortcut;
   const subsample = input !== undefined && (input.shape[1] !== x.shape[1] || input.shape[3] !== x.shape[3]);
-  if (options.fused && tf.getBackend() === 'webgpu') {
+  if (kernels.batchNormUnit) {
     const shortcut: Shortcut | undefined = input && { input, subsample, channelOffset: subsample ? Math.floor((x.shape[3] - input.shape[3]) / 2) : 0 };
     const running = { mean: bn.runningMean, variance: bn.runningVar, momentum: BN_MOMENTUM };
-    const fusedOptions = { epsilon: BN_EPSILON, relu: after.relu, shortcut };
-    const [gamma, beta] = [bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D];
-    return training ? gpuBatchNormTraining(x, gamma, beta, running, fusedOptions) : gpuBatchNormInference(x, gamma, beta, running, fusedOptions);
+    return kernels.batchNormUnit(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, running, { epsilon: BN_EPSILON, relu: after.relu, shortcut }, training);
   }
-  let y = batchNorm(x, bn, training);
+  let y = batchNorm(x, bn, training, kernels);
   if (input) y = tf.add(y, subsample ? shortcutA(input, x.shape[3]) : input) as tf.Tensor4D;
   return after.relu ? tf.relu(y) : y;
 }
@@ -152,7 +174,7 @@ export class ResNet {
   readonly spec: ResNetSpec;
   /** In `variableSpecs` order. */
   readonly variables: tf.Variable[];
-  /** The learned subset, in the same order (what SGD updates and what gets momentum buffers). */
+  /** The learned subset, in the same order (what SGD updates and what gets momentum buffers); a cosine head has no bias to learn. */
   readonly trainable: tf.Variable[];
   /** Number of convolution groups: the stem plus one per residual block. */
   readonly groups: number;
@@ -165,7 +187,9 @@ export class ResNet {
   constructor(
     spec: ResNetSpec,
     values: ArrayLike<number>[],
-    readonly options: EngineOptions = { fused: true },
+    /** How it computes (kernels/index.ts); the same numbers within float32 rounding either way. */
+    readonly kernels: Kernels = kernelsFor(tf.getBackend(), true),
+    readonly headOptions: HeadOptions = LINEAR_HEAD,
   ) {
     this.spec = spec;
     const specs = variableSpecs(spec);
@@ -179,7 +203,8 @@ export class ResNet {
       byName.set(v.name, variable);
       return variable;
     });
-    this.trainable = this.variables.filter((_, i) => specs[i].trainable);
+    const cosine = headOptions.head === 'cosine';
+    this.trainable = this.variables.filter((_, i) => specs[i].trainable && !(cosine && specs[i].name === 'classifier/bias'));
     const get = (name: string) => byName.get(name)!;
     const bn = (name: string): BatchNormVars => ({
       gamma: get(`${name}/gamma`),
@@ -211,8 +236,8 @@ export class ResNet {
     this.groups = 1 + this.blocks.length;
   }
 
-  static create(spec: ResNetSpec, rng: Rng, options?: EngineOptions): ResNet {
-    return new ResNet(spec, initialValues(spec, rng), options);
+  static create(spec: ResNetSpec, rng: Rng, kernels?: Kernels): ResNet {
+    return new ResNet(spec, initialValues(spec, rng), kernels);
   }
 
   /** x: normalised images [B, 32, 32, 3]. Call inside tf.tidy (or a gradient function). */
@@ -224,40 +249,39 @@ export class ResNet {
   }
 
   /**
-   * The training loss of a batch: cross-entropy against one-hot labels [B, C], class-weighted by
-   * `classWeights` under DRW (losses.ts); on webgpu (fused) the head and loss are one op. Call
-   * inside a gradient function.
+   * The training loss of a batch: cross-entropy against the target matrix [B, C] (class weights and
+   * mixed labels folded in), after per-sample logit offsets [B, C] when given (losses.ts); one op
+   * where the kernels have it (webgpu). Call inside a gradient function.
    */
-  trainingLoss(x: tf.Tensor4D, options: ForwardOptions, oneHot: tf.Tensor2D, classWeights?: tf.Tensor1D): tf.Scalar {
-    if (!this.options.fused || tf.getBackend() !== 'webgpu') return crossEntropy(this.forward(x, options).logits, oneHot, classWeights);
+  trainingLoss(x: tf.Tensor4D, options: ForwardOptions, targets: tf.Tensor2D, logitOffsets?: tf.Tensor2D): tf.Scalar {
+    const { headLoss } = this.kernels;
+    if (!headLoss) return targetCrossEntropy(this.forward(x, options).logits, targets, logitOffsets);
+    const cosine = this.headOptions.head === 'cosine';
     const parameters = {
       projectionWeight: this.projection.weight as tf.Tensor2D,
       projectionBias: this.projection.bias as tf.Tensor1D,
       classifierWeight: this.classifier.weight as tf.Tensor2D,
-      classifierBias: this.classifier.bias as tf.Tensor1D,
+      classifierBias: cosine ? undefined : (this.classifier.bias as tf.Tensor1D),
     };
-    return gpuHeadLoss(this.trunk(x, options), parameters, classWeights ? tf.mul(oneHot, classWeights) : oneHot);
+    return headLoss(this.trunk(x, options), parameters, targets, { logitOffsets, cosine: cosine ? { scale: this.headOptions.logitScale } : undefined });
   }
 
   /** The convolutional part: stem and residual blocks (with the mixing point's replacement), [B, H, W, C]. */
   private trunk(x: tf.Tensor4D, options: ForwardOptions): tf.Tensor4D {
-    const { training, mixingPoint = 0, atMixingPoint } = options;
-    if (atMixingPoint && (mixingPoint < 1 || mixingPoint > this.groups)) {
-      throw new Error(`Mixing point must be between 1 and ${this.groups} (got ${mixingPoint}).`);
-    }
-    const { fused } = this.options;
-    let h = batchNormUnit(conv3x3(x, this.stem.conv as tf.Tensor4D, 1, fused), this.stem.bn, training, { relu: true }, this.options);
-    if (atMixingPoint && mixingPoint === 1) h = atMixingPoint(h);
+    const { training, afterGroup = (_group: number, z: tf.Tensor4D) => z } = options;
+    const { kernels } = this;
+    let h = afterGroup(1, batchNormUnit(kernels.conv3x3(x, this.stem.conv as tf.Tensor4D, 1), this.stem.bn, training, { relu: true }, kernels));
     this.blocks.forEach((block, i) => {
-      h = this.basicBlock(h, block, training);
-      if (atMixingPoint && mixingPoint === i + 2) h = atMixingPoint(h);
+      h = afterGroup(i + 2, this.basicBlock(h, block, training));
     });
     return h;
   }
 
-  /** The linear classifier on the 2-D feature. */
+  /** The classifier on the 2-D feature (linear, or cosine without bias). */
   logits(features: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(features, this.classifier.weight as tf.Tensor2D), this.classifier.bias) as tf.Tensor2D;
+    const weight = this.classifier.weight as tf.Tensor2D;
+    if (this.headOptions.head === 'cosine') return cosineLogits(features, weight, this.headOptions.logitScale);
+    return tf.add(tf.matMul(features, weight), this.classifier.bias) as tf.Tensor2D;
   }
 
   /** Classifier weight [2, C] and bias [C] (for the decision regions in the views). */
@@ -266,9 +290,9 @@ export class ResNet {
   }
 
   private basicBlock(x: tf.Tensor4D, block: BasicBlock, training: boolean): tf.Tensor4D {
-    const { fused } = this.options;
-    const out = batchNormUnit(conv3x3(x, block.conv1 as tf.Tensor4D, block.stride, fused), block.bn1, training, { relu: true }, this.options);
-    return batchNormUnit(conv3x3(out, block.conv2 as tf.Tensor4D, 1, fused), block.bn2, training, { relu: true, shortcut: x }, this.options);
+    const { kernels } = this;
+    const out = batchNormUnit(kernels.conv3x3(x, block.conv1 as tf.Tensor4D, block.stride), block.bn1, training, { relu: true }, kernels);
+    return batchNormUnit(kernels.conv3x3(out, block.conv2 as tf.Tensor4D, 1), block.bn2, training, { relu: true, shortcut: x }, kernels);
   }
 
   dispose(): void {

@@ -5,7 +5,6 @@
  * `SGD(model.parameters(), weight_decay=2e-4)` does.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FlatSgd } from './webgpu/flatSgd.ts';
 
 /** What the trainer needs of an optimiser. */
 export interface Sgd {
@@ -55,13 +54,4 @@ export class MomentumSgd implements Sgd {
     this.momentum.dispose();
     this.weightDecay.dispose();
   }
-}
-
-/**
- * The optimiser for the current backend: on webgpu, unless `fused` is off, one dispatch for all
- * variables (webgpu/flatSgd.ts); elsewhere the stock composition.
- */
-export function createSgd(variables: tf.Variable[], momentum: number, weightDecay: number, fused: boolean, buffers?: ArrayLike<number>[]): Sgd {
-  if (fused && tf.getBackend() === 'webgpu') return new FlatSgd(variables, momentum, weightDecay, buffers);
-  return new MomentumSgd(variables, momentum, weightDecay, buffers);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/experiment.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
-import { TwinRunner } from './twin.ts';
+import { LockstepRunner } from './lockstep.ts';
 import { readWeightsFiles, WeightsFileError, type ChosenFile, type WeightsModelJson } from '../core/weightsFile.ts';
 
 beforeAll(async () => {
@@ -15,8 +15,8 @@ const data = syntheticExperimentData(COUNTS, 3, 5);
 const { config } = validateConfig({ imbalance: 'custom', trainCounts: COUNTS, width: 0.25, blocksPerStage: 1, batchSize: 8, epochs: 3, trainFeatureSample: 100, testPerClass: 10, seed: 4 });
 
 /** A twin trained for one epoch, its snapshot, and both runs' weights as the files a user would choose. */
-async function trainedFiles(): Promise<{ twin: TwinRunner; files: ChosenFile[]; epochOne: Awaited<ReturnType<TwinRunner['finishEpoch']>> }> {
-  const twin = await TwinRunner.create(data, config);
+async function trainedFiles(): Promise<{ twin: LockstepRunner; files: ChosenFile[]; epochOne: Awaited<ReturnType<LockstepRunner['finishEpoch']>> }> {
+  const twin = await LockstepRunner.create(data, config);
   while (twin.step < twin.stepsPerEpoch) await twin.trainStep();
   const epochOne = await twin.finishEpoch();
   const files: ChosenFile[] = [];
@@ -56,7 +56,7 @@ describe('weights files', () => {
     const loaded = readWeightsFiles(files);
     expect(loaded.config).toEqual(config);
     expect(loaded.epoch).toBe(1);
-    const copy = await TwinRunner.fromWeights(data, loaded.config, loaded.runs as Required<typeof loaded.runs>, loaded.epoch);
+    const copy = await LockstepRunner.fromWeights(data, loaded.config, loaded.runs as Required<typeof loaded.runs>, loaded.epoch);
     const inspected = await copy.evaluate();
     expect(inspected.epoch).toBe(1);
     expect(inspected.learningRate).toBe(epochOne.learningRate);
@@ -81,6 +81,24 @@ describe('weights files', () => {
     expect(Object.keys(readWeightsFiles(renamed).runs)).toEqual(['erm']);
   });
 
+  it('open a file from before the method lab (no lanes in its experiment, runs named erm/mfw, DRW on both) as its lanes', async () => {
+    const { files } = trained;
+    const legacy = (index: number, drw: boolean) =>
+      editJson(files, index, (m) => {
+        const config = m.experiment.config as unknown as Record<string, unknown>;
+        delete config.methods;
+        delete config.seedVersion;
+        config.drw = drw;
+      });
+    const plain = readWeightsFiles([legacy(0, false)[0], files[1], legacy(2, false)[2], files[3]]);
+    expect(plain.config.methods).toEqual(['erm', 'mfw']);
+    expect(plain.config.seedVersion).toBe(1);
+    expect(Object.keys(plain.runs)).toEqual(['erm', 'mfw']);
+    const withDrw = readWeightsFiles([legacy(0, true)[0], files[1], legacy(2, true)[2], files[3]]);
+    expect(withDrw.config.methods).toEqual(['drw', 'mfw-drw']);
+    expect(Object.keys(withDrw.runs)).toEqual(['drw', 'mfw-drw']);
+  });
+
   it('refuse files that do not fit, saying which and why', async () => {
     const { files } = trained;
     expect(problem([{ name: 'notes.json', text: '{"format":"something"}' }])).toContain('not an Imbalance Playground weights file');
@@ -88,7 +106,8 @@ describe('weights files', () => {
     expect(problem(editJson(files, 0, (m) => (m.experiment.config.learningRate = 9)))).toContain('Learning rate must be between');
     expect(problem(editJson(files, 0, (m) => (m.architecture.width = 0.5)))).toContain('architecture.width is 0.5, but its experiment has 0.25');
     expect(problem(editJson(files, 0, (m) => (m.weightsManifest[0].weights[0].shape = [3, 3, 3, 5])))).toContain('weight 1 must be stem/conv, float32 of shape [3, 3, 3, 4]');
-    expect(problem(editJson(files, 2, (m) => (m.architecture.method = 'erm')))).toContain('both model.json files are ERM’s');
+    expect(problem(editJson(files, 2, (m) => (m.architecture.method = 'erm')))).toContain('two model.json files are the erm lane’s');
+    expect(problem(editJson(files, 0, (m) => (m.architecture.method = 'la')))).toContain('architecture.method must be one of the experiment\'s methods, erm, mfw (got "la")');
     expect(problem(editJson(files, 2, (m) => (m.experiment.epoch = 2)))).toContain('come from different runs');
     expect(problem([files[0], files[2], files[3]])).toContain('names its weights file run-epoch1-erm.weights.bin: choose it too');
     expect(problem([files[0], { ...files[1], bytes: files[1].bytes!.slice(4) }])).toContain('describes');

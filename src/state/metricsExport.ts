@@ -1,9 +1,9 @@
 /**
- * The per-epoch metrics of both runs as JSON (with the configuration, so the file says what was
- * run) and as a tidy CSV: one row per epoch × run × class.
+ * The per-epoch metrics of every lane as JSON (with the configuration, so the file says what was
+ * run) and as a tidy CSV: one row per epoch × lane × class.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
-import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../core/snapshot.ts';
+import { epochsWithRuns, laneIdsOf, type EpochSnapshot, type RunSnapshot } from '../core/snapshot.ts';
 import { configToSearch } from './urlConfig.ts';
 
 export interface MetricsFile {
@@ -18,8 +18,8 @@ export interface MetricsFile {
     epoch: number;
     learningRate: number;
     imagesPerSecond: number;
-    /** Every per-class metric of the snapshot; the features are left out (they are plots, not metrics). */
-    runs: Record<Method, Omit<RunSnapshot, 'trainFeatures' | 'testFeatures'>>;
+    /** By lane id: every metric of the snapshot; the features are left out (they are plots, not metrics). */
+    runs: Record<string, Omit<RunSnapshot, 'trainFeatures' | 'testFeatures'>>;
   }[];
 }
 
@@ -35,9 +35,11 @@ export function metricsJson(config: ExperimentConfig, classNames: string[], hist
   };
 }
 
+/** `method` is the lane id (`erm`, `la:tau=1.5`); the columns after `feature_deviation` came with the method lab. */
 export const CSV_COLUMNS = [
   'epoch', 'method', 'class_index', 'class_name', 'train_count', 'learning_rate', 'train_loss',
   'train_accuracy', 'test_accuracy', 'classification_ratio', 'feature_gradient_norm', 'feature_deviation',
+  'clean_train_loss', 'gradient_norm_ratio', 'classifier_weight_norm', 'class_weight', 'mean_partner_share', 'relabelled_fraction',
 ] as const;
 
 export function csvCell(value: string | number): string {
@@ -48,12 +50,13 @@ export function csvCell(value: string | number): string {
 export function metricsCsv(config: ExperimentConfig, classNames: string[], history: readonly EpochSnapshot[]): string {
   const rows: (string | number)[][] = [[...CSV_COLUMNS]];
   for (const snapshot of history) {
-    for (const method of METHODS) {
-      const run = snapshot.runs[method];
+    for (const lane of laneIdsOf(snapshot)) {
+      const run = snapshot.runs[lane];
       classNames.forEach((name, c) => {
         rows.push([
-          snapshot.epoch, method, c, name, config.trainCounts[c], snapshot.learningRate, run.trainLoss,
+          snapshot.epoch, lane, c, name, config.trainCounts[c], snapshot.learningRate, run.trainLoss,
           run.trainAccuracy[c], run.testAccuracy[c], run.classificationRatio[c], run.featureGradientNorm[c], run.featureDeviation[c],
+          run.cleanTrainLoss, run.gradientNormRatio, run.classifierWeightNorm[c], run.classWeights[c], run.meanPartnerShare?.[c] ?? '', run.relabelledFraction ?? '',
         ]);
       });
     }

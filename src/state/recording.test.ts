@@ -10,22 +10,28 @@ const config: ExperimentConfig = { ...DEFAULT_CONFIG, imbalance: 'custom', train
 const trainLabels = Uint8Array.from([0, 0, 1, 1, 2, 3, 3]);
 const testLabels = Uint8Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]);
 
-function run(rng: Rng): RunSnapshot {
+function run(rng: Rng, lane: string): RunSnapshot {
   const perClass = () => [0, 1, 2, 3].map(() => rng.next());
   return {
     trainLoss: rng.next(),
+    cleanTrainLoss: rng.next(),
     trainAccuracy: perClass(),
     testAccuracy: perClass(),
     classificationRatio: perClass(),
     featureGradientNorm: perClass(),
+    gradientNormRatio: rng.next(),
     featureDeviation: [...perClass().slice(0, 3), Number.NaN],
     trainFeatures: Float32Array.from({ length: 2 * trainLabels.length }, () => rng.normal() * 10),
     testFeatures: Float32Array.from({ length: 2 * testLabels.length }, () => rng.normal() * 10),
     classifier: { weight: [0, 1, 2, 3].map(() => [rng.normal(), rng.normal()] as [number, number]), bias: perClass() },
+    classifierWeightNorm: perClass(),
+    classWeights: perClass(),
+    relabelledFraction: lane.startsWith('remix') ? rng.next() : null,
+    meanPartnerShare: lane === 'erm' ? null : perClass(),
   };
 }
 
-function history(epochs: number): EpochSnapshot[] {
+function history(epochs: number, lanes = config.methods): EpochSnapshot[] {
   const rng = new Rng(3);
   return Array.from({ length: epochs }, (_, i) => ({
     epoch: i + 1,
@@ -33,8 +39,21 @@ function history(epochs: number): EpochSnapshot[] {
     imagesPerSecond: 100 + i,
     trainFeatureLabels: trainLabels.slice(),
     testLabels: testLabels.slice(),
-    runs: { erm: run(rng), mfw: run(rng) },
+    runs: Object.fromEntries(lanes.map((lane) => [lane, run(rng, lane)])),
   }));
+}
+
+/** A recording as the app wrote it before the method lab: no methods or seedVersion, runs erm and mfw with the old metrics only. */
+function legacyFile(drw: boolean): RecordingFile {
+  const file = JSON.parse(JSON.stringify(recordingFile(config, history(2), 'webgl'))) as RecordingFile;
+  const { methods: _methods, seedVersion: _seedVersion, ...old } = file.config;
+  (file as { config: unknown }).config = { ...old, drw };
+  for (const epoch of file.epochs) {
+    for (const recorded of Object.values(epoch.runs)) {
+      for (const key of ['cleanTrainLoss', 'gradientNormRatio', 'classifierWeightNorm', 'classWeights', 'relabelledFraction', 'meanPartnerShare']) delete (recorded as Record<string, unknown>)[key];
+    }
+  }
+  return file;
 }
 
 /** A valid file (through JSON, as saved), changed by `edit`. */
@@ -65,6 +84,50 @@ describe('recordings', () => {
     expect(replay.createdAt).toBe('2026-11-30T10:00:00.000Z');
     expect(replay.history).toEqual(recorded);
     expect(Number.isNaN(replay.history[2].runs.mfw.featureDeviation[3])).toBe(true);
+  });
+
+  it('hold every lane, by id in lane order, with the comparable metrics (1 to 6 lanes)', () => {
+    for (const methods of [['la:tau=1.5'], ['erm', 'mfw', 'drw', 'ldam-drw', 'remix-drw', 'manifold-mixup']]) {
+      const lanes = { ...config, methods };
+      const recorded = history(2, methods);
+      const file = JSON.parse(JSON.stringify(recordingFile(lanes, recorded, null))) as RecordingFile;
+      expect(Object.keys(file.epochs[1].runs)).toEqual(methods);
+      const replay = parseRecording(JSON.stringify(file));
+      expect(replay.config.methods).toEqual(methods);
+      expect(replay.history).toEqual(recorded);
+    }
+  });
+
+  it('open files from before the method lab: runs erm and mfw as the first two lanes, the new metrics filled in', () => {
+    const old = legacyFile(false);
+    const replay = parseRecording(JSON.stringify(old));
+    expect(replay.config).toEqual({ ...config, seedVersion: 1 });
+    expect(Object.keys(replay.history[0].runs)).toEqual(['erm', 'mfw']);
+    const run = replay.history[1].runs.mfw;
+    const stored = old.epochs[1].runs.mfw;
+    expect(run.testAccuracy).toEqual(stored.testAccuracy);
+    expect(run.classifierWeightNorm).toEqual(stored.classifier.weight.map(([x, y]) => Math.hypot(x, y)));
+    expect(run.classWeights).toEqual([1, 1, 1, 1]);
+    // Classes 0 and 1 (16 images) are major, 2 and 3 (4 images) minor.
+    const [a, b, c, d] = stored.featureGradientNorm;
+    expect(run.gradientNormRatio).toBeCloseTo((c + d) / (a + b), 12);
+    expect(run.cleanTrainLoss).toBeNaN();
+    expect(run.relabelledFraction).toBeNull();
+    expect(run.meanPartnerShare).toBeNull();
+
+    const drw = parseRecording(JSON.stringify(legacyFile(true)));
+    expect(drw.config.methods).toEqual(['drw', 'mfw-drw']);
+    expect(Object.keys(drw.history[0].runs)).toEqual(['drw', 'mfw-drw']);
+    expect(drw.history[0].runs['mfw-drw'].testAccuracy).toEqual(old.epochs[0].runs.mfw.testAccuracy);
+  });
+
+  it('name the runs an old or new file lacks or holds in excess', () => {
+    const old = legacyFile(false);
+    delete (old.epochs[0].runs as Record<string, unknown>).mfw;
+    expect(problemsOf(JSON.stringify(old))).toContain('epochs[0].runs.mfw must be an object');
+    expect(problemsOf(tampered((f) => (f.epochs[1].runs.la = f.epochs[1].runs.erm)))).toContain('epochs[1].runs holds la, which the configuration does not train (its lanes: erm, mfw)');
+    expect(problemsOf(tampered((f) => (f.epochs[0].runs.erm.classWeights = [1])))).toContain('epochs[0].runs.erm.classWeights must be 4 numbers');
+    expect(problemsOf(tampered((f) => (f.epochs[0].runs.erm.relabelledFraction = 2)))).toContain('relabelledFraction must be a fraction');
   });
 
   it('keep features as base64 float32, about a third smaller than decimal text', () => {

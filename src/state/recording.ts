@@ -1,12 +1,15 @@
 /**
- * Recorded runs: a finished or partial twin run as one JSON file (its configuration and every
- * epoch's snapshot: features, classifier, metrics), replayed later without training. Typed arrays
+ * Recorded runs: a finished or partial run of every lane as one JSON file (its configuration and
+ * every epoch's snapshot: features, classifier, metrics), replayed later without training. Typed arrays
  * are base64 (little-endian float32 / uint8), so a 200-epoch Paper run is about 26 MB rather than
  * the ~60 MB of decimal text. The format is documented in docs/RECORDING.md; every file is checked
- * completely before anything is shown.
+ * completely before anything is shown. Files made before the method lab (a configuration without
+ * `methods`, runs `erm` and `mfw`) open as the configuration's first and second lanes, the metrics
+ * added since filled in from what they hold.
  */
 import { CIFAR10_CLASS_NAMES, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
-import { epochsWithRuns, METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../core/snapshot.ts';
+import { isMajorClass } from '../core/mfwWeights.ts';
+import { epochsWithRuns, type EpochSnapshot, type RunSnapshot } from '../core/snapshot.ts';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../util/base64.ts';
 import { configToSearch } from './urlConfig.ts';
 
@@ -33,7 +36,8 @@ export interface RecordingFile {
     epoch: number;
     learningRate: number;
     imagesPerSecond: number;
-    runs: Record<Method, RecordedRun>;
+    /** By lane id, in the order of `config.methods`. */
+    runs: Record<string, RecordedRun>;
   }[];
 }
 
@@ -80,6 +84,9 @@ export class RecordingError extends Error {
 
 const MAX_PROBLEMS = 5;
 
+/** The runs of a recording made before the method lab, in lane order. */
+const LEGACY_RUNS = ['erm', 'mfw'];
+
 /** Reads and checks a recording; throws RecordingError naming what is wrong. */
 export function parseRecording(text: string): Recording {
   let file: unknown;
@@ -103,6 +110,9 @@ export function parseRecording(text: string): Recording {
   const checked = strictConfig(file.config);
   if (!checked.config) throw new RecordingError(checked.problems.map((problem) => `config: ${problem}`).slice(0, MAX_PROBLEMS));
   const { config } = checked;
+  const legacy = isObject(file.config) && !('methods' in file.config);
+  // Where each lane's run is stored in the file.
+  const runKeys = legacy ? LEGACY_RUNS : config.methods;
   const numClasses = config.classes.length;
   const expectedNames = config.classes.map((id) => CIFAR10_CLASS_NAMES[id]);
   if (JSON.stringify(file.classNames) !== JSON.stringify(expectedNames)) fail(`classNames must be ${JSON.stringify(expectedNames)} for classes ${config.classes.join(',')}.`);
@@ -113,6 +123,7 @@ export function parseRecording(text: string): Recording {
   const testLabels = labels(file.testLabels, 'testLabels', numClasses, fail);
   if (trainFeatureLabels.length > config.trainFeatureSample) fail(`trainFeatureLabels has ${trainFeatureLabels.length} points, more than the ${config.trainFeatureSample} the configuration plots.`);
 
+  const shape: RunShape = { numClasses, trainPoints: trainFeatureLabels.length, testPoints: testLabels.length, isMajor: isMajorClass(config.trainCounts), legacy };
   const history: EpochSnapshot[] = [];
   // Epochs follow each other; a run continued from loaded weights starts after epoch 1.
   const firstEpoch = Array.isArray(file.epochs) && isObject(file.epochs[0]) ? file.epochs[0].epoch : undefined;
@@ -127,12 +138,14 @@ export function parseRecording(text: string): Recording {
       if (entry.epoch !== epoch) return fail(`${where}.epoch must be ${epoch} (one epoch after the other), got ${JSON.stringify(entry.epoch)}.`);
       if (!isNumber(entry.learningRate) || entry.learningRate < 0) fail(`${where}.learningRate must be a number ≥ 0.`);
       if (!isNumber(entry.imagesPerSecond) || entry.imagesPerSecond < 0) fail(`${where}.imagesPerSecond must be a number ≥ 0.`);
-      if (!isObject(entry.runs)) return fail(`${where}.runs must hold erm and mfw.`);
-      const runs = {} as Record<Method, RunSnapshot>;
-      for (const method of METHODS) {
-        const run = checkRun(entry.runs[method], `${where}.runs.${method}`, numClasses, trainFeatureLabels.length, testLabels.length, fail);
-        if (run) runs[method] = run;
-      }
+      if (!isObject(entry.runs)) return fail(`${where}.runs must hold ${runKeys.join(' and ')}.`);
+      const extra = Object.keys(entry.runs).filter((key) => !runKeys.includes(key));
+      if (extra.length) fail(`${where}.runs holds ${extra.join(', ')}, which the configuration does not train (its lanes: ${runKeys.join(', ')}).`);
+      const runs: Record<string, RunSnapshot> = {};
+      config.methods.forEach((lane, i) => {
+        const run = checkRun((entry.runs as Record<string, unknown>)[runKeys[i]], `${where}.runs.${runKeys[i]}`, shape, fail);
+        if (run) runs[lane] = run;
+      });
       if (problems.length === 0) {
         history.push({ epoch, learningRate: entry.learningRate as number, imagesPerSecond: entry.imagesPerSecond as number, trainFeatureLabels, testLabels, runs });
       }
@@ -186,7 +199,32 @@ function features(value: unknown, points: number, name: string, fail: Fail): Flo
   }
 }
 
-function checkRun(value: unknown, where: string, numClasses: number, trainPoints: number, testPoints: number, fail: Fail): RunSnapshot | null {
+interface RunShape {
+  numClasses: number;
+  trainPoints: number;
+  testPoints: number;
+  isMajor: boolean[];
+  /** A file from before the method lab: the metrics added since are filled in. */
+  legacy: boolean;
+}
+
+/** A number, or NaN written as null. */
+function numberOrNaN(value: unknown, name: string, fail: Fail): number {
+  if (value === null) return Number.NaN;
+  if (!isNumber(value)) fail(`${name} must be a number.`);
+  return value as number;
+}
+
+const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** Mean feature-gradient norm of the minor classes ÷ that of the major classes (NaN without both groups). */
+function gradientNormRatioOf(featureGradientNorm: readonly number[], isMajor: readonly boolean[]): number {
+  const minor = featureGradientNorm.filter((_, c) => !isMajor[c]);
+  const major = featureGradientNorm.filter((_, c) => isMajor[c]);
+  return minor.length && major.length ? mean(minor) / mean(major) : Number.NaN;
+}
+
+function checkRun(value: unknown, where: string, { numClasses, trainPoints, testPoints, isMajor, legacy }: RunShape, fail: Fail): RunSnapshot | null {
   if (!isObject(value)) {
     fail(`${where} must be an object.`);
     return null;
@@ -202,16 +240,40 @@ function checkRun(value: unknown, where: string, numClasses: number, trainPoints
     bias = numbers(classifier.bias, numClasses, `${where}.classifier.bias`, fail);
     if (![...weight.flat(), ...bias].every(Number.isFinite)) fail(`${where}.classifier must be finite.`);
   }
-  if (!isNumber(value.trainLoss) && value.trainLoss !== null) fail(`${where}.trainLoss must be a number.`);
-  return {
-    trainLoss: value.trainLoss === null ? Number.NaN : (value.trainLoss as number),
+  const featureGradientNorm = perClass('featureGradientNorm');
+  const common = {
+    trainLoss: numberOrNaN(value.trainLoss, `${where}.trainLoss`, fail),
     trainAccuracy: perClass('trainAccuracy'),
     testAccuracy: perClass('testAccuracy'),
     classificationRatio: perClass('classificationRatio'),
-    featureGradientNorm: perClass('featureGradientNorm'),
+    featureGradientNorm,
     featureDeviation: perClass('featureDeviation'),
     trainFeatures: features(value.trainFeatures, trainPoints, `${where}.trainFeatures`, fail),
     testFeatures: features(value.testFeatures, testPoints, `${where}.testFeatures`, fail),
     classifier: { weight, bias },
+  };
+  if (legacy) {
+    return {
+      ...common,
+      // Not measured then: the clean loss needs an evaluation pass the old engine did not make.
+      cleanTrainLoss: Number.NaN,
+      gradientNormRatio: gradientNormRatioOf(featureGradientNorm, isMajor),
+      classifierWeightNorm: weight.map(([x, y]) => Math.hypot(x, y)),
+      // The weights DRW applied were not recorded; 1 keeps the column honest about knowing nothing more.
+      classWeights: weight.map(() => 1),
+      relabelledFraction: null,
+      meanPartnerShare: null,
+    };
+  }
+  const relabelled = value.relabelledFraction;
+  if (relabelled !== null && (!isNumber(relabelled) || relabelled < 0 || relabelled > 1)) fail(`${where}.relabelledFraction must be a fraction from 0 to 1, or null.`);
+  return {
+    ...common,
+    cleanTrainLoss: numberOrNaN(value.cleanTrainLoss, `${where}.cleanTrainLoss`, fail),
+    gradientNormRatio: numberOrNaN(value.gradientNormRatio, `${where}.gradientNormRatio`, fail),
+    classifierWeightNorm: perClass('classifierWeightNorm'),
+    classWeights: perClass('classWeights'),
+    relabelledFraction: relabelled as number | null,
+    meanPartnerShare: value.meanPartnerShare === null ? null : perClass('meanPartnerShare'),
   };
 }

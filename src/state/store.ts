@@ -4,8 +4,8 @@
  * the per-epoch history and the epoch the scrubber shows. It holds no tfjs and no worker.
  */
 import { create } from 'zustand';
-import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
-import type { Calibration, NetworkProfile } from '../core/networkCost.ts';
+import { DEFAULT_CONFIG, lanesOf, type ExperimentConfig } from '../config/experiment.ts';
+import { profileKey, type Calibration, type NetworkProfile } from '../core/networkCost.ts';
 import type { LoadedWeights } from '../core/weightsFile.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
@@ -88,6 +88,34 @@ export interface AppState {
   endReplay: (next: 'previous' | 'recorded') => void;
   /** Continues the run the weights belong to: its configuration, from its epoch, with these weights. */
   loadWeights: (weights: LoadedWeights) => void;
+
+  // What the training worker reports and what the page's worker client does, as named actions
+  // (src/worker/client.ts calls them), so the run state can be tested without a worker.
+  /** The prepared data was looked for: found (with its per-class counts) or not; 'checking' while looking. */
+  dataChecked: (availability: DataAvailability, counts?: AppState['availableCounts']) => void;
+  backendChosen: (backend: BackendReport) => void;
+  dataProgressed: (progress: DataProgress) => void;
+  statusChanged: (status: RunStatus, message: string | null) => void;
+  progressed: (progress: TrainingProgress) => void;
+  /** A finished epoch: replaces any stored epoch from it on (a restarted worker trains them again). */
+  snapshotArrived: (snapshot: EpochSnapshot) => void;
+  /**
+   * Epochs restored from this browser or evaluated from loaded weights (`weights`: those sent with
+   * the configuration), with a notice saying which.
+   */
+  historyRestored: (history: EpochSnapshot[], source: 'browser' | 'weights', weights: LoadedWeights | null) => void;
+  pointImagesArrived: (images: PointImages) => void;
+  calibratingChanged: (calibrating: AppState['calibrating']) => void;
+  calibrationMeasured: (calibration: Calibration) => void;
+  workerFailed: (kind: ErrorKind, message: string) => void;
+  /** The applied configuration goes to the worker: everything of the previous training is cleared. */
+  trainingStarting: () => void;
+  /** A fresh worker resumes from the end of `epoch`: later epochs are trained again (a recording on screen keeps its own). */
+  trainingRestarting: (epoch: number) => void;
+  /** The worker kept dying: training stops for good with this message. */
+  trainingStopped: (message: string) => void;
+  /** Reset: back to epoch 0 with the same configuration. */
+  trainingReset: () => void;
 }
 
 function hasTraining(state: Pick<AppState, 'history' | 'status' | 'progress'>): boolean {
@@ -182,7 +210,67 @@ export const useAppStore = create<AppState>()((set, get) => ({
     // Always a new object, so the client configures even when the settings are the current ones.
     applyConfig({ ...weights.config });
   },
+
+  dataChecked: (availability, counts = null) => set({ dataAvailability: availability, ...(availability === 'checking' ? {} : { availableCounts: counts }) }),
+  backendChosen: (backend) => set({ backend }),
+  dataProgressed: (progress) => set({ dataProgress: progress }),
+  statusChanged: (status, message) => set({ status, statusMessage: message, ...(status === 'loading' ? {} : { dataProgress: null }) }),
+  progressed: (progress) => set({ progress }),
+  snapshotArrived: (snapshot) => set((state) => ({ history: [...state.history.filter((s) => s.epoch < snapshot.epoch), snapshot] })),
+  historyRestored: (history, source, weights) => {
+    const epochs = history.at(-1)?.epoch ?? 0;
+    const { config, addNotice } = get();
+    set({ history, selectedEpoch: null });
+    if (source === 'weights' && weights) {
+      addNotice({ id: 'weights', tone: 'info', title: weightsNotice(config, weights) });
+      return;
+    }
+    addNotice({
+      id: 'resumed',
+      tone: 'info',
+      title:
+        epochs >= config.epochs
+          ? `Restored this finished experiment (${epochs} epochs) from this browser. Press Reset to train it again from epoch 0.`
+          : `Restored this experiment from this browser: it stopped after epoch ${epochs} of ${config.epochs}. Press Play to continue, or Reset to start again from epoch 0.`,
+    });
+  },
+  pointImagesArrived: (images) => set({ pointImages: images }),
+  calibratingChanged: (calibrating) => set({ calibrating }),
+  calibrationMeasured: (calibration) =>
+    set((state) => ({ calibrations: { ...state.calibrations, [profileKey(calibration.backend, calibration.profile)]: calibration } })),
+  workerFailed: (kind, message) => set({ lastError: { kind, message } }),
+  trainingStarting: () =>
+    set({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null, weightsToLoad: null }),
+  trainingRestarting: (epoch) =>
+    set((state) => ({
+      status: 'loading',
+      statusMessage: 'Restarting the training…',
+      // Snapshots after the checkpoint are trained again (identically: the checkpoint holds the random streams).
+      ...(state.replay ? {} : { history: state.history.filter((s) => s.epoch <= epoch), progress: null }),
+      lastError: null,
+    })),
+  trainingStopped: (message) => set({ status: 'error', lastError: { kind: 'worker', message } }),
+  trainingReset: () => {
+    set({ history: [], selectedEpoch: null, progress: null, lastError: null });
+    get().dismissNotice('resumed');
+    get().dismissNotice('weights');
+  },
 }));
+
+/** “ERM’s and MFW’s”: the lanes' labels as possessives in a list. */
+function possessives(labels: readonly string[], conjunction = 'and'): string {
+  const owned = labels.map((label) => `${label}’s`);
+  return owned.length > 1 ? `${owned.slice(0, -1).join(', ')} ${conjunction} ${owned.at(-1)}` : owned[0];
+}
+
+function weightsNotice(config: ExperimentConfig, weights: LoadedWeights): string {
+  const lanes = lanesOf(config);
+  const loaded = lanes.filter((lane) => lane.id in weights.runs).map((lane) => lane.label);
+  const others = lanes.filter((lane) => !(lane.id in weights.runs)).map((lane) => lane.label);
+  const what = `${possessives(loaded)} weights${others.length ? ` (not ${possessives(others, 'or')})` : ''}`;
+  const next = weights.epoch < config.epochs ? ` Play continues to epoch ${config.epochs}, with fresh momentum and batch order, so not exactly as the original run would have.` : '';
+  return `Loaded ${what} after epoch ${weights.epoch} of ${config.epochs}: the views show them evaluated on this data.${next}`;
+}
 
 function applyConfig(config: ExperimentConfig): void {
   writeConfigToUrl(config);

@@ -13,13 +13,15 @@ describe('config in the URL', () => {
       width: 0.5,
       learningRate: 0.0125,
       warmupEpochs: 5,
-      drw: true,
+      methods: ['erm', 'la:tau=1.5', 'ldam-drw', 'mfw:alpha=1'],
+      seedVersion: 1,
       weightMode: 'eq12',
       beta: 2,
       testPerClass: 25,
       backend: 'webgl',
     };
     const search = configToSearch(config);
+    expect(search).toContain('m=erm,la:tau=1.5,ldam-drw,mfw:alpha=1&sv=1');
     for (const param of Object.values(URL_PARAMS)) expect(new URLSearchParams(search).has(param)).toBe(true);
     expect(configFromSearch(search)).toEqual({ config, problems: [], fromUrl: true });
   });
@@ -30,7 +32,7 @@ describe('config in the URL', () => {
     expect(config.epochs).toBe(DEFAULT_CONFIG.epochs);
     expect(config.learningRate).toBe(DEFAULT_CONFIG.learningRate);
     expect(config.backend).toBe('auto');
-    expect(config.drw).toBe(false);
+    expect(config.methods).toEqual(['erm', 'mfw']);
     expect(config.batchSize).toBe(32);
     expect(problems).toHaveLength(6);
     expect(problems.join('\n')).toMatch(/Unknown setting “zz”/);
@@ -59,5 +61,41 @@ describe('config in the URL', () => {
       expect(() => configFromSearch(search)).not.toThrow();
     }
     expect(configFromSearch('?k=99&depth=1').config.mixingPoint).toBeLessThanOrEqual(4);
+  });
+
+  it('opens a link from before the method lab (no sv) with the first seed semantics, and drw=1 as DRW beside MFW-DRW', () => {
+    expect(configFromSearch('?ep=3').config).toMatchObject({ epochs: 3, seedVersion: 1, methods: ['erm', 'mfw'] });
+    expect(configFromSearch('?ep=3&drw=0').config).toMatchObject({ seedVersion: 1, methods: ['erm', 'mfw'] });
+    const { config, problems } = configFromSearch('?ep=3&drw=1');
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({ seedVersion: 1, methods: ['drw', 'mfw-drw'] });
+    // No settings at all: today's defaults.
+    expect(configFromSearch('').config).toEqual(DEFAULT_CONFIG);
+    expect(configFromSearch('?sv=2&ep=3').config.seedVersion).toBe(2);
+  });
+
+  it('reads lanes from m, canonical, and explains an invalid list before falling back', () => {
+    expect(configFromSearch('?m=LA:tau=1,bs,mixup&sv=2').problems).toEqual([expect.stringContaining('listed twice')]);
+    expect(configFromSearch('?m=erm,la:tau=1.5,mfw:alpha=2&sv=2').config.methods).toEqual(['erm', 'la:tau=1.5', 'mfw']);
+    const cases: [string, RegExp][] = [
+      ['m=erm,focal', /unknown method “focal” \(known: erm, mfw/],
+      ['m=la:tau=9', /la: τ must be between 0 and 5 \(got 9\)/],
+      ['m=erm:alpha=2', /erm: “alpha=2” is not a parameter=value of this method \(it takes none\)/],
+      ['m=', /unknown method “”/],
+      ['m=erm,mfw,drw,rw,la,mixup,remix-drw', /at most 6 methods/],
+    ];
+    for (const [search, message] of cases) {
+      const { config, problems } = configFromSearch(`?${search}&sv=2`);
+      expect(config.methods, search).toEqual(DEFAULT_CONFIG.methods);
+      expect(problems, search).toEqual([expect.stringMatching(message)]);
+      expect(problems[0], search).toMatch(/^Methods: .*; using erm, mfw\.$/);
+    }
+  });
+
+  it('round-trips 1 to 6 lanes', () => {
+    for (const methods of [['la'], ['erm', 'mfw', 'drw', 'rw', 'la:tau=2', 'remix-drw']]) {
+      const config: ExperimentConfig = { ...DEFAULT_CONFIG, methods };
+      expect(configFromSearch(configToSearch(config))).toEqual({ config, problems: [], fromUrl: true });
+    }
   });
 });

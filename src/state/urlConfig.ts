@@ -3,7 +3,7 @@
  * reproduces an experiment. Parsing never throws: whatever a link carries goes through
  * validateConfig, and every ignored parameter is reported for a visible notice.
  */
-import { DEFAULT_CONFIG, FIELDS, validateConfig, type ExperimentConfig } from '../config/experiment.ts';
+import { DEFAULT_CONFIG, FIELDS, validateConfig, type ConfigInput, type ExperimentConfig } from '../config/experiment.ts';
 
 /** Short URL name of every configuration field (tensorflow/playground style). */
 export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
@@ -20,7 +20,8 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
   warmupEpochs: 'wu',
   momentum: 'mom',
   weightDecay: 'wd',
-  drw: 'drw',
+  methods: 'm',
+  seedVersion: 'sv',
   alpha: 'a',
   mixingPoint: 'k',
   weightMode: 'sn',
@@ -32,6 +33,9 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
 
 /** Names a recording next to the app (a relative path) to replay instead of training. */
 export const RECORDING_PARAM = 'rec';
+
+/** Links made before the method lab: `drw=1` trained DRW on both runs (now the lanes DRW and MFW-DRW). */
+const LEGACY_DRW_PARAM = 'drw';
 
 const KEY_OF_PARAM = new Map(Object.entries(URL_PARAMS).map(([key, param]) => [param, key as keyof ExperimentConfig]));
 
@@ -45,12 +49,10 @@ export function configToSearch(config: ExperimentConfig): string {
   const params = new URLSearchParams();
   for (const [key, param] of Object.entries(URL_PARAMS) as [keyof ExperimentConfig, string][]) {
     const value = config[key];
-    if (Array.isArray(value)) params.set(param, value.join(','));
-    else if (typeof value === 'boolean') params.set(param, value ? '1' : '0');
-    else params.set(param, String(value));
+    params.set(param, Array.isArray(value) ? value.join(',') : String(value));
   }
-  // Commas are safe in a query string; keeping them readable makes links easier to edit by hand.
-  return params.toString().replaceAll('%2C', ',');
+  // Commas, colons and '=' inside a value are safe in a query string; readable, links are easier to edit by hand.
+  return params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%3D', '=');
 }
 
 function parseNumberList(text: string): unknown {
@@ -60,10 +62,11 @@ function parseNumberList(text: string): unknown {
 
 /** A setting's value from its text in a link (or on a command line); validateConfig judges the result. */
 export function parseSettingText(key: keyof ExperimentConfig, text: string): unknown {
-  const spec = key === 'classes' || key === 'trainCounts' ? null : FIELDS[key];
-  if (spec === null) return parseNumberList(text);
+  // Lane ids hold no commas (their parameters are joined by colons).
+  if (key === 'methods') return text.split(',').map((lane) => lane.trim());
+  if (key === 'classes' || key === 'trainCounts') return parseNumberList(text);
+  const spec = FIELDS[key];
   if (spec.kind === 'number') return text.trim() === '' ? Number.NaN : Number(text);
-  if (spec.kind === 'boolean') return text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : text;
   return text;
 }
 
@@ -83,10 +86,15 @@ export function configFromSearch(search: string, base: ExperimentConfig = DEFAUL
   } catch {
     return { config: base, problems: ['The link’s settings could not be read; defaults are used.'], fromUrl: false };
   }
-  const input: Partial<Record<keyof ExperimentConfig, unknown>> = {};
+  const input: ConfigInput = {};
   const problems: string[] = [];
   let fromUrl = false;
   for (const [param, text] of params) {
+    if (param === LEGACY_DRW_PARAM) {
+      fromUrl = true;
+      input.drw = text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : text;
+      continue;
+    }
     const key = KEY_OF_PARAM.get(param);
     if (!key) {
       problems.push(`Unknown setting “${param}” in the link was ignored.`);
@@ -95,6 +103,8 @@ export function configFromSearch(search: string, base: ExperimentConfig = DEFAUL
     fromUrl = true;
     input[key] = parseSettingText(key, text);
   }
+  // Every link since the method lab names its seed semantics; one without them predates it and means the first.
+  if (fromUrl && !params.has(URL_PARAMS.seedVersion)) input.seedVersion = 1;
   const result = validateConfig(input, base);
   const counts = input.trainCounts;
   if (result.config.imbalance !== 'custom' && counts !== undefined && JSON.stringify(counts) !== JSON.stringify(result.config.trainCounts)) {

@@ -1,6 +1,6 @@
 /**
  * The page's side of the training worker: starts it, sends it the applied configuration whenever
- * that changes, and writes every message it sends into the store. Views call the transport
+ * that changes, and hands every message it sends to the store's actions. Views call the transport
  * functions below; nothing on the page waits for training.
  *
  * It also keeps the last completed epoch's checkpoint, so that when the worker dies (a crash, the
@@ -8,8 +8,6 @@
  * next backend in the automatic order after a lost device, and training goes on as it was.
  */
 import { dataBaseUrl, loadManifest } from '../data/loader.ts';
-import { profileKey } from '../core/networkCost.ts';
-import type { Method } from '../core/snapshot.ts';
 import { openRecordingLink } from '../state/replay.ts';
 import { useAppStore, writeConfigToUrl } from '../state/store.ts';
 import { configToSearch } from '../state/urlConfig.ts';
@@ -77,20 +75,13 @@ function configure(): void {
   if (dataAvailability !== 'available' || replay || recordingLink) return;
   forgetTraining();
   const weights = useAppStore.getState().weightsToLoad;
-  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null, weightsToLoad: null });
+  useAppStore.getState().trainingStarting();
   loadingWeights = weights;
   postConfigure(undefined, weights ?? undefined);
 }
 
 /** The weights sent with the last configuration, for the notice once they are evaluated. */
 let loadingWeights: LoadedWeights | null = null;
-
-function weightsNotice(weights: LoadedWeights, epochs: number): string {
-  const methods = Object.keys(weights.runs).map((m) => m.toUpperCase());
-  const what = methods.length === 2 ? 'ERM’s and MFW’s weights' : `${methods[0]}’s weights in both runs (from here ERM trains plainly and MFW with feature mixing)`;
-  const next = weights.epoch < epochs ? ` Play continues to epoch ${epochs}, with fresh momentum and batch order, so not exactly as the original run would have.` : '';
-  return `Loaded ${what} after epoch ${weights.epoch} of ${epochs}: the views show them evaluated on this data.${next}`;
-}
 
 function spawnWorker(): void {
   const created = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
@@ -131,21 +122,14 @@ function endWorker(): void {
  * worker leaves nothing in the old one worth saving) and goes on training if it was training.
  */
 function restartWorker(reason: string): void {
-  const { status, history } = useAppStore.getState();
+  const { status } = useAppStore.getState();
   const resumeCommand = status === 'running' ? lastCommand : status === 'error' ? interruptedCommand : null;
   interruptedCommand = null;
   const epoch = checkpoint?.epoch ?? 0;
   endWorker();
   recovery = { reason, epoch, resumed: resumeCommand !== null };
   spawnWorker();
-  useAppStore.setState({
-    status: 'loading',
-    statusMessage: 'Restarting the training…',
-    // Snapshots after the checkpoint are trained again (identically: the checkpoint holds the random
-    // streams); a recording on screen keeps its own.
-    ...(useAppStore.getState().replay ? {} : { history: history.filter((s) => s.epoch <= epoch), progress: null }),
-    lastError: null,
-  });
+  useAppStore.getState().trainingRestarting(epoch);
   postConfigure(checkpoint ?? undefined);
   if (resumeCommand) post({ type: resumeCommand });
 }
@@ -155,16 +139,11 @@ function workerDied(reason: string): void {
   if (crashRestartEpoch === epoch) {
     // Restarted from this epoch already and died again before finishing the next: stop for good.
     endWorker();
-    useAppStore.setState({
-      status: 'error',
-      lastError: {
-        kind: 'worker',
-        message:
-          `The training worker stopped again before finishing epoch ${epoch + 1} (${reason}). This usually means the device ran out of memory: ` +
-          `try a smaller batch size or fewer blocks per stage and apply the settings, or reload the page.` +
-          (epoch > 0 ? ` Epochs 1–${epoch} stay on the page and in this browser.` : ''),
-      },
-    });
+    useAppStore.getState().trainingStopped(
+      `The training worker stopped again before finishing epoch ${epoch + 1} (${reason}). This usually means the device ran out of memory: ` +
+        `try a smaller batch size or fewer blocks per stage and apply the settings, or reload the page.` +
+        (epoch > 0 ? ` Epochs 1–${epoch} stay on the page and in this browser.` : ''),
+    );
     return;
   }
   crashRestartEpoch = epoch;
@@ -194,48 +173,29 @@ function announceRecovery(backendName: string): void {
 const LIVE_RUN_MESSAGES = new Set<WorkerToPage['type']>(['progress', 'snapshot', 'restored', 'pointImages']);
 
 function handle(message: WorkerToPage): void {
-  const store = useAppStore;
-  if (store.getState().replay && LIVE_RUN_MESSAGES.has(message.type)) return;
+  const store = useAppStore.getState();
+  if (store.replay && LIVE_RUN_MESSAGES.has(message.type)) return;
   switch (message.type) {
     case 'backend':
-      store.setState({ backend: message.backend });
+      store.backendChosen(message.backend);
       announceRecovery(message.backend.name);
       break;
     case 'dataProgress':
-      store.setState({ dataProgress: { loaded: message.loaded, total: message.total, message: message.message } });
+      store.dataProgressed({ loaded: message.loaded, total: message.total, message: message.message });
       break;
     case 'status':
-      store.setState({
-        status: message.status,
-        statusMessage: message.message ?? null,
-        ...(message.status === 'loading' ? {} : { dataProgress: null }),
-      });
+      store.statusChanged(message.status, message.message ?? null);
       break;
     case 'progress':
-      store.setState({ progress: message.progress });
+      store.progressed(message.progress);
       break;
     case 'snapshot':
-      store.setState((state) => ({ history: [...state.history.filter((s) => s.epoch < message.snapshot.epoch), message.snapshot] }));
+      store.snapshotArrived(message.snapshot);
       break;
-    case 'restored': {
-      const epochs = message.history.at(-1)?.epoch ?? 0;
-      const total = store.getState().config.epochs;
-      store.setState({ history: message.history, selectedEpoch: null });
-      if (message.source === 'weights' && loadingWeights) {
-        store.getState().addNotice({ id: 'weights', tone: 'info', title: weightsNotice(loadingWeights, total) });
-        loadingWeights = null;
-        break;
-      }
-      store.getState().addNotice({
-        id: 'resumed',
-        tone: 'info',
-        title:
-          epochs >= total
-            ? `Restored this finished experiment (${epochs} epochs) from this browser. Press Reset to train it again from epoch 0.`
-            : `Restored this experiment from this browser: it stopped after epoch ${epochs} of ${total}. Press Play to continue, or Reset to start again from epoch 0.`,
-      });
+    case 'restored':
+      store.historyRestored(message.history, message.source, loadingWeights);
+      if (message.source === 'weights') loadingWeights = null;
       break;
-    }
     case 'checkpoint':
       checkpoint = message.checkpoint;
       if (crashRestartEpoch !== null && checkpoint.epoch > crashRestartEpoch) crashRestartEpoch = null;
@@ -244,22 +204,20 @@ function handle(message: WorkerToPage): void {
       deviceLost(message.backend, message.detail);
       break;
     case 'notice':
-      store.getState().addNotice({ id: message.id, tone: message.tone, title: message.title });
+      store.addNotice({ id: message.id, tone: message.tone, title: message.title });
       break;
     case 'lockHeld':
       watchLife(message.name);
       break;
     case 'pointImages':
-      store.setState({ pointImages: message.images });
+      store.pointImagesArrived(message.images);
       break;
     case 'calibrating':
-      store.setState({ calibrating: message.profile ? { profile: message.profile, done: message.done, total: message.total } : null });
+      store.calibratingChanged(message.profile ? { profile: message.profile, done: message.done, total: message.total } : null);
       break;
-    case 'calibration': {
-      const { calibration } = message;
-      store.setState((state) => ({ calibrations: { ...state.calibrations, [profileKey(calibration.backend, calibration.profile)]: calibration } }));
+    case 'calibration':
+      store.calibrationMeasured(message.calibration);
       break;
-    }
     case 'weights': {
       const request = weightRequests.get(message.requestId);
       weightRequests.delete(message.requestId);
@@ -267,8 +225,8 @@ function handle(message: WorkerToPage): void {
       break;
     }
     case 'error': {
-      interruptedCommand = store.getState().status === 'running' ? lastCommand : null;
-      store.setState({ lastError: { kind: message.kind, message: message.message } });
+      interruptedCommand = store.status === 'running' ? lastCommand : null;
+      store.workerFailed(message.kind, message.message);
       for (const [id, request] of weightRequests) {
         request.reject(new Error(message.message));
         weightRequests.delete(id);
@@ -280,16 +238,14 @@ function handle(message: WorkerToPage): void {
 
 /** Looks for prepared data (server or browser cache) and records the answer in the store. */
 export async function checkDataAvailability(): Promise<void> {
-  useAppStore.setState({ dataAvailability: 'checking' });
+  const store = useAppStore.getState();
+  store.dataChecked('checking');
   try {
     const manifest = await loadManifest(pageDataBaseUrl());
-    useAppStore.setState({
-      dataAvailability: manifest ? 'available' : 'missing',
-      availableCounts: manifest ? { train: manifest.counts.train, test: manifest.counts.test } : null,
-    });
+    store.dataChecked(manifest ? 'available' : 'missing', manifest ? { train: manifest.counts.train, test: manifest.counts.test } : null);
   } catch (error) {
-    useAppStore.setState({ dataAvailability: 'missing' });
-    useAppStore.getState().addNotice({ id: 'manifest', tone: 'error', title: `Could not read the data manifest: ${(error as Error).message}` });
+    store.dataChecked('missing');
+    store.addNotice({ id: 'manifest', tone: 'error', title: `Could not read the data manifest: ${(error as Error).message}` });
   }
 }
 
@@ -333,25 +289,26 @@ export function stepEpoch(): void {
 
 export function reset(): void {
   forgetTraining();
-  useAppStore.setState({ history: [], selectedEpoch: null, progress: null, lastError: null });
-  useAppStore.getState().dismissNotice('resumed');
-  useAppStore.getState().dismissNotice('weights');
+  useAppStore.getState().trainingReset();
   if (worker) {
     post({ type: 'reset' });
     return;
   }
   // The worker was given up: forget the saved training here, then start a new worker from epoch 0.
-  useAppStore.setState({ status: 'loading', statusMessage: 'Starting…' });
+  useAppStore.getState().statusChanged('loading', 'Starting…');
   void clearTraining(configToSearch(useAppStore.getState().config))
     .catch(() => undefined)
     .then(() => postConfigure());
 }
 
-/** The trained weights of one run as files (model.json + weights.bin). */
-export function requestWeights(method: Method): Promise<WeightFile[]> {
+/**
+ * The trained weights of one lane as files (model.json + weights.bin), named with the lane id made
+ * file-safe: the model.json names its .bin (docs/WEIGHTS.md), so both are renamed together.
+ */
+export function requestWeights(lane: string): Promise<WeightFile[]> {
   const requestId = nextRequestId++;
-  return new Promise((resolve, reject) => {
+  return new Promise<WeightFile[]>((resolve, reject) => {
     weightRequests.set(requestId, { resolve, reject });
-    post({ type: 'exportWeights', method, requestId });
+    post({ type: 'exportWeights', lane, requestId });
   });
 }

@@ -4,8 +4,8 @@
  */
 import type { BackendChoice, ExperimentConfig } from '../config/experiment.ts';
 import type { Calibration, NetworkProfile } from '../core/networkCost.ts';
-import type { EpochSnapshot, Method } from '../core/snapshot.ts';
-import type { TwinState } from '../engine/twin.ts';
+import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
+import type { LockstepState } from '../engine/checkpoint.ts';
 
 /** What the worker is doing; the transport buttons follow it. */
 export type RunStatus =
@@ -44,10 +44,10 @@ export interface TrainingProgress {
 /** 'oom': the configuration needs more memory than the device has; 'worker': the worker kept dying. */
 export type ErrorKind = 'nan' | 'data' | 'backend' | 'oom' | 'worker' | 'internal';
 
-/** The twin at the end of a completed epoch: what a restarted worker resumes from. */
+/** The lanes at the end of a completed epoch: what a restarted worker resumes from. */
 export interface Checkpoint {
   epoch: number;
-  state: TwinState;
+  state: LockstepState;
 }
 
 export interface WeightFile {
@@ -67,10 +67,10 @@ export interface PointImages {
   test: Uint8Array;
 }
 
-/** Checked weights (weightsFile.ts) to continue from: one run's, or both. */
+/** Checked weights (weightsFile.ts) to continue from, by lane id: some lanes' or every lane's. */
 export interface WeightsToLoad {
   epoch: number;
-  runs: Partial<Record<Method, Float32Array[]>>;
+  runs: Record<string, Float32Array[]>;
 }
 
 export type PageToWorker =
@@ -99,7 +99,7 @@ export type PageToWorker =
   | { type: 'stepEpoch' }
   /** Throw away the training (and its saved state) and start again from epoch 0 with the same config. */
   | { type: 'reset' }
-  | { type: 'exportWeights'; method: Method; requestId: number };
+  | { type: 'exportWeights'; lane: string; requestId: number };
 
 export type WorkerToPage =
   | { type: 'backend'; backend: BackendReport }
@@ -109,7 +109,7 @@ export type WorkerToPage =
   | { type: 'snapshot'; snapshot: EpochSnapshot }
   /** Snapshots restored from this browser's storage (or the loaded weights' evaluation), oldest first, before the 'paused' status. */
   | { type: 'restored'; history: EpochSnapshot[]; source: 'browser' | 'weights' }
-  | { type: 'weights'; requestId: number; method: Method; files: WeightFile[] }
+  | { type: 'weights'; requestId: number; lane: string; files: WeightFile[] }
   /** Sent after the epoch's snapshot (and after a restore), so the page always holds a checkpoint no newer than its history. */
   | { type: 'checkpoint'; checkpoint: Checkpoint }
   /** The GPU device or context of `backend` is gone: the page restarts the worker on the next backend. */
@@ -132,14 +132,12 @@ export function transferableSnapshot(snapshot: EpochSnapshot): { snapshot: Epoch
     ...snapshot,
     trainFeatureLabels: snapshot.trainFeatureLabels.slice(),
     testLabels: snapshot.testLabels.slice(),
-    runs: {
-      erm: { ...snapshot.runs.erm, trainFeatures: snapshot.runs.erm.trainFeatures.slice(), testFeatures: snapshot.runs.erm.testFeatures.slice() },
-      mfw: { ...snapshot.runs.mfw, trainFeatures: snapshot.runs.mfw.trainFeatures.slice(), testFeatures: snapshot.runs.mfw.testFeatures.slice() },
-    },
+    runs: Object.fromEntries(
+      Object.entries(snapshot.runs).map(([lane, run]): [string, RunSnapshot] => [lane, { ...run, trainFeatures: run.trainFeatures.slice(), testFeatures: run.testFeatures.slice() }]),
+    ),
   };
-  const transfer = [
-    copy.trainFeatureLabels, copy.testLabels,
-    copy.runs.erm.trainFeatures, copy.runs.erm.testFeatures, copy.runs.mfw.trainFeatures, copy.runs.mfw.testFeatures,
-  ].map((array) => array.buffer as ArrayBuffer);
+  const transfer = [copy.trainFeatureLabels, copy.testLabels, ...Object.values(copy.runs).flatMap((run) => [run.trainFeatures, run.testFeatures])].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
   return { snapshot: copy, transfer };
 }

@@ -1,14 +1,16 @@
 /// <reference lib="webworker" />
 /**
- * The training worker: hosts the engine's TwinRunner (ERM and MFW in lockstep) off the main thread.
+ * The training worker: hosts the engine's LockstepRunner (the configuration's lanes, ERM beside MFW by default) off the main thread.
  * It answers the page's commands (protocol.ts), reports throttled progress and one snapshot per
- * epoch, and saves the twin's state after every epoch so a reload resumes.
+ * epoch, and saves the lanes' state after every epoch so a reload resumes.
  */
 import { initBackend, type BackendInfo } from '../engine/backend.ts';
 import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
-import { calibrateTwin } from '../engine/calibration.ts';
+import { calibrateLane } from '../engine/calibration.ts';
 import { profileKey, profileOf, scaleCalibration, type Calibration } from '../core/networkCost.ts';
-import { NonFiniteLossError, TwinRunner, type TwinState } from '../engine/twin.ts';
+import { NonFiniteLossError, LockstepRunner } from '../engine/lockstep.ts';
+import { fileSafeLaneId } from '../core/methods.ts';
+import { IncompatibleStateError, type LockstepState } from '../engine/checkpoint.ts';
 import { loadExperimentData } from '../data/loader.ts';
 import { IMAGE_BYTES } from '../data/types.ts';
 import { TIME_PRESETS, trainSetSize, withTimePreset, type BackendChoice, type ExperimentConfig } from '../config/experiment.ts';
@@ -54,7 +56,7 @@ let unsaved: EpochSnapshot[] = [];
 let savedEpoch = 0;
 let data: ExperimentData | null = null;
 let dataKey = '';
-let runner: TwinRunner | null = null;
+let runner: LockstepRunner | null = null;
 /** What the loop should do: 'run' until the last epoch, 'epoch' until the current epoch ends. */
 let mode: 'stop' | 'run' | 'epoch' = 'stop';
 let loop: Promise<void> | null = null;
@@ -175,7 +177,7 @@ function reportProgress(phase: 'train' | 'evaluate', force = false): void {
  * Saves the checkpoint (with any snapshots a failed save left behind) in the browser's storage. A
  * full storage does not stop the training: the page keeps every epoch, and says what a reload would lose.
  */
-async function saveCheckpoint(state: TwinState, snapshot: EpochSnapshot): Promise<void> {
+async function saveCheckpoint(state: LockstepState, snapshot: EpochSnapshot): Promise<void> {
   unsaved.push(snapshot);
   try {
     await saveEpochs(storageKey, state, unsaved);
@@ -196,7 +198,7 @@ async function saveCheckpoint(state: TwinState, snapshot: EpochSnapshot): Promis
   savedEpoch = snapshot.epoch;
 }
 
-async function finishEpoch(active: TwinRunner, gen: number): Promise<void> {
+async function finishEpoch(active: LockstepRunner, gen: number): Promise<void> {
   reportProgress('evaluate', true);
   const started = performance.now();
   const snapshot: EpochSnapshot = await active.finishEpoch();
@@ -336,24 +338,25 @@ async function configure(
   }
   if (gen !== generation) return;
 
-  setStatus('loading', 'Building both networks…');
+  setStatus('loading', next.methods.length === 1 ? 'Building the network…' : `Building ${next.methods.length} networks…`);
   try {
     if (resume) {
       // A restarted worker: the page holds the history up to this checkpoint; storage may hold less.
-      runner = await TwinRunner.restore(data, next, resume.state);
-      savedEpoch = (await loadTraining<TwinState>(key).catch(() => null))?.history.at(-1)?.epoch ?? 0;
+      runner = await LockstepRunner.restore(data, next, resume.state);
+      savedEpoch = (await loadTraining<LockstepState>(key).catch(() => null))?.history.at(-1)?.epoch ?? 0;
     } else if (weights) {
       runner = await continueFromWeights(data, next, key, weights);
     } else {
-      const saved = await loadTraining<TwinState>(key).catch(() => null);
+      const saved = await loadTraining<LockstepState>(key).catch(() => null);
       const lastEpoch = saved?.history.at(-1)?.epoch ?? 0;
-      if (saved && saved.history.length > 0) {
-        runner = await TwinRunner.restore(data, next, saved.state);
+      const restored = saved && saved.history.length > 0 ? await restoreSaved(data, next, key, saved.state) : null;
+      if (saved && restored) {
+        runner = restored;
         savedEpoch = lastEpoch;
         send({ type: 'restored', history: saved.history, source: 'browser' });
         send({ type: 'checkpoint', checkpoint: { epoch: lastEpoch, state: saved.state } });
       } else {
-        runner = await TwinRunner.create(data, next);
+        runner = await LockstepRunner.create(data, next);
         savedEpoch = 0;
       }
     }
@@ -380,24 +383,36 @@ function sendPointImages(experiment: ExperimentData, plotIndices: Int32Array): v
 }
 
 /**
- * A twin from loaded weights (one run's weights serve both runs when only one was chosen), shown
- * at once as its evaluation, and saved in place of this configuration's earlier training.
+ * The training saved in this browser, or null when it is from an older version of the app (or other
+ * settings): then it is deleted and the user told, and training starts afresh.
  */
-async function continueFromWeights(experiment: ExperimentData, next: ExperimentConfig, key: string, weights: WeightsToLoad): Promise<TwinRunner> {
-  const erm = weights.runs.erm ?? weights.runs.mfw;
-  const mfw = weights.runs.mfw ?? weights.runs.erm;
-  if (!erm || !mfw) throw new Error('No weights were chosen.');
-  const twin = await TwinRunner.fromWeights(experiment, next, { erm, mfw }, weights.epoch);
+async function restoreSaved(experiment: ExperimentData, next: ExperimentConfig, key: string, state: LockstepState): Promise<LockstepRunner | null> {
+  try {
+    return await LockstepRunner.restore(experiment, next, state);
+  } catch (error) {
+    if (!(error instanceof IncompatibleStateError)) throw error;
+    await clearTraining(key).catch(() => undefined);
+    send({ type: 'notice', id: 'saved-state-discarded', tone: 'info', title: error.message });
+    return null;
+  }
+}
+
+/**
+ * Lanes from loaded weights (a lane without its own file takes the first chosen one's), shown at
+ * once as their evaluation, and saved in place of this configuration's earlier training.
+ */
+async function continueFromWeights(experiment: ExperimentData, next: ExperimentConfig, key: string, weights: WeightsToLoad): Promise<LockstepRunner> {
+  const lanes = await LockstepRunner.fromWeights(experiment, next, weights.runs, weights.epoch);
   setStatus('loading', 'Evaluating the loaded weights…');
-  const snapshot = await twin.evaluate();
-  const state = await twin.saveState();
+  const snapshot = await lanes.evaluate();
+  const state = await lanes.saveState();
   await clearTraining(key).catch(() => undefined);
   savedEpoch = 0;
   await saveCheckpoint(state, snapshot);
   const { snapshot: copy, transfer } = transferableSnapshot(snapshot);
   send({ type: 'restored', history: [copy], source: 'weights' }, transfer);
   send({ type: 'checkpoint', checkpoint: { epoch: snapshot.epoch, state } });
-  return twin;
+  return lanes;
 }
 
 async function reset(): Promise<void> {
@@ -407,20 +422,20 @@ async function reset(): Promise<void> {
   await configure(config, dataUrl, storageKey, undefined, excludedBackends);
 }
 
-async function exportWeights(method: 'erm' | 'mfw', requestId: number): Promise<void> {
+async function exportWeights(lane: string, requestId: number): Promise<void> {
   if (!runner) {
     send({ type: 'error', kind: 'internal', message: 'There are no trained weights yet.' });
     return;
   }
   // The manifest names the binary file, so the two downloads keep these names (docs/WEIGHTS.md).
-  const stem = `imbalance-playground-epoch${runner.epoch}${runner.step > 0 ? `-step${runner.step}` : ''}-${method}`;
+  const stem = `imbalance-playground-epoch${runner.epoch}${runner.step > 0 ? `-step${runner.step}` : ''}-${fileSafeLaneId(lane)}`;
   const binName = `${stem}.weights.bin`;
-  const { modelJson, weightData } = await runner.exportWeights(method, binName);
+  const { modelJson, weightData } = await runner.exportWeights(lane, binName);
   const files: WeightFile[] = [
     { name: `${stem}.model.json`, data: JSON.stringify(modelJson, null, 1), mimeType: 'application/json' },
     { name: binName, data: weightData, mimeType: 'application/octet-stream' },
   ];
-  send({ type: 'weights', requestId, method, files }, files.flatMap((f) => (typeof f.data === 'string' ? [] : [f.data])));
+  send({ type: 'weights', requestId, lane, files }, files.flatMap((f) => (typeof f.data === 'string' ? [] : [f.data])));
 }
 
 /** Timings per backend and network, kept while the worker lives: a network is timed once. */
@@ -428,7 +443,7 @@ const calibrations = new Map<string, Calibration>();
 /** Bumped by every command that trains or rebuilds, so a calibration in progress stops at its next step. */
 let calibrationGeneration = 0;
 /**
- * A preset's network is timed too when the configured one's timing predicts it below this per twin
+ * A preset's network is timed too when the configured one's timing predicts it below this per lane
  * step (a real GPU); otherwise the page scales its estimate, rather than spend minutes timing it.
  */
 const QUICK_TO_TIME_SECONDS = 3;
@@ -452,7 +467,7 @@ async function calibrate(gen: number): Promise<void> {
       if (!calibration) {
         if (measured && scaleCalibration(measured, profile).secondsPerStep > QUICK_TO_TIME_SECONDS) continue;
         send({ type: 'calibrating', profile, done: 0, total: 1 });
-        calibration = await calibrateTwin(candidate, backend?.name ?? '', {
+        calibration = await calibrateLane(candidate, backend?.name ?? '', {
           cancelled,
           onProgress: (done, total) => send({ type: 'calibrating', profile, done, total }),
         });
@@ -519,7 +534,7 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
       mode = 'stop';
       break;
     case 'exportWeights':
-      enqueue(() => exportWeights(message.method, message.requestId));
+      enqueue(() => exportWeights(message.lane, message.requestId));
       break;
   }
 };

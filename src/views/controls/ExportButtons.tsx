@@ -1,10 +1,11 @@
 /**
  * Downloads: the metrics of every epoch (JSON, CSV), the 2-D features of the epoch on screen with
- * labels and predictions (CSV, JSON) and the trained weights of both runs.
+ * labels and predictions (CSV, JSON) and the trained weights of each lane.
  */
-import { useState } from 'react';
-import { CIFAR10_CLASS_NAMES } from '../../config/experiment.ts';
-import type { Method } from '../../core/snapshot.ts';
+import { useMemo, useState } from 'react';
+import { CIFAR10_CLASS_NAMES, lanesOf } from '../../config/experiment.ts';
+import type { Lane } from '../../core/methods.ts';
+import { fileSafeLaneId } from '../../core/methods.ts';
 import { metricsCsv, metricsJson } from '../../state/metricsExport.ts';
 import { selectShownSnapshot, useAppStore } from '../../state/store.ts';
 import { requestWeights } from '../../worker/client.ts';
@@ -22,12 +23,14 @@ export function ExportButtons() {
   const noMetrics = history.length === 0;
   const stem = `imbalance-playground-epoch${history.at(-1)?.epoch ?? 0}`;
 
-  const exportWeights = async (method: Method) => {
+  const lanes = useMemo(() => lanesOf(config), [config]);
+
+  const exportWeights = async (lane: Lane) => {
     setWeightsError(null);
     try {
-      for (const file of await requestWeights(method)) downloadBlob(new Blob([file.data], { type: file.mimeType }), file.name);
+      for (const file of await requestWeights(lane.id)) downloadBlob(new Blob([file.data], { type: file.mimeType }), file.name);
     } catch (error) {
-      setWeightsError(`Could not export the ${method.toUpperCase()} weights: ${(error as Error).message}`);
+      setWeightsError(`Could not export the ${lane.label} weights: ${(error as Error).message}`);
     }
   };
 
@@ -55,7 +58,7 @@ export function ExportButtons() {
           type="button"
           disabled={!shown}
           data-testid="export-features-csv"
-          title="Both runs’ 2-D features (training sample and test set) with true class and prediction, at the epoch shown"
+          title="Every lane’s 2-D features (training sample and test set) with true class and prediction, at the epoch shown"
           onClick={() => shown && downloadBlob(new Blob([featuresCsv(classNames, shown)], { type: 'text/csv' }), `imbalance-playground-epoch${shown.epoch}-features.csv`)}
         >
           Features{shown ? `, epoch ${shown.epoch}` : ''} (CSV)
@@ -64,20 +67,20 @@ export function ExportButtons() {
           type="button"
           disabled={!shown}
           data-testid="export-features-json"
-          title="Both runs’ 2-D features and classifiers, with true classes and predictions, at the epoch shown"
+          title="Every lane’s 2-D features and classifiers, with true classes and predictions, at the epoch shown"
           onClick={() => shown && downloadBlob(new Blob([JSON.stringify(featuresJson(config, classNames, shown))], { type: 'application/json' }), `imbalance-playground-epoch${shown.epoch}-features.json`)}
         >
           Features{shown ? `, epoch ${shown.epoch}` : ''} (JSON)
         </button>
-        {(['erm', 'mfw'] as const).map((method) => (
+        {lanes.map((lane) => (
           <button
-            key={method}
+            key={lane.id}
             type="button"
             disabled={noMetrics || status === 'loading' || status === 'error'}
-            data-testid={`export-weights-${method}`}
-            onClick={() => void exportWeights(method)}
+            data-testid={`export-weights-${fileSafeLaneId(lane.id)}`}
+            onClick={() => void exportWeights(lane)}
           >
-            {method.toUpperCase()} weights
+            {lane.label} weights
           </button>
         ))}
       </div>

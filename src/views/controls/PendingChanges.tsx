@@ -10,6 +10,7 @@ type Key = keyof ExperimentConfig;
 function label(key: Key): string {
   if (key === 'classes') return 'Classes';
   if (key === 'trainCounts') return 'Training images';
+  if (key === 'methods') return 'Methods';
   return FIELDS[key].label;
 }
 
@@ -43,7 +44,7 @@ export function PendingChanges({ onDone }: { onDone?: () => void }) {
   return (
     <div className="pending" role="status" data-testid="pending-config">
       <p>
-        Not applied yet: {wording.now} Applying these changes resets both trainings to epoch 0.
+        Not applied yet: {wording.now} Applying these changes resets {config.methods.length === 2 ? 'both trainings' : 'every method’s training'} to epoch 0.
       </p>
       <ul className="pending-list">
         {changed.map((key) => (

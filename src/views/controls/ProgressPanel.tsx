@@ -54,6 +54,7 @@ export function ProgressPanel() {
   const statusMessage = useAppStore((s) => s.statusMessage);
   const progress = useAppStore((s) => s.progress);
   const epochs = useAppStore((s) => s.config.epochs);
+  const lanes = useAppStore((s) => s.config.methods.length);
   const dataProgress = useAppStore((s) => s.dataProgress);
   // After a reload nothing has been timed yet in this session: show the last epoch's speed instead.
   const lastEpochSpeed = useAppStore((s) => s.history.at(-1)?.imagesPerSecond ?? 0);
@@ -96,7 +97,7 @@ export function ProgressPanel() {
             </span>
             {midEpoch ? (
               <span data-testid="progress-step">
-                {evaluating ? `evaluating both runs… ${Math.round(evaluatingFor)} s` : `step ${progress.step}/${progress.stepsPerEpoch}`}
+                {evaluating ? `evaluating ${lanes === 2 ? 'both runs' : lanes === 1 ? 'the run' : `${lanes} runs`}… ${Math.round(evaluatingFor)} s` : `step ${progress.step}/${progress.stepsPerEpoch}`}
               </span>
             ) : null}
             {status === 'running' || status === 'paused' ? (

@@ -11,6 +11,7 @@ import {
   TIME_PRESETS,
   WIDTH_CHOICES,
   convolutionGroups,
+  lanesOf,
   timePresetOf,
   validateConfig,
   withTimePreset,
@@ -19,6 +20,7 @@ import {
   type WeightMode,
 } from '../../config/experiment.ts';
 import { IMBALANCE_RATIOS, MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, type ImbalancePreset } from '../../config/imbalance.ts';
+import { MAX_LANES, METHOD_NAMES, METHODS, type MethodName } from '../../core/methods.ts';
 import { isMajorClass } from '../../core/mfwWeights.ts';
 import { profileKey, profileOf } from '../../core/networkCost.ts';
 import { capitalise, estimateFor, formatEstimate } from '../../state/estimate.ts';
@@ -28,6 +30,8 @@ import { PendingChanges } from './PendingChanges.tsx';
 import { PRESET_EVIDENCE, PRESET_LABEL, PRESET_NAMES, presetDescription } from './presets.ts';
 
 type Key = keyof ExperimentConfig;
+/** The settings with one value and a FIELDS entry. */
+type ScalarKey = keyof typeof FIELDS;
 
 /** Tries one edit: the new config when validateConfig keeps the value, else the reasons it refused. */
 function tryEdit(draft: ExperimentConfig, input: Partial<Record<Key, unknown>>): { config: ExperimentConfig | null; problems: string[] } {
@@ -36,11 +40,11 @@ function tryEdit(draft: ExperimentConfig, input: Partial<Record<Key, unknown>>):
   return { config: kept ? result.config : null, problems: result.problems };
 }
 
-function labelOf(key: Exclude<Key, 'classes' | 'trainCounts'>): string {
+function labelOf(key: ScalarKey): string {
   return FIELDS[key].label;
 }
 
-function rangeHint(key: Exclude<Key, 'classes' | 'trainCounts'>): string | undefined {
+function rangeHint(key: ScalarKey): string | undefined {
   const spec = FIELDS[key];
   if (spec.kind !== 'number') return undefined;
   return `${spec.min} – ${spec.max}`;
@@ -58,11 +62,12 @@ const FIELDSET_KEYS: Record<Exclude<FieldsetName, 'preset'>, Key[]> = {
   classes: ['classes'],
   imbalance: ['imbalance', 'ratio', 'trainCounts'],
   network: ['blocksPerStage', 'width'],
-  training: ['epochs', 'batchSize', 'learningRate', 'warmupEpochs', 'momentum', 'weightDecay', 'drw'],
+  methods: ['methods'],
+  training: ['epochs', 'batchSize', 'learningRate', 'warmupEpochs', 'momentum', 'weightDecay'],
   mfw: ['alpha', 'mixingPoint', 'weightMode', 'beta'],
-  run: ['seed', 'trainFeatureSample', 'testPerClass', 'backend'],
+  run: ['seed', 'seedVersion', 'trainFeatureSample', 'testPerClass', 'backend'],
 };
-type FieldsetName = 'preset' | 'classes' | 'imbalance' | 'network' | 'training' | 'mfw' | 'run';
+type FieldsetName = 'preset' | 'classes' | 'imbalance' | 'network' | 'methods' | 'training' | 'mfw' | 'run';
 
 function fieldsetOf(keys: Key[]): FieldsetName {
   const names = Object.keys(FIELDSET_KEYS) as Exclude<FieldsetName, 'preset'>[];
@@ -102,11 +107,11 @@ export function SettingsPanel() {
     const { config: next } = tryEdit(draft, input);
     if (next) edit(next, fieldsetOf(Object.keys(input) as Key[]));
   };
-  const validator = (key: Exclude<Key, 'classes' | 'trainCounts'>) => (value: number) => {
+  const validator = (key: ScalarKey) => (value: number) => {
     const { config: next, problems } = tryEdit(draft, { [key]: value });
     return next ? null : problems.join(' ');
   };
-  const numberField = (key: Exclude<Key, 'classes' | 'trainCounts'>, extra: { hint?: string; note?: string | null; step?: number | 'any' } = {}) => {
+  const numberField = (key: ScalarKey, extra: { hint?: string; note?: string | null; step?: number | 'any' } = {}) => {
     const spec = FIELDS[key];
     return (
       <NumberField
@@ -144,6 +149,23 @@ export function SettingsPanel() {
   const setDepth = (blocksPerStage: number) => {
     const groups = convolutionGroups(blocksPerStage);
     commit({ blocksPerStage, mixingPoint: Math.min(draft.mixingPoint, groups) });
+  };
+  // Lanes are chosen by method; a lane whose parameters a link set keeps them while others are toggled.
+  const [methodsProblem, setMethodsProblem] = useState<string | null>(null);
+  const lanes = lanesOf(draft);
+  const toggleMethod = (method: MethodName, on: boolean) => {
+    const methods = on ? [...draft.methods, method] : lanes.filter((lane) => lane.method !== method).map((lane) => lane.id);
+    if (methods.length === 0) {
+      setMethodsProblem(`At least one method must train: check another before unchecking ${METHODS[method].label}.`);
+      return;
+    }
+    if (methods.length > MAX_LANES) {
+      setMethodsProblem(`At most ${MAX_LANES} methods train at once: uncheck one before adding ${METHODS[method].label}.`);
+      return;
+    }
+    const { config: next, problems } = tryEdit(draft, { methods });
+    setMethodsProblem(next ? null : problems.join(' '));
+    if (next) edit(next, 'methods');
   };
   const isMajor = isMajorClass(draft.trainCounts);
   const groups = convolutionGroups(draft.blocksPerStage);
@@ -289,6 +311,32 @@ export function SettingsPanel() {
       )}
 
       {fieldset(
+        'methods',
+        `Methods (${lanes.length} of at most ${MAX_LANES}, trained side by side)`,
+        <>
+          <p className="field-hint">Each method trains its own network on the same images, batches and initial weights: one column of plots and one line style each.</p>
+          {METHOD_NAMES.map((method) => {
+            const tuned = lanes.filter((lane) => lane.method === method && lane.id !== method).map((lane) => lane.label);
+            return (
+              <CheckboxField
+                key={method}
+                label={tuned.length ? `${METHODS[method].label} (as set: ${tuned.join(', ')})` : METHODS[method].label}
+                checked={lanes.some((lane) => lane.method === method)}
+                onChange={(on) => toggleMethod(method, on)}
+                hint={METHODS[method].summary}
+                testId={`setting-method-${method}`}
+              />
+            );
+          })}
+          {methodsProblem ? (
+            <p className="field-error" role="alert" data-testid="methods-problem">
+              {methodsProblem}
+            </p>
+          ) : null}
+        </>,
+      )}
+
+      {fieldset(
         'training',
         'Training',
         <>
@@ -298,13 +346,6 @@ export function SettingsPanel() {
           {numberField('warmupEpochs')}
           {numberField('momentum')}
           {numberField('weightDecay')}
-          <CheckboxField
-            label={labelOf('drw')}
-            checked={draft.drw}
-            onChange={(drw) => commit({ drw })}
-            hint="re-weights classes from 80 % of the epochs on"
-            testId="setting-drw"
-          />
         </>,
       )}
 
@@ -333,6 +374,17 @@ export function SettingsPanel() {
         'Run',
         <>
           {numberField('seed', { hint: 'same seed ⇒ same subset, weights and batches' })}
+          <SelectField<number>
+            label={labelOf('seedVersion')}
+            value={draft.seedVersion}
+            options={[
+              { value: 2, label: '2: each method draws its own random numbers' },
+              { value: 1, label: '1: as before the method lab (older links and files)' },
+            ]}
+            onChange={(seedVersion) => commit({ seedVersion })}
+            hint="Version 1 reproduces runs made before several methods could train side by side."
+            testId="setting-seedVersion"
+          />
           {numberField('trainFeatureSample')}
           {numberField('testPerClass', {
             hint: `10 – ${TEST_PER_CLASS}: fewer make each epoch's evaluation faster; results match the full test set (and the paper) only at ${TEST_PER_CLASS}`,

@@ -1,5 +1,5 @@
 /**
- * Loads weights exported by this app (docs/WEIGHTS.md): ERM's and/or MFW's model.json with its
+ * Loads weights exported by this app (docs/WEIGHTS.md): one model.json per lane (some or all) with its
  * .bin. They are checked completely first; then the run they belong to opens at their epoch, shown
  * evaluated (inspect), and Play continues it.
  */
@@ -29,7 +29,7 @@ export function WeightsImport() {
     <section className="weights-import" aria-labelledby="weights-import-title" data-testid="weights-import">
       <h2 id="weights-import-title">Load weights</h2>
       <p className="field-hint">
-        Choose a model.json and its .bin (exported above), ERM’s, MFW’s or both, to see that run at its epoch and continue it. It replaces
+        Choose a model.json and its .bin (exported above) for one method or several of the same run, to see that run at its epoch and continue it. It replaces
         this browser’s saved run of the same settings.
       </p>
       <FilePicker

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochSnapshot, RunSnapshot } from '../../core/snapshot.ts';
+import { runSnapshot } from '../../state/runFixture.ts';
 import { runFinding } from './findings.ts';
+
+const LANES = [{ id: 'erm', method: 'erm' }, { id: 'mfw', method: 'mfw' }] as const;
 
 /** Four classes: 0, 1 major (500 images), 2, 3 minor (10 images). */
 const COUNTS = [500, 500, 10, 10];
@@ -9,7 +12,7 @@ const CLASSIFIER = { weight: [[1, 0], [-1, 0], [0, 1], [0, -1]] as [number, numb
 const AT = { 0: [4, 0], 1: [-4, 0], 2: [0, 4], 3: [0, -4] } as Record<number, [number, number]>;
 
 function run(overrides: Partial<RunSnapshot>): RunSnapshot {
-  return {
+  return runSnapshot({
     trainLoss: 1,
     trainAccuracy: [1, 1, 0.5, 0.5],
     testAccuracy: [0.9, 0.9, 0.3, 0.3],
@@ -20,7 +23,7 @@ function run(overrides: Partial<RunSnapshot>): RunSnapshot {
     testFeatures: new Float32Array(),
     classifier: CLASSIFIER,
     ...overrides,
-  };
+  });
 }
 
 function snapshot(epoch: number, erm: Partial<RunSnapshot>, mfw: Partial<RunSnapshot>, labels = { train: [] as number[], test: [] as number[] }): EpochSnapshot {
@@ -37,11 +40,22 @@ function snapshot(epoch: number, erm: Partial<RunSnapshot>, mfw: Partial<RunSnap
 /** Features placing each point in the region of the given class, scaled by `reach`. */
 const placedAt = (classes: number[], reach = 1): Float32Array => Float32Array.from(classes.flatMap((c) => AT[c].map((v) => v * reach)));
 
-const finding = (kind: Parameters<typeof runFinding>[0], s: EpochSnapshot, history = [s]) => runFinding(kind, { snapshot: s, history, trainCounts: COUNTS });
+const finding = (kind: Parameters<typeof runFinding>[0], s: EpochSnapshot, history = [s]) => runFinding(kind, { snapshot: s, history, trainCounts: COUNTS, lanes: LANES });
 
 describe('runFinding', () => {
   it('says nothing before the first epoch', () => {
-    expect(runFinding('gradient-norm', { snapshot: null, history: [], trainCounts: COUNTS })).toBeNull();
+    expect(runFinding('gradient-norm', { snapshot: null, history: [], trainCounts: COUNTS, lanes: LANES })).toBeNull();
+  });
+  it('compares the ERM and MFW lanes wherever they are, and says nothing without both', () => {
+    const s = snapshot(3, { featureGradientNorm: [1, 1, 0.9, 0.9] }, { featureGradientNorm: [1, 1, 0.2, 0.2] });
+    const moved: EpochSnapshot = { ...s, runs: { la: s.runs.erm, 'mfw:alpha=1': s.runs.mfw, erm: s.runs.erm } };
+    const lanes = [{ id: 'la', method: 'la' }, { id: 'mfw:alpha=1', method: 'mfw' }, { id: 'erm', method: 'erm' }] as const;
+    expect(runFinding('gradient-norm', { snapshot: moved, history: [moved], trainCounts: COUNTS, lanes })).toBe(finding('gradient-norm', s));
+    for (const only of [[lanes[0], lanes[2]], [lanes[1]]]) {
+      for (const kind of ['gradient-norm', 'loss', 'results', 'train-scatter'] as const) {
+        expect(runFinding(kind, { snapshot: moved, history: [moved], trainCounts: COUNTS, lanes: only }), kind).toBeNull();
+      }
+    }
   });
 
   it('says whether MFW’s minor-class gradient norm is below ERM’s, with both numbers', () => {
@@ -112,6 +126,6 @@ describe('runFinding', () => {
 
   it('says so when there are no minor classes', () => {
     const s = snapshot(1, {}, {});
-    expect(runFinding('gradient-norm', { snapshot: s, history: [s], trainCounts: [100, 100, 100, 100] })).toMatch(/no major\/minor contrast/);
+    expect(runFinding('gradient-norm', { snapshot: s, history: [s], trainCounts: [100, 100, 100, 100], lanes: LANES })).toMatch(/no major\/minor contrast/);
   });
 });

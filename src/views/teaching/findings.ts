@@ -1,8 +1,11 @@
 /**
  * What THIS run shows, next to what the paper found: one sentence per plot, computed from the epoch
  * on screen, that says plainly whether the paper's effect is there yet ("MFW's minor-class gradient
- * norm is below / not below ERM's"). Pure functions of the snapshots, so they are unit-tested.
+ * norm is below / not below ERM's"). They compare the lanes whose methods are ERM and MFW, the
+ * paper's pair, and say nothing when either is not training. Pure functions of the snapshots, so
+ * they are unit-tested.
  */
+import type { Lane } from '../../core/methods.ts';
 import type { EpochSnapshot, RunSnapshot } from '../../core/snapshot.ts';
 import { isMajorClass } from '../../core/mfwWeights.ts';
 import { predictAll } from '../charts/FeatureScatter/featureSpace.ts';
@@ -14,6 +17,8 @@ export interface FindingInput {
   /** Every stored epoch, oldest first. */
   history: readonly EpochSnapshot[];
   trainCounts: readonly number[];
+  /** The configuration's lanes, in order. */
+  lanes: readonly Pick<Lane, 'id' | 'method'>[];
 }
 
 const NO_MINOR = 'All classes have equally many training images, so there is no major/minor contrast to read.';
@@ -99,14 +104,17 @@ function minorSpread(snapshot: EpochSnapshot, run: RunSnapshot, groups: Groups):
   return sums.minor / sums.minorCount / (sums.major / sums.majorCount);
 }
 
-export function runFinding(kind: PlotKind, { snapshot, history, trainCounts }: FindingInput): string | null {
-  if (!snapshot) return null;
-  const { erm, mfw } = snapshot.runs;
+export function runFinding(kind: PlotKind, { snapshot, history, trainCounts, lanes }: FindingInput): string | null {
+  const ermLane = lanes.find((lane) => lane.method === 'erm')?.id;
+  const mfwLane = lanes.find((lane) => lane.method === 'mfw')?.id;
+  if (!snapshot || ermLane === undefined || mfwLane === undefined) return null;
+  const [erm, mfw] = [snapshot.runs[ermLane], snapshot.runs[mfwLane]] as (RunSnapshot | undefined)[];
+  if (!erm || !mfw) return null;
   const at = `At epoch ${snapshot.epoch},`;
   if (kind === 'loss') {
     const first = history[0] ?? snapshot;
     if (first.epoch === snapshot.epoch) return `${at} the training loss is ${number(erm.trainLoss)} for ERM and ${number(mfw.trainLoss)} for MFW.`;
-    return `From epoch ${first.epoch} to ${snapshot.epoch} ERM’s loss went from ${number(first.runs.erm.trainLoss)} to ${number(erm.trainLoss)}, MFW’s from ${number(first.runs.mfw.trainLoss)} to ${number(mfw.trainLoss)}.`;
+    return `From epoch ${first.epoch} to ${snapshot.epoch} ERM’s loss went from ${number(first.runs[ermLane]?.trainLoss ?? Number.NaN)} to ${number(erm.trainLoss)}, MFW’s from ${number(first.runs[mfwLane]?.trainLoss ?? Number.NaN)} to ${number(mfw.trainLoss)}.`;
   }
   const groups = groupsOf(trainCounts);
   if (!groups) return NO_MINOR;

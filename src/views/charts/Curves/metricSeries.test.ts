@@ -1,53 +1,58 @@
 import { describe, expect, it } from 'vitest';
-import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
-import { METHOD_DASH } from '../../theme.ts';
+import { lanesOf, DEFAULT_CONFIG } from '../../../config/experiment.ts';
+import type { EpochSnapshot } from '../../../core/snapshot.ts';
+import { runSnapshot } from '../../../state/runFixture.ts';
+import { laneStyles, METHOD_STYLE } from '../../theme.ts';
 import { metricLegend, metricSeries } from './metricSeries.ts';
 
-function run(trainAccuracy: number[]): RunSnapshot {
-  return {
-    trainLoss: 0,
-    trainAccuracy,
-    testAccuracy: [],
-    classificationRatio: [],
-    featureGradientNorm: [],
-    featureDeviation: [],
-    trainFeatures: new Float32Array(),
-    testFeatures: new Float32Array(),
-    classifier: { weight: [], bias: [] },
-  };
-}
-
-const epoch = (n: number, erm: number[], mfw: number[]): EpochSnapshot => ({
+const epoch = (n: number, runs: Record<string, number[]>): EpochSnapshot => ({
   epoch: n,
   learningRate: 0.1,
   imagesPerSecond: 0,
   trainFeatureLabels: new Uint8Array(),
   testLabels: new Uint8Array(),
-  runs: { erm: run(erm), mfw: run(mfw) },
+  runs: Object.fromEntries(Object.entries(runs).map(([lane, trainAccuracy]) => [lane, runSnapshot({ trainAccuracy })])),
 });
 
 describe('metricSeries', () => {
-  const history = [epoch(1, [0.5, 0], [0.4, 0.1]), epoch(2, [0.9, 0.2], [0.8, 0.6])];
-  const series = metricSeries(history, (r) => r.trainAccuracy, ['cat', 'dog'], { scale: 100 });
+  const lanes = laneStyles(lanesOf(DEFAULT_CONFIG));
+  const history = [epoch(1, { erm: [0.5, 0], mfw: [0.4, 0.1] }), epoch(2, { erm: [0.9, 0.2], mfw: [0.8, 0.6] })];
+  const series = metricSeries(history, (r) => r.trainAccuracy, ['cat', 'dog'], lanes, { scale: 100 });
 
-  it('makes one series per class and method, over the epochs', () => {
+  it('makes one series per class and lane, over the epochs', () => {
     expect(series.map((s) => s.key)).toEqual(['erm-0', 'mfw-0', 'erm-1', 'mfw-1']);
     expect(series[3].label).toBe('dog · MFW');
     expect(series[3].points).toEqual([{ x: 1, y: 10 }, { x: 2, y: 60 }]);
   });
-  it('colours and shapes by class, dashes by method', () => {
+  it('colours and shapes by class, dashes by lane: ERM dashed, MFW solid', () => {
     expect(series[0].colour).toBe(series[1].colour);
     expect(series[0].colour).not.toBe(series[2].colour);
     expect(series[0].shape).toBe(series[1].shape);
     expect(series[0].shape).not.toBe(series[2].shape);
-    expect(series[0].dash).toBe(METHOD_DASH.erm);
+    expect(series[0].dash).toBe(METHOD_STYLE.erm.dash);
     expect(series[1].dash).toBeUndefined();
   });
   it('leaves a gap for a missing value', () => {
-    const gaps = metricSeries([epoch(1, [0.5], [0.5])], (r) => r.trainAccuracy, ['cat', 'dog']);
+    const gaps = metricSeries([epoch(1, { erm: [0.5], mfw: [0.5] })], (r) => r.trainAccuracy, ['cat', 'dog'], lanes);
     expect(gaps[2].points[0].y).toBeNaN();
   });
-  it('lists classes, then the two line styles, in the legend', () => {
-    expect(metricLegend(['cat', 'dog']).map((e) => e.label)).toEqual(['cat', 'dog', 'ERM', 'MFW']);
+  it('lists classes, then the lanes’ line styles, in the legend', () => {
+    expect(metricLegend(['cat', 'dog'], lanes).map((e) => e.label)).toEqual(['cat', 'dog', 'ERM', 'MFW']);
+  });
+  it('draws any lanes, each with a dash of its own, a repeated method too', () => {
+    const config = { ...DEFAULT_CONFIG, methods: ['erm', 'la', 'la:tau=1.5', 'ldam-drw'] };
+    const many = laneStyles(lanesOf(config));
+    expect(many.map((lane) => lane.label)).toEqual(['ERM', 'LA', 'LA τ=1.5', 'LDAM-DRW']);
+    expect(new Set(many.map((lane) => lane.dash)).size).toBe(4);
+    const s = metricSeries([epoch(1, { erm: [0.1], la: [0.2], 'la:tau=1.5': [0.3], 'ldam-drw': [0.4] })], (r) => r.trainAccuracy, ['cat'], many);
+    expect(s.map((x) => x.points[0].y)).toEqual([0.1, 0.2, 0.3, 0.4]);
+  });
+});
+
+describe('the method styles', () => {
+  it('give every method its own dash and colour (ERM and MFW in ink)', () => {
+    const styles = Object.values(METHOD_STYLE);
+    expect(new Set(styles.map((s) => s.dash)).size).toBe(styles.length);
+    expect(new Set(styles.map((s) => s.colour)).size).toBe(styles.length - 1);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * Turns the per-epoch history into line series: one per (class, method), colour and marker shape =
- * class, dash = method, so ERM and MFW of the same class sit on one chart.
+ * Turns the per-epoch history into line series: one per (class, lane), colour and marker shape =
+ * class, dash = lane, so every lane's line of a class sits on one chart.
  */
-import { METHODS, type EpochSnapshot, type Method, type RunSnapshot } from '../../../core/snapshot.ts';
-import { METHOD_DASH, METHOD_LABEL, classColour, classShape } from '../../theme.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
+import { classColour, classShape, type LaneStyle } from '../../theme.ts';
 import type { LegendEntry, LineSeries } from '../LineChart/LineChart.tsx';
 
 export type PerClassMetric = (run: RunSnapshot) => readonly number[];
@@ -12,20 +12,22 @@ export function metricSeries(
   history: readonly EpochSnapshot[],
   metric: PerClassMetric,
   classNames: readonly string[],
-  options: { colours?: readonly string[]; scale?: number; methods?: readonly Method[] } = {},
+  lanes: readonly LaneStyle[],
+  options: { colours?: readonly string[]; scale?: number } = {},
 ): LineSeries[] {
-  const { colours, scale = 1, methods = METHODS } = options;
+  const { colours, scale = 1 } = options;
   const series: LineSeries[] = [];
   classNames.forEach((name, c) => {
-    for (const method of methods) {
+    for (const lane of lanes) {
       series.push({
-        key: `${method}-${c}`,
-        label: `${name} · ${METHOD_LABEL[method]}`,
+        key: `${lane.id}-${c}`,
+        label: `${name} · ${lane.label}`,
         colour: classColour(c, colours),
-        dash: METHOD_DASH[method],
+        dash: lane.dash,
         shape: classShape(c),
         points: history.map((snapshot) => {
-          const value = metric(snapshot.runs[method])[c];
+          const run = snapshot.runs[lane.id] as RunSnapshot | undefined;
+          const value = run ? metric(run)[c] : undefined;
           return { x: snapshot.epoch, y: value === undefined ? Number.NaN : value * scale };
         }),
       });
@@ -34,10 +36,10 @@ export function metricSeries(
   return series;
 }
 
-/** Class swatches (colour and marker), then the two line styles. */
-export function metricLegend(classNames: readonly string[], colours?: readonly string[], methods: readonly Method[] = METHODS): LegendEntry[] {
+/** Class swatches (colour and marker), then the lanes' line styles. */
+export function metricLegend(classNames: readonly string[], lanes: readonly LaneStyle[], colours?: readonly string[]): LegendEntry[] {
   return [
     ...classNames.map((label, c) => ({ label, colour: classColour(c, colours), shape: classShape(c) })),
-    ...methods.map((method) => ({ label: METHOD_LABEL[method], dash: METHOD_DASH[method] })),
+    ...lanes.map((lane) => ({ label: lane.label, dash: lane.dash })),
   ];
 }

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../config/experiment.ts';
 import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
+import { runSnapshot } from '../../../state/runFixture.ts';
 import { FEATURE_CSV_COLUMNS, featuresCsv, featuresJson } from './featureExport.ts';
 
 /** Class 0 wins for x > 0, class 1 for x < 0. */
 const classifier = { weight: [[1, 0], [-1, 0]] as [number, number][], bias: [0, 0] };
 
-function run(train: number[], test: number[]): RunSnapshot {
-  return {
-    trainLoss: 0.5, trainAccuracy: [], testAccuracy: [], classificationRatio: [], featureGradientNorm: [], featureDeviation: [],
-    trainFeatures: new Float32Array(train), testFeatures: new Float32Array(test), classifier,
-  };
-}
+const run = (train: number[], test: number[]): RunSnapshot =>
+  runSnapshot({ trainLoss: 0.5, trainFeatures: new Float32Array(train), testFeatures: new Float32Array(test), classifier });
 
 const snapshot: EpochSnapshot = {
   epoch: 12,
@@ -24,7 +21,7 @@ const snapshot: EpochSnapshot = {
 
 describe('featuresJson', () => {
   const file = featuresJson(DEFAULT_CONFIG, ['cat', 'dog'], snapshot);
-  it('holds both runs’ training-sample and test features with labels and the plot’s predictions', () => {
+  it('holds every lane’s training-sample and test features with labels and the plot’s predictions', () => {
     expect(file.epoch).toBe(12);
     expect(file.runs.erm.train).toEqual({ feature1: [2, -3], feature2: [1, 0.125], label: [0, 1], prediction: [0, 1] });
     expect(file.runs.erm.test).toEqual({ feature1: [1, 2, -1], feature2: [0, 2, -1], label: [1, 0, 1], prediction: [0, 0, 1] });
@@ -44,7 +41,7 @@ describe('featuresJson', () => {
 
 describe('featuresCsv', () => {
   const rows = featuresCsv(['cat', 'dog'], snapshot).trim().split('\n');
-  it('has one row per run, split and point', () => {
+  it('has one row per lane, split and point', () => {
     expect(rows[0]).toBe(FEATURE_CSV_COLUMNS.join(','));
     expect(rows).toHaveLength(1 + 2 * (2 + 3));
   });
@@ -53,5 +50,12 @@ describe('featuresCsv', () => {
     expect(rows[2]).toBe('12,erm,train,1,1,dog,1,dog,1,-3,0.125');
     expect(rows[3]).toBe('12,erm,test,0,1,dog,0,cat,0,1,0');
     expect(rows.filter((row) => row.startsWith('12,mfw,test'))).toHaveLength(3);
+  });
+  it('writes every lane, in lane order, by its id', () => {
+    const three = { ...snapshot, runs: { ...snapshot.runs, 'la:tau=1.5': snapshot.runs.erm } };
+    const lines = featuresCsv(['cat', 'dog'], three).trim().split('\n');
+    expect(lines).toHaveLength(1 + 3 * (2 + 3));
+    expect(lines.at(-1)).toBe('12,la:tau=1.5,test,2,1,dog,1,dog,1,-1,-1');
+    expect(Object.keys(featuresJson(DEFAULT_CONFIG, ['cat', 'dog'], three).runs)).toEqual(['erm', 'mfw', 'la:tau=1.5']);
   });
 });

@@ -1,10 +1,10 @@
 /**
- * The 2-D features of one epoch, both runs, as JSON (columns per split, with the configuration and
+ * The 2-D features of one epoch, every lane, as JSON (columns per split, with the configuration and
  * each run's classifier, so the file says what was run and can be re-plotted) and as a tidy CSV: one
- * row per run × split × point, with its true class and the prediction the plot shows.
+ * row per lane × split × point, with its true class and the prediction the plot shows.
  */
 import type { ExperimentConfig } from '../../../config/experiment.ts';
-import { METHODS, type EpochSnapshot, type Method } from '../../../core/snapshot.ts';
+import { laneIdsOf, type EpochSnapshot } from '../../../core/snapshot.ts';
 import { csvCell } from '../../../state/metricsExport.ts';
 import { configToSearch } from '../../../state/urlConfig.ts';
 import { predictAll, type LinearClassifier } from './featureSpace.ts';
@@ -21,6 +21,12 @@ export interface FeaturePoints {
   prediction: number[];
 }
 
+export interface LanePoints {
+  classifier: LinearClassifier;
+  train: FeaturePoints;
+  test: FeaturePoints;
+}
+
 export interface FeaturesFile {
   format: 'imbalance-playground/features';
   version: 1;
@@ -31,14 +37,15 @@ export interface FeaturesFile {
   epoch: number;
   /** What the points are. */
   points: { train: string; test: string };
-  runs: Record<Method, { classifier: LinearClassifier; train: FeaturePoints; test: FeaturePoints }>;
+  /** By lane id, in lane order. */
+  runs: Record<string, LanePoints>;
 }
 
 /** Float32 values written with the digits that keep them exact. */
 const float = (value: number): number => Number(value.toPrecision(9));
 
-function splitPoints(snapshot: EpochSnapshot, method: Method, split: Split): FeaturePoints {
-  const run = snapshot.runs[method];
+function splitPoints(snapshot: EpochSnapshot, lane: string, split: Split): FeaturePoints {
+  const run = snapshot.runs[lane];
   const features = split === 'train' ? run.trainFeatures : run.testFeatures;
   const labels = split === 'train' ? snapshot.trainFeatureLabels : snapshot.testLabels;
   const predictions = predictAll(run.classifier, features);
@@ -53,8 +60,8 @@ function splitPoints(snapshot: EpochSnapshot, method: Method, split: Split): Fea
   return points;
 }
 
-function runPoints(snapshot: EpochSnapshot, method: Method): FeaturesFile['runs'][Method] {
-  return { classifier: snapshot.runs[method].classifier, train: splitPoints(snapshot, method, 'train'), test: splitPoints(snapshot, method, 'test') };
+function lanePoints(snapshot: EpochSnapshot, lane: string): LanePoints {
+  return { classifier: snapshot.runs[lane].classifier, train: splitPoints(snapshot, lane, 'train'), test: splitPoints(snapshot, lane, 'test') };
 }
 
 export function featuresJson(config: ExperimentConfig, classNames: string[], snapshot: EpochSnapshot): FeaturesFile {
@@ -66,13 +73,10 @@ export function featuresJson(config: ExperimentConfig, classNames: string[], sna
     classNames,
     epoch: snapshot.epoch,
     points: {
-      train: `the plotted training sample (${snapshot.trainFeatureLabels.length} images, seeded, the same in both runs)`,
+      train: `the plotted training sample (${snapshot.trainFeatureLabels.length} images, seeded, the same in every lane)`,
       test: `the ${snapshot.testLabels.length} test images of the evaluation`,
     },
-    runs: {
-      erm: runPoints(snapshot, 'erm'),
-      mfw: runPoints(snapshot, 'mfw'),
-    },
+    runs: Object.fromEntries(laneIdsOf(snapshot).map((lane) => [lane, lanePoints(snapshot, lane)])),
   };
 }
 
@@ -82,13 +86,13 @@ export const FEATURE_CSV_COLUMNS = [
 
 export function featuresCsv(classNames: readonly string[], snapshot: EpochSnapshot): string {
   const rows: (string | number)[][] = [[...FEATURE_CSV_COLUMNS]];
-  for (const method of METHODS) {
+  for (const lane of laneIdsOf(snapshot)) {
     for (const split of SPLITS) {
-      const points = splitPoints(snapshot, method, split);
+      const points = splitPoints(snapshot, lane, split);
       points.label.forEach((label, i) => {
         const predicted = points.prediction[i];
         rows.push([
-          snapshot.epoch, method, split, i, label, classNames[label] ?? '', predicted, classNames[predicted] ?? '',
+          snapshot.epoch, lane, split, i, label, classNames[label] ?? '', predicted, classNames[predicted] ?? '',
           label === predicted ? 1 : 0, points.feature1[i], points.feature2[i],
         ]);
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
+import { runSnapshot } from '../../../state/runFixture.ts';
 import { Rng } from '../../../util/rng.ts';
 import {
   classDrawLayers,
@@ -158,19 +159,7 @@ describe('decisionBoundarySegments', () => {
   });
 });
 
-function run(train: number[], test: number[]): RunSnapshot {
-  return {
-    trainLoss: 0,
-    trainAccuracy: [],
-    testAccuracy: [],
-    classificationRatio: [],
-    featureGradientNorm: [],
-    featureDeviation: [],
-    trainFeatures: new Float32Array(train),
-    testFeatures: new Float32Array(test),
-    classifier: { weight: [], bias: [] },
-  };
-}
+const run = (train: number[], test: number[]): RunSnapshot => runSnapshot({ trainFeatures: new Float32Array(train), testFeatures: new Float32Array(test) });
 
 describe('sharedFeatureDomain', () => {
   it('covers both runs’ train and test features, padded', () => {
@@ -184,6 +173,11 @@ describe('sharedFeatureDomain', () => {
     const domain = sharedFeatureDomain([run([0, 0, Number.NaN, 5, 1, Infinity, 2, 1], [])], 0);
     expect(domain).toEqual({ x: [0, 2], y: [0, 1] });
   });
+  it('covers only the splits asked for (one row of small multiples)', () => {
+    const runs = [run([0, 0, 1, 2], [-1, 0]), run([3, -2], [0, 4])];
+    expect(sharedFeatureDomain(runs, 0, ['train'])).toEqual({ x: [0, 3], y: [-2, 2] });
+    expect(sharedFeatureDomain(runs, 0, ['test'])).toEqual({ x: [-1, 0], y: [0, 4] });
+  });
   it('still gives a window for no points or a collapsed axis', () => {
     expect(sharedFeatureDomain([])).toEqual({ x: [-1, 1], y: [-1, 1] });
     const collapsed = sharedFeatureDomain([run([2, 0, 2, 1], [])], 0);
@@ -192,21 +186,27 @@ describe('sharedFeatureDomain', () => {
   });
 });
 
-const epochOf = (erm: number[], mfw: number[]): EpochSnapshot => ({
+const epochOf = (erm: number[], mfw: number[], more: Record<string, RunSnapshot> = {}): EpochSnapshot => ({
   epoch: 1,
   learningRate: 0.1,
   imagesPerSecond: 0,
   trainFeatureLabels: new Uint8Array(),
   testLabels: new Uint8Array(),
-  runs: { erm: run(erm, []), mfw: run([], mfw) },
+  runs: { erm: run(erm, []), mfw: run([], mfw), ...more },
 });
 
 describe('epochsFeatureDomain', () => {
-  it('covers every epoch of both runs, so the axes stay put while scrubbing', () => {
+  it('covers every epoch of every lane, so the axes stay put while scrubbing', () => {
     const history = [epochOf([0, 0, 1, 1], [0.5, 0.5]), epochOf([-4, 2], [8, -6])];
     expect(epochsFeatureDomain(history, 0)).toEqual({ x: [-4, 8], y: [-6, 2] });
     expect(epochsFeatureDomain(history.slice(0, 1), 0)).toEqual({ x: [0, 1], y: [0, 1] });
     expect(epochsFeatureDomain([], 0)).toEqual({ x: [-1, 1], y: [-1, 1] });
+  });
+  it('covers every lane, and per split when asked', () => {
+    const history = [epochOf([0, 0], [1, 1], { la: run([-5, 0], [0, 9]) }), epochOf([2, 2], [0, 0])];
+    expect(epochsFeatureDomain(history, 0)).toEqual({ x: [-5, 2], y: [0, 9] });
+    expect(epochsFeatureDomain(history, 0, ['train'])).toEqual({ x: [-5, 2], y: [0, 2] });
+    expect(epochsFeatureDomain(history, 0, ['test'])).toEqual({ x: [0, 1], y: [0, 9] });
   });
   it('equals the per-epoch domain for a single epoch', () => {
     const snapshot = epochOf([1, 2, 3, -1], [0, 5]);

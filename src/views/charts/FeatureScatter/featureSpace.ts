@@ -154,10 +154,13 @@ interface Extent {
   y: [number, number];
 }
 
-function runsExtent(runs: readonly RunSnapshot[]): Extent {
+export type FeatureSplit = 'train' | 'test';
+const BOTH_SPLITS: readonly FeatureSplit[] = ['train', 'test'];
+
+function runsExtent(runs: readonly RunSnapshot[], splits: readonly FeatureSplit[]): Extent {
   const extent: Extent = { x: [Infinity, -Infinity], y: [Infinity, -Infinity] };
   for (const run of runs) {
-    for (const features of [run.trainFeatures, run.testFeatures]) {
+    for (const features of splits.map((split) => (split === 'train' ? run.trainFeatures : run.testFeatures))) {
       for (let i = 0; i + 1 < features.length; i += 2) {
         const x = features[i];
         const y = features[i + 1];
@@ -184,27 +187,30 @@ function paddedDomain(extent: Extent, padding: number): Domain {
 }
 
 /**
- * One padded domain covering both runs' training and test features, so the ERM and MFW plots of
+ * One padded domain covering the given lanes' training and test features, so the lanes' plots of
  * an epoch share axes and distances can be compared by eye. Non-finite values are ignored.
  */
-export function sharedFeatureDomain(runs: readonly RunSnapshot[], padding = 0.06): Domain {
-  return paddedDomain(runsExtent(runs), padding);
+export function sharedFeatureDomain(runs: readonly RunSnapshot[], padding = 0.06, splits = BOTH_SPLITS): Domain {
+  return paddedDomain(runsExtent(runs, splits), padding);
 }
 
-/** Each epoch's extent is scanned once: a growing history only adds its newest epoch. */
-const epochExtents = new WeakMap<EpochSnapshot, Extent>();
+/** Each epoch's extent (per choice of splits) is scanned once: a growing history only adds its newest epoch. */
+const epochExtents = new WeakMap<EpochSnapshot, Map<string, Extent>>();
 
 /**
- * One domain covering every stored epoch of both runs: with it the axes stay put while scrubbing,
+ * One domain covering every stored epoch of every lane: with it the axes stay put while scrubbing,
  * so features visibly move outward as training goes on (paper Figs 5, 6).
  */
-export function epochsFeatureDomain(history: readonly EpochSnapshot[], padding = 0.06): Domain {
+export function epochsFeatureDomain(history: readonly EpochSnapshot[], padding = 0.06, splits = BOTH_SPLITS): Domain {
   const union: Extent = { x: [Infinity, -Infinity], y: [Infinity, -Infinity] };
+  const key = splits.join();
   for (const snapshot of history) {
-    let extent = epochExtents.get(snapshot);
+    const cached = epochExtents.get(snapshot) ?? new Map<string, Extent>();
+    epochExtents.set(snapshot, cached);
+    let extent = cached.get(key);
     if (!extent) {
-      extent = runsExtent([snapshot.runs.erm, snapshot.runs.mfw]);
-      epochExtents.set(snapshot, extent);
+      extent = runsExtent(Object.values(snapshot.runs), splits);
+      cached.set(key, extent);
     }
     union.x = [Math.min(union.x[0], extent.x[0]), Math.max(union.x[1], extent.x[1])];
     union.y = [Math.min(union.y[0], extent.y[0]), Math.max(union.y[1], extent.y[1])];

@@ -7,6 +7,7 @@ export {
   predictAll,
   predictClass,
   type Domain,
+  type FeatureSplit,
   type LinearClassifier,
   type BoundarySegment,
 } from './featureSpace.ts';

@@ -1,6 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { METHOD_STYLE } from '../../theme.ts';
 import { LineChart, MARKERS_UP_TO, type LineSeries } from './LineChart.tsx';
 
 function render(series: LineSeries[]): string {
@@ -27,13 +28,13 @@ function markers(svg: string, key: string): number {
 
 describe('LineChart point markers', () => {
   it('marks a single epoch, which draws no visible line', () => {
-    const svg = render([line('erm', [0.5], '6 4'), line('mfw', [0.6])]);
+    const svg = render([line('erm', [0.5], METHOD_STYLE.erm.dash), line('mfw', [0.6], METHOD_STYLE.mfw.dash)]);
     expect(markers(svg, 'erm')).toBe(1);
     expect(markers(svg, 'mfw')).toBe(1);
   });
 
-  it('hollow markers on dashed (ERM) series, filled on solid (MFW) ones', () => {
-    const svg = render([line('erm', [0.5, 0.6], '6 4'), line('mfw', [0.6, 0.7])]);
+  it('hollow markers on dashed series (ERM, the other methods), filled on solid ones (MFW)', () => {
+    const svg = render([line('erm', [0.5, 0.6], METHOD_STYLE.erm.dash), line('mfw', [0.6, 0.7], METHOD_STYLE.mfw.dash)]);
     expect(svg).toMatch(/data-series-key="erm" fill="#ffffff" stroke="#336699"/);
     expect(svg).toMatch(/data-series-key="mfw" fill="#336699" stroke="#336699"/);
     expect(markers(svg, 'erm')).toBe(2);

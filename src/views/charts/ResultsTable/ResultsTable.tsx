@@ -1,8 +1,10 @@
 /**
- * Test accuracy of the selected epoch, ERM beside MFW: overall (balanced), major and minor averages,
- * and per class, with the MFW − ERM difference; for the paper preset, the paper's figures too.
+ * Test accuracy of the selected epoch, one column per lane (ERM beside MFW by default): overall
+ * (balanced), major and minor averages, and per class; with two lanes the second − first difference
+ * (MFW − ERM), and for the paper preset with ERM and MFW lanes, the paper's figures too.
  */
-import type { EpochSnapshot } from '../../../core/snapshot.ts';
+import type { Lane } from '../../../core/methods.ts';
+import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
 import { isMajorClass } from '../../../core/mfwWeights.ts';
 import { GAIN, LOSS, classColour, classShape } from '../../theme.ts';
 import { ClassSwatch } from '../MarkerSymbol.tsx';
@@ -14,7 +16,9 @@ export interface ResultsTableProps {
   snapshot: EpochSnapshot | null;
   classNames: readonly string[];
   trainCounts: readonly number[];
-  /** Shows the paper's reported 78.30 % / 83.65 % beside the overall row. */
+  /** The configuration's lanes, in column order. */
+  lanes: readonly Pick<Lane, 'id' | 'method' | 'label'>[];
+  /** Shows the paper's reported 78.30 % / 83.65 % beside the overall row (when ERM and MFW lanes train). */
   isPaperPreset: boolean;
   /** Test images per class when the evaluation used a sample of the test set; absent or null for the whole set. */
   sampledTestPerClass?: number | null;
@@ -35,13 +39,18 @@ function Difference({ points }: { points: number | null }) {
   );
 }
 
-export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset, sampledTestPerClass = null, colours }: ResultsTableProps) {
+export function ResultsTable({ snapshot, classNames, trainCounts, lanes, isPaperPreset, sampledTestPerClass = null, colours }: ResultsTableProps) {
   const isMajor = isMajorClass(trainCounts);
-  const erm = snapshot ? summariseAccuracy(snapshot.runs.erm.testAccuracy, isMajor) : null;
-  const mfw = snapshot ? summariseAccuracy(snapshot.runs.mfw.testAccuracy, isMajor) : null;
+  const summaries = lanes.map((lane) => {
+    const run = snapshot?.runs[lane.id] as RunSnapshot | undefined;
+    return run ? summariseAccuracy(run.testAccuracy, isMajor) : null;
+  });
+  // The difference column of a pair: the second lane (MFW) against the first (ERM).
+  const pair = lanes.length === 2;
+  const showPaper = isPaperPreset && ['erm', 'mfw'].every((method) => lanes.some((lane) => lane.method === method));
   const majorCount = isMajor.filter(Boolean).length;
   const paperCells = (values: [string, string]) =>
-    isPaperPreset ? values.map((text, i) => <td key={i} className="ip-num ip-paper">{text}</td>) : null;
+    showPaper ? values.map((text, i) => <td key={i} className="ip-num ip-paper">{text}</td>) : null;
 
   const summaryRows: { key: string; label: string; pick: (s: ReturnType<typeof summariseAccuracy>) => number | null; paper: [string, string] }[] = [
     { key: 'overall', label: 'All classes (balanced)', pick: (s) => s.overall, paper: [`${PAPER_SECTION4_RESULT.erm.toFixed(2)} %`, `${PAPER_SECTION4_RESULT.mfw.toFixed(2)} %`] },
@@ -59,23 +68,26 @@ export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset,
         <thead>
           <tr>
             <th scope="col">Classes</th>
-            <th scope="col" className="ip-num">ERM</th>
-            <th scope="col" className="ip-num">MFW</th>
-            <th scope="col" className="ip-num">MFW − ERM</th>
-            {isPaperPreset && <th scope="col" className="ip-num ip-paper">Paper ERM</th>}
-            {isPaperPreset && <th scope="col" className="ip-num ip-paper">Paper MFW</th>}
+            {lanes.map((lane) => (
+              <th key={lane.id} scope="col" className="ip-num">
+                {lane.label}
+              </th>
+            ))}
+            {pair && <th scope="col" className="ip-num">{lanes[1].label} − {lanes[0].label}</th>}
+            {showPaper && <th scope="col" className="ip-num ip-paper">Paper ERM</th>}
+            {showPaper && <th scope="col" className="ip-num ip-paper">Paper MFW</th>}
           </tr>
         </thead>
         <tbody>
           {summaryRows.map((row) => {
-            const ermValue = erm ? row.pick(erm) : null;
-            const mfwValue = mfw ? row.pick(mfw) : null;
+            const values = summaries.map((summary) => (summary ? row.pick(summary) : null));
             return (
               <tr key={row.key} className={`ip-summary ip-summary-${row.key}`} data-testid={`results-row-${row.key}`}>
                 <th scope="row">{row.label}</th>
-                <td className="ip-num">{formatPercent(ermValue)}</td>
-                <td className="ip-num">{formatPercent(mfwValue)}</td>
-                <Difference points={accuracyDifference(ermValue, mfwValue)} />
+                {values.map((value, i) => (
+                  <td key={lanes[i].id} className="ip-num">{formatPercent(value)}</td>
+                ))}
+                {pair && <Difference points={accuracyDifference(values[0], values[1])} />}
                 {paperCells(row.paper)}
               </tr>
             );
@@ -89,15 +101,16 @@ export function ResultsTable({ snapshot, classNames, trainCounts, isPaperPreset,
                   {' '}N = {trainCounts[c]?.toLocaleString('en-US') ?? '?'} · {isMajor[c] ? 'major' : 'minor'}
                 </span>
               </th>
-              <td className="ip-num">{formatPercent(erm?.perClass[c])}</td>
-              <td className="ip-num">{formatPercent(mfw?.perClass[c])}</td>
-              <Difference points={accuracyDifference(erm?.perClass[c], mfw?.perClass[c])} />
+              {summaries.map((summary, i) => (
+                <td key={lanes[i].id} className="ip-num">{formatPercent(summary?.perClass[c])}</td>
+              ))}
+              {pair && <Difference points={accuracyDifference(summaries[0]?.perClass[c], summaries[1]?.perClass[c])} />}
               {paperCells(['—', '—'])}
             </tr>
           ))}
         </tbody>
       </table>
-      {isPaperPreset && (
+      {showPaper && (
         <figcaption className="ip-note">
           Paper figures: ResNet-32 trained for 200 epochs on the same four-class subset sizes (§4), tested on all 1000 test images per class. A shorter run, another seed
           {sampledTestPerClass !== null ? ' or a sampled test set' : ''} will not match them exactly.

@@ -22,10 +22,10 @@ export function summariseAccuracy(perClass: readonly number[], isMajor: readonly
   };
 }
 
-/** MFW − ERM in percentage points, or null where either side is missing. */
-export function accuracyDifference(erm: number | null | undefined, mfw: number | null | undefined): number | null {
-  if (erm === null || erm === undefined || mfw === null || mfw === undefined) return null;
-  return (mfw - erm) * 100;
+/** second − first (MFW − ERM) in percentage points, or null where either side is missing. */
+export function accuracyDifference(first: number | null | undefined, second: number | null | undefined): number | null {
+  if (first === null || first === undefined || second === null || second === undefined) return null;
+  return (second - first) * 100;
 }
 
 /** The paper's §4 result (ResNet-32, 200 epochs, its official CIFAR-10 subset), overall test accuracy in %. */

@@ -4,7 +4,7 @@
  * navigator.gpu before tfjs-backend-webgpu is imported, which is why this imports it dynamically.
  */
 import * as tf from '@tensorflow/tfjs';
-import { installNodeWebGpu } from '../../../scripts/lib/engine-node-gpu.ts';
+import { installNodeWebGpu } from '../../../../scripts/lib/engine-node-gpu.ts';
 
 const deviceErrors: string[] = [];
 

@@ -20,7 +20,7 @@ const FILTER_GRADIENTS: Record<string, (x: tf.Tensor4D, dy: tf.Tensor4D, stride:
 };
 
 /** Backends with the fused convolution. */
-export const FUSED_CONV_BACKENDS: ReadonlySet<string> = new Set(Object.keys(FILTER_GRADIENTS));
+const FUSED_CONV_BACKENDS: ReadonlySet<string> = new Set(Object.keys(FILTER_GRADIENTS));
 
 interface ConvAttrs {
   stride: number;

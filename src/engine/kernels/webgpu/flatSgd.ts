@@ -6,7 +6,7 @@
  * of the encoder, not dispatches: no shader, uniforms or bind group each.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Sgd } from '../sgd.ts';
+import type { Sgd } from '../../sgd.ts';
 import { copyOwn, dispatchOwn, KERNEL_MAIN, outputTensor, WORKGROUP_SIZE, type OwnKernel } from './dispatch.ts';
 
 const sgdKernel: OwnKernel = {

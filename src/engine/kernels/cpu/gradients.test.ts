@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initBackend } from './backend.ts';
-import { BN_EPSILON } from './resnet.ts';
-import { convFilterGradient, convInputGradient, cpuBatchNorm, cpuConv3x3 } from './cpuGradients.ts';
+import { initBackend } from '../../backend.ts';
+import { BN_EPSILON } from '../../resnet.ts';
+import { convFilterGradient, convInputGradient, cpuBatchNorm, cpuConv3x3 } from './gradients.ts';
 
 /** ‖a − b‖∞ / ‖b‖∞: float32 rounding in a different summation order stays far below 1e-5. */
 function relativeError(actual: Float32Array, expected: Float32Array): number {

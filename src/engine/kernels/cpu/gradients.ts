@@ -3,14 +3,11 @@
  * forward convolutions and broadcasts. tfjs's own gradients are slow there: Conv2DBackpropInput
  * took half of a wasm training step, the batch-norm gradient's Tile another fifth, and
  * tfjs-backend-wasm has no Conv2DBackpropFilter at all. A forward convolution runs on XNNPACK in
- * wasm. Every gradient here equals tfjs's own within float32 rounding (cpuGradients.test.ts).
+ * wasm. Every gradient here equals tfjs's own within float32 rounding (gradients.test.ts).
  *
  * All convolutions are 3×3 with PyTorch's padding (1 pixel on every side) and stride 1 or 2.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** Backends that train with the gradients of this file. */
-export const CPU_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
 
 const PADDING = 1;
 const KERNEL = 3;

@@ -6,16 +6,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../util/rng.ts';
-import { crossEntropy } from '../losses.ts';
-import { MomentumSgd } from '../sgd.ts';
+import { Rng } from '../../../util/rng.ts';
+import { crossEntropy } from '../../losses.ts';
+import { MomentumSgd } from '../../sgd.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions } from './batchNorm.ts';
 import { fusedConv3x3 } from '../fusedConv.ts';
 import { gpuFilterGradient } from './filterGradient.ts';
 import { FlatSgd } from './flatSgd.ts';
 import { gpuHeadLoss, type HeadParameters } from './head.ts';
 import { webGpuInternals } from './internals.ts';
-import { relativeError } from '../../util/relativeError.ts';
+import { relativeError } from '../../../util/relativeError.ts';
 import { deviceErrorsSoFar, useNodeWebGpu } from './testing.ts';
 
 const TOLERANCE = 1e-5;
