@@ -77,4 +77,17 @@ describe('the wasm backend', () => {
     const stem = names.findIndex((v) => v.name === 'stem/conv');
     expect(relativeError(new Float32Array(onCpu.runs.mfw.variables[stem]), new Float32Array(initial.runs.mfw.variables[stem]))).toBeGreaterThan(1e-3);
   });
+
+  it('degenerate methods are their simpler ones bit for bit: MFW s ≡ 0, LA τ = 0, DRW after the end, RW β = 0 ⇒ ERM; Remix τ = 0 ⇒ mixup; manifold mixup at the input ⇒ mixup', async () => {
+    await initBackend('wasm');
+    const methods = ['erm', 'mfw', 'la:tau=0', 'drw:start=1', 'rw:cbbeta=0', 'mixup:alpha=2', 'remix-drw:alpha=2:tau=0:start=1', 'manifold-mixup:point=input'];
+    const lanes = [methods.slice(0, 5), methods.slice(5)];
+    for (const set of lanes) {
+      const runner = await LockstepRunner.create(data, { ...config, methods: set }, { mfwWeights: [0, 0, 0, 0] });
+      for (let i = 0; i < 3; i++) await runner.trainStep();
+      const state = await runner.saveState();
+      runner.dispose();
+      for (const lane of set.slice(1)) expect(state.runs[lane].variables, lane).toEqual(state.runs[set[0]].variables);
+    }
+  });
 });
