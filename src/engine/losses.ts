@@ -25,14 +25,3 @@ export function targetCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D, lo
   const adjusted = logitOffsets ? tf.add(logits, logitOffsets) : logits;
   return tf.div(tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(adjusted)))), tf.sum(targets));
 }
-
-/**
- * Mean cross-entropy of `logits` [B, C] against one-hot labels [B, C]. With `classWeights` [C]
- * each sample is weighted by its class's weight and the sum is divided by the sum of the weights.
- */
-export function crossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, classWeights?: tf.Tensor1D): tf.Scalar {
-  const perSample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1));
-  if (!classWeights) return tf.mean(perSample);
-  const sampleWeights = tf.sum(tf.mul(oneHot, classWeights), 1);
-  return tf.div(tf.sum(tf.mul(perSample, sampleWeights)), tf.sum(sampleWeights));
-}

@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../util/rng.ts';
-import { crossEntropy } from '../../losses.ts';
 import { MomentumSgd } from '../../sgd.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions } from './batchNorm.ts';
 import { fusedConv3x3 } from '../fusedConv.ts';
@@ -24,6 +23,13 @@ const MOMENTUM = 0.1;
 
 beforeAll(useNodeWebGpu);
 afterAll(() => expect(deviceErrorsSoFar()).toEqual([]));
+
+/** PyTorch's F.cross_entropy(logits, y, weight): the mean of −log p_y weighted by the sample's class weight, over the weights' sum. */
+function crossEntropy(logits: tf.Tensor2D, oneHot: tf.Tensor2D, classWeights: tf.Tensor1D): tf.Scalar {
+  const perSample = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1));
+  const sampleWeights = tf.sum(tf.mul(oneHot, classWeights), 1);
+  return tf.div(tf.sum(tf.mul(perSample, sampleWeights)), tf.sum(sampleWeights));
+}
 
 function randomArray(size: number, seed: number, mean = 0, std = 1): Float32Array {
   const rng = new Rng(seed);
