@@ -9,11 +9,18 @@ import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { lanesOf } from '../config/experiment.ts';
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
-import { fileSafeLaneId } from '../core/methods.ts';
+import { fileSafeLaneId, type Lane } from '../core/methods.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
 import {
   AccuracyCurves,
+  BalancedAccuracyCurves,
+  ClassWeightCurves,
+  CleanLossCurves,
   ConfusionMatrix,
+  GradientRatioCurves,
+  PartnerShareCurves,
+  RelabelledCurves,
+  WeightNormMultiples,
   DeviationCurves,
   FeatureScatter,
   GradientNormCurves,
@@ -209,7 +216,116 @@ function Curves({ classNames, presentation }: { classNames: string[]; presentati
           </div>
         ))}
       </div>
+      <LabCurves classNames={classNames} presentation={presentation} />
     </section>
+  );
+}
+
+interface LabCurveSpec {
+  name: string;
+  label: string;
+  /** What to read in it, under the chart. */
+  caption: string;
+  /** The lanes that have the measure. */
+  lanes: (lanes: readonly Lane[]) => readonly Lane[];
+  Chart: (props: CurvesProps & { trainCounts: readonly number[] }) => ReactNode;
+}
+
+const allLanes = (lanes: readonly Lane[]) => lanes;
+const LAB_CURVES: readonly LabCurveSpec[] = [
+  {
+    name: 'lab-accuracy',
+    label: 'balanced and minor-class test accuracy curves',
+    caption: 'Thick lines: balanced test accuracy (the mean over the classes); thin: the minor classes’ mean. A remedy should lift the thin line without lowering the thick one.',
+    lanes: allLanes,
+    Chart: BalancedAccuracyCurves,
+  },
+  {
+    name: 'lab-gradient-ratio',
+    label: 'minor ÷ major feature-gradient norm curves',
+    caption: 'Below 1 the major classes pull the features harder than the minor ones (paper Fig. 4); a ratio, so methods with losses of different scale compare.',
+    lanes: allLanes,
+    Chart: GradientRatioCurves,
+  },
+  {
+    name: 'lab-clean-loss',
+    label: 'clean training cross-entropy curves',
+    caption: 'Plain cross-entropy on the training images without mixing, weights, margins or offsets: the one training loss every method can be compared on.',
+    lanes: allLanes,
+    Chart: CleanLossCurves,
+  },
+  {
+    name: 'lab-weight-norm',
+    label: 'classifier weight norm curves',
+    caption: 'A smaller ‖w_c‖ for the minor classes is a classifier biased against them; a cosine head (LDAM) ignores the norm when it predicts.',
+    lanes: allLanes,
+    Chart: WeightNormMultiples,
+  },
+  {
+    name: 'lab-class-weights',
+    label: 'class weight curves',
+    caption: 'The loss weight of each class: 1 until a deferred re-weighting (DRW) starts at 80 % of the epochs.',
+    lanes: (lanes) => lanes.filter((lane) => lane.spec.reweight.kind !== 'none'),
+    Chart: ClassWeightCurves,
+  },
+  {
+    name: 'lab-relabelled',
+    label: 'Remix relabelled fraction curves',
+    caption: 'The share of Remix’s mixed samples whose label went wholly to the minority side of a lopsided pair.',
+    lanes: (lanes) => lanes.filter((lane) => lane.spec.mixing.kind === 'remix'),
+    Chart: RelabelledCurves,
+  },
+  {
+    name: 'lab-partner-share',
+    label: 'mean partner share curves',
+    caption: 'How much of a partner each class’s samples took in on average: MFW mixes the major classes only; mixup and Remix every class alike.',
+    lanes: (lanes) => lanes.filter((lane) => lane.spec.mixing.kind !== 'none'),
+    Chart: PartnerShareCurves,
+  },
+];
+
+/** Whether the lanes are the ERM and MFW pair the page was made for (its curves then stay as they were). */
+function isDefaultPair(lanes: readonly Lane[]): boolean {
+  return lanes.length === 2 && lanes.every((lane, i) => lane.id === ['erm', 'mfw'][i]);
+}
+
+/** The method lab's curves, for any lanes but the default pair: measures comparable across methods, and each method's own. */
+function LabCurves({ classNames, presentation }: { classNames: string[]; presentation: boolean }) {
+  const history = useAppStore((s) => s.history);
+  const selectedEpoch = useAppStore((s) => s.selectedEpoch);
+  const config = useAppStore((s) => s.config);
+  const lanes = useMemo(() => lanesOf(config), [config]);
+  const styles = useLanes();
+  if (presentation || isDefaultPair(lanes)) return null;
+  const epoch = selectedEpoch ?? history.at(-1)?.epoch ?? null;
+  return (
+    <>
+      <h3 className="lab-curves-title" data-testid="lab-curves-title">
+        Comparing the methods <span className="run-subtitle">one line style per method, as in the other charts</span>
+      </h3>
+      <div className="curve-grid" data-testid="lab-curves">
+        {LAB_CURVES.map(({ name, label, caption, lanes: pick, Chart }) => {
+          const ids = new Set(pick(lanes).map((lane) => lane.id));
+          if (ids.size === 0) return null;
+          const props: CurvesProps & { trainCounts: readonly number[] } = {
+            history,
+            classNames,
+            lanes: styles.filter((lane) => ids.has(lane.id)),
+            selectedEpoch,
+            plotHeight: 220,
+            trainCounts: config.trainCounts,
+          };
+          return (
+            <div key={name} data-testid={`curve-${name}`}>
+              <ChartFrame name={name} epoch={epoch} label={label}>
+                <Chart {...props} />
+              </ChartFrame>
+              <p className="ip-what-to-look-for">{caption}</p>
+            </div>
+          );
+        })}
+      </div>
+    </>
   );
 }
 
