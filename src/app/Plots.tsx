@@ -5,7 +5,7 @@
  * epoch (table and confusion matrices). Every caption says what the paper found and what this run
  * shows. In presentation mode only the plots a class needs are shown.
  */
-import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { lanesOf } from '../config/experiment.ts';
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
@@ -37,6 +37,8 @@ import { useViewportHeight } from '../views/charts/useContainerWidth.ts';
 import { MfwExplainer, WhatToLookFor, runFinding, type PlotKind } from '../views/teaching/index.ts';
 import { ChartSizeContext, FONT, PRESENTATION_SIZES, laneStyles, type LaneStyle } from '../views/theme.ts';
 import { ChartFrame } from '../views/controls/ChartFrame.tsx';
+import { PostHocPanel } from '../views/controls/PostHocPanel.tsx';
+import { acceptsPostHoc, alreadyCompensates, applyPostHoc, postHocLabel, type PostHocSetting } from '../core/posthoc.ts';
 
 const SPLITS = [
   { key: 'train', title: 'Training features', noun: 'training image', caption: 'train-scatter' },
@@ -52,6 +54,44 @@ const SMALL_MULTIPLE_SIZE = 320;
 function useLanes(): LaneStyle[] {
   const config = useAppStore((s) => s.config);
   return useMemo(() => laneStyles(lanesOf(config)), [config]);
+}
+
+/** Each lane's post-hoc correction (none by default), shared by the feature space, the results and the panel. */
+const PostHocContext = createContext<{ settings: Readonly<Record<string, PostHocSetting>>; set: (lane: string, setting: PostHocSetting) => void }>({
+  settings: {},
+  set: () => undefined,
+});
+
+/** The shown epoch with each lane's post-hoc correction applied (the stored snapshot when none is). */
+function useCorrectedSnapshot(): EpochSnapshot | null {
+  const snapshot = useAppStore(selectShownSnapshot);
+  const trainCounts = useAppStore((s) => s.config.trainCounts);
+  const { settings } = useContext(PostHocContext);
+  return useMemo(() => (snapshot ? applyPostHoc(snapshot, settings, trainCounts) : null), [snapshot, settings, trainCounts]);
+}
+
+/** The lanes with their labels naming a post-hoc correction where one applies, for the views that show it. */
+function useCorrectedLanes(): LaneStyle[] {
+  const lanes = useLanes();
+  const { settings } = useContext(PostHocContext);
+  return useMemo(
+    () =>
+      lanes.map((lane) => {
+        const named = settings[lane.id] ? postHocLabel(settings[lane.id]) : '';
+        return named ? { ...lane, label: `${lane.label} (${named})` } : lane;
+      }),
+    [lanes, settings],
+  );
+}
+
+function PostHocControls() {
+  const config = useAppStore((s) => s.config);
+  const { settings, set } = useContext(PostHocContext);
+  const lanes = useMemo(
+    () => lanesOf(config).map((lane) => ({ id: lane.id, label: lane.label, accepts: acceptsPostHoc(lane.spec), compensates: alreadyCompensates(lane.spec) })),
+    [config],
+  );
+  return <PostHocPanel lanes={lanes} settings={settings} onChange={set} trainCounts={config.trainCounts} />;
 }
 
 function useFinding(kind: PlotKind): string | null {
@@ -108,9 +148,9 @@ function ScatterCell({ lane, split: { key, title, noun }, snapshot, domain, clas
 }
 
 function FeatureSpace({ classNames }: { classNames: string[] }) {
-  const snapshot = useAppStore(selectShownSnapshot);
+  const snapshot = useCorrectedSnapshot();
   const history = useAppStore((s) => s.history);
-  const lanes = useLanes();
+  const lanes = useCorrectedLanes();
   const viewportHeight = useViewportHeight();
   // Axes fixed over all stored epochs by default, so scrubbing shows the features move, not the ticks.
   const [sameAxes, setSameAxes] = useState(true);
@@ -148,6 +188,7 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
           Same axes for every epoch
         </label>
       </div>
+      <PostHocControls />
       {pair ? (
         <div className="scatter-pairs">
           {SPLITS.map((split) => (
@@ -356,9 +397,9 @@ function ConfusionMatrices({ snapshot, classNames, lanes }: { snapshot: EpochSna
 }
 
 function Results({ classNames, presentation }: { classNames: string[]; presentation: boolean }) {
-  const snapshot = useAppStore(selectShownSnapshot);
+  const snapshot = useCorrectedSnapshot();
   const config = useAppStore((s) => s.config);
-  const lanes = useLanes();
+  const lanes = useCorrectedLanes();
   return (
     <section className="results" aria-label="Results" data-testid="results">
       <div className="results-table">
@@ -382,7 +423,11 @@ export function Plots({ classNames }: { classNames: string[] }) {
   const config = useAppStore((s) => s.config);
   // The explainer describes the MFW settings, so it shows while a lane mixes features the MFW way.
   const mixesMfw = useMemo(() => lanesOf(config).some((lane) => lane.spec.mixing.kind === 'mfw'), [config]);
+  const [postHoc, setPostHoc] = useState<Record<string, PostHocSetting>>({});
+  const setLanePostHoc = useCallback((lane: string, setting: PostHocSetting) => setPostHoc((current) => ({ ...current, [lane]: setting })), []);
+  const postHocContext = useMemo(() => ({ settings: postHoc, set: setLanePostHoc }), [postHoc, setLanePostHoc]);
   return (
+    <PostHocContext.Provider value={postHocContext}>
     <ChartSizeContext.Provider value={presentation ? PRESENTATION_SIZES : FONT}>
       <FeatureSpace classNames={classNames} />
       <Curves classNames={classNames} presentation={presentation} />
@@ -398,5 +443,6 @@ export function Plots({ classNames }: { classNames: string[] }) {
         />
       )}
     </ChartSizeContext.Provider>
+    </PostHocContext.Provider>
   );
 }
