@@ -28,7 +28,10 @@ import {
   RatioCurves,
   ResultsTable,
   epochsFeatureDomain,
+  linkedIndexFor,
+  nextLinkedPick,
   sharedFeatureDomain,
+  type LinkedPick,
   type CurvesProps,
   type Domain,
   type FeatureSplit,
@@ -108,8 +111,13 @@ function Caption({ kind }: { kind: PlotKind }) {
 
 type Split = (typeof SPLITS)[number];
 
+/** The point picked in one lane's scatter, ringed in every other lane's scatter of the same split (same index: same image). */
+type LinkedPoint = LinkedPick<Split['key']>;
+
 interface ScatterCellProps {
   lane: LaneStyle;
+  linked: LinkedPoint | null;
+  onPick: (split: Split['key'], lane: string, index: number | null) => void;
   split: Split;
   snapshot: EpochSnapshot | null;
   domain: Domain | null;
@@ -118,8 +126,9 @@ interface ScatterCellProps {
 }
 
 /** One lane's scatter of one split, or the placeholder before the first epoch. */
-function ScatterCell({ lane, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize }: ScatterCellProps) {
+function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize }: ScatterCellProps) {
   const pointImages = useAppStore((s) => s.pointImages);
+  const onActiveChange = useCallback((index: number | null) => onPick(key, lane.id, index), [onPick, key, lane.id]);
   const name = `scatter-${fileSafeLaneId(lane.id)}-${key}`;
   const run = snapshot?.runs[lane.id] as RunSnapshot | undefined;
   if (!snapshot || !domain || !run) {
@@ -142,6 +151,8 @@ function ScatterCell({ lane, split: { key, title, noun }, snapshot, domain, clas
         images={pointImages?.[key]}
         pointNoun={noun}
         testId={name}
+        linkedIndex={linkedIndexFor(linked, key, lane.id)}
+        onActiveChange={onActiveChange}
       />
     </ChartFrame>
   );
@@ -167,8 +178,13 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
     return { train: domainOf(['train']), test: domainOf(['test']) };
   }, [sameAxes, history, snapshot, pair]);
   const maxPlotSize = Math.max(240, Math.min(pair ? 560 : SMALL_MULTIPLE_SIZE, viewportHeight - PLOT_CHROME_HEIGHT));
+  // Hovering or focusing a point in one lane's scatter rings the same image in the other lanes' scatters.
+  const [linked, setLinked] = useState<LinkedPoint | null>(null);
+  const onPick = useCallback((split: Split['key'], lane: string, index: number | null) => {
+    setLinked((current) => nextLinkedPick(current, split, lane, index));
+  }, []);
   const cell = (lane: LaneStyle, split: Split) => (
-    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} />
+    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} linked={linked} onPick={onPick} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} />
   );
 
   return (
