@@ -81,7 +81,7 @@ function useCorrectedLanes(): LaneStyle[] {
     () =>
       lanes.map((lane) => {
         const named = settings[lane.id] ? postHocLabel(settings[lane.id]) : '';
-        return named ? { ...lane, label: `${lane.label} (${named})` } : lane;
+        return named ? { ...lane, label: `${lane.label} · ${named}` } : lane;
       }),
     [lanes, settings],
   );
@@ -98,7 +98,8 @@ function PostHocControls() {
 }
 
 function useFinding(kind: PlotKind): string | null {
-  const snapshot = useAppStore(selectShownSnapshot);
+  // What this run shows, of the epoch as shown: with a lane's post-hoc correction where one applies.
+  const snapshot = useCorrectedSnapshot();
   const history = useAppStore((s) => s.history);
   const config = useAppStore((s) => s.config);
   const lanes = useMemo(() => lanesOf(config), [config]);
@@ -123,10 +124,12 @@ interface ScatterCellProps {
   domain: Domain | null;
   classNames: string[];
   maxPlotSize: number;
+  /** A small multiple (more than two lanes side by side): a short title, as the epoch shows above. */
+  compact: boolean;
 }
 
 /** One lane's scatter of one split, or the placeholder before the first epoch. */
-function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize }: ScatterCellProps) {
+function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize, compact }: ScatterCellProps) {
   const pointImages = useAppStore((s) => s.pointImages);
   const onActiveChange = useCallback((index: number | null) => onPick(key, lane.id, index), [onPick, key, lane.id]);
   const name = `scatter-${fileSafeLaneId(lane.id)}-${key}`;
@@ -146,7 +149,7 @@ function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapsh
         classifier={run.classifier}
         classNames={classNames}
         domain={domain}
-        title={`${lane.label} — ${title.toLowerCase()}, epoch ${snapshot.epoch}`}
+        title={compact ? `${lane.label} — ${key === 'train' ? 'training' : 'test'}` : `${lane.label} — ${title.toLowerCase()}, epoch ${snapshot.epoch}`}
         maxPlotSize={maxPlotSize}
         images={pointImages?.[key]}
         pointNoun={noun}
@@ -184,7 +187,7 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
     setLinked((current) => nextLinkedPick(current, split, lane, index));
   }, []);
   const cell = (lane: LaneStyle, split: Split) => (
-    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} linked={linked} onPick={onPick} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} />
+    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} linked={linked} onPick={onPick} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} compact={!pair} />
   );
 
   return (

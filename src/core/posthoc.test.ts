@@ -101,7 +101,7 @@ describe('post-hoc corrections', () => {
 
   it('name the correction for labels', () => {
     expect(postHocLabel(NO_CORRECTION)).toBe('');
-    expect(postHocLabel({ kind: 'logit-adjustment', tau: 1, keepBias: true })).toBe('post-hoc LA τ = 1.00');
-    expect(postHocLabel({ kind: 'tau-norm', tau: 0.5, keepBias: false })).toBe('τ-norm τ = 0.50, no bias');
+    expect(postHocLabel({ kind: 'logit-adjustment', tau: 1, keepBias: true })).toBe('LA τ=1.00');
+    expect(postHocLabel({ kind: 'tau-norm', tau: 0.5, keepBias: false })).toBe('τ-norm τ=0.50 no bias');
   });
 });

@@ -68,10 +68,10 @@ export function alreadyCompensates(spec: MethodSpec): boolean {
   return spec.reweight.kind !== 'none' || spec.loss.kind !== 'ce' || spec.mixing.kind === 'remix';
 }
 
-/** A short name of a correction for labels, e.g. “post-hoc LA τ = 1.00”; empty for none. */
+/** A short name of a correction for labels (plot titles, table heads), e.g. “LA τ=1.00”; empty for none. */
 export function postHocLabel(setting: PostHocSetting): string {
-  if (setting.kind === 'logit-adjustment') return `post-hoc LA τ = ${setting.tau.toFixed(2)}`;
-  if (setting.kind === 'tau-norm') return `τ-norm τ = ${setting.tau.toFixed(2)}${setting.keepBias ? '' : ', no bias'}`;
+  if (setting.kind === 'logit-adjustment') return `LA τ=${setting.tau.toFixed(2)}`;
+  if (setting.kind === 'tau-norm') return `τ-norm τ=${setting.tau.toFixed(2)}${setting.keepBias ? '' : ' no bias'}`;
   return '';
 }
 
