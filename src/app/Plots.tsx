@@ -5,15 +5,22 @@
  * epoch (table and confusion matrices). Every caption says what the paper found and what this run
  * shows. In presentation mode only the plots a class needs are shown.
  */
-import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { lanesOf } from '../config/experiment.ts';
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
-import { fileSafeLaneId } from '../core/methods.ts';
+import { fileSafeLaneId, type Lane } from '../core/methods.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
 import {
   AccuracyCurves,
+  BalancedAccuracyCurves,
+  ClassWeightCurves,
+  CleanLossCurves,
   ConfusionMatrix,
+  GradientRatioCurves,
+  PartnerShareCurves,
+  RelabelledCurves,
+  WeightNormMultiples,
   DeviationCurves,
   FeatureScatter,
   GradientNormCurves,
@@ -21,7 +28,10 @@ import {
   RatioCurves,
   ResultsTable,
   epochsFeatureDomain,
+  linkedIndexFor,
+  nextLinkedPick,
   sharedFeatureDomain,
+  type LinkedPick,
   type CurvesProps,
   type Domain,
   type FeatureSplit,
@@ -30,6 +40,8 @@ import { useViewportHeight } from '../views/charts/useContainerWidth.ts';
 import { MfwExplainer, WhatToLookFor, runFinding, type PlotKind } from '../views/teaching/index.ts';
 import { ChartSizeContext, FONT, PRESENTATION_SIZES, laneStyles, type LaneStyle } from '../views/theme.ts';
 import { ChartFrame } from '../views/controls/ChartFrame.tsx';
+import { PostHocPanel } from '../views/controls/PostHocPanel.tsx';
+import { acceptsPostHoc, alreadyCompensates, applyPostHoc, postHocLabel, type PostHocSetting } from '../core/posthoc.ts';
 
 const SPLITS = [
   { key: 'train', title: 'Training features', noun: 'training image', caption: 'train-scatter' },
@@ -47,8 +59,47 @@ function useLanes(): LaneStyle[] {
   return useMemo(() => laneStyles(lanesOf(config)), [config]);
 }
 
-function useFinding(kind: PlotKind): string | null {
+/** Each lane's post-hoc correction (none by default), shared by the feature space, the results and the panel. */
+const PostHocContext = createContext<{ settings: Readonly<Record<string, PostHocSetting>>; set: (lane: string, setting: PostHocSetting) => void }>({
+  settings: {},
+  set: () => undefined,
+});
+
+/** The shown epoch with each lane's post-hoc correction applied (the stored snapshot when none is). */
+function useCorrectedSnapshot(): EpochSnapshot | null {
   const snapshot = useAppStore(selectShownSnapshot);
+  const trainCounts = useAppStore((s) => s.config.trainCounts);
+  const { settings } = useContext(PostHocContext);
+  return useMemo(() => (snapshot ? applyPostHoc(snapshot, settings, trainCounts) : null), [snapshot, settings, trainCounts]);
+}
+
+/** The lanes with their labels naming a post-hoc correction where one applies, for the views that show it. */
+function useCorrectedLanes(): LaneStyle[] {
+  const lanes = useLanes();
+  const { settings } = useContext(PostHocContext);
+  return useMemo(
+    () =>
+      lanes.map((lane) => {
+        const named = settings[lane.id] ? postHocLabel(settings[lane.id]) : '';
+        return named ? { ...lane, label: `${lane.label} · ${named}` } : lane;
+      }),
+    [lanes, settings],
+  );
+}
+
+function PostHocControls() {
+  const config = useAppStore((s) => s.config);
+  const { settings, set } = useContext(PostHocContext);
+  const lanes = useMemo(
+    () => lanesOf(config).map((lane) => ({ id: lane.id, label: lane.label, accepts: acceptsPostHoc(lane.spec), compensates: alreadyCompensates(lane.spec) })),
+    [config],
+  );
+  return <PostHocPanel lanes={lanes} settings={settings} onChange={set} trainCounts={config.trainCounts} />;
+}
+
+function useFinding(kind: PlotKind): string | null {
+  // What this run shows, of the epoch as shown: with a lane's post-hoc correction where one applies.
+  const snapshot = useCorrectedSnapshot();
   const history = useAppStore((s) => s.history);
   const config = useAppStore((s) => s.config);
   const lanes = useMemo(() => lanesOf(config), [config]);
@@ -61,18 +112,26 @@ function Caption({ kind }: { kind: PlotKind }) {
 
 type Split = (typeof SPLITS)[number];
 
+/** The point picked in one lane's scatter, ringed in every other lane's scatter of the same split (same index: same image). */
+type LinkedPoint = LinkedPick<Split['key']>;
+
 interface ScatterCellProps {
   lane: LaneStyle;
+  linked: LinkedPoint | null;
+  onPick: (split: Split['key'], lane: string, index: number | null) => void;
   split: Split;
   snapshot: EpochSnapshot | null;
   domain: Domain | null;
   classNames: string[];
   maxPlotSize: number;
+  /** A small multiple (more than two lanes side by side): a short title, as the epoch shows above. */
+  compact: boolean;
 }
 
 /** One lane's scatter of one split, or the placeholder before the first epoch. */
-function ScatterCell({ lane, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize }: ScatterCellProps) {
+function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize, compact }: ScatterCellProps) {
   const pointImages = useAppStore((s) => s.pointImages);
+  const onActiveChange = useCallback((index: number | null) => onPick(key, lane.id, index), [onPick, key, lane.id]);
   const name = `scatter-${fileSafeLaneId(lane.id)}-${key}`;
   const run = snapshot?.runs[lane.id] as RunSnapshot | undefined;
   if (!snapshot || !domain || !run) {
@@ -90,20 +149,22 @@ function ScatterCell({ lane, split: { key, title, noun }, snapshot, domain, clas
         classifier={run.classifier}
         classNames={classNames}
         domain={domain}
-        title={`${lane.label} — ${title.toLowerCase()}, epoch ${snapshot.epoch}`}
+        title={compact ? `${lane.label} — ${key === 'train' ? 'training' : 'test'}` : `${lane.label} — ${title.toLowerCase()}, epoch ${snapshot.epoch}`}
         maxPlotSize={maxPlotSize}
         images={pointImages?.[key]}
         pointNoun={noun}
         testId={name}
+        linkedIndex={linkedIndexFor(linked, key, lane.id)}
+        onActiveChange={onActiveChange}
       />
     </ChartFrame>
   );
 }
 
 function FeatureSpace({ classNames }: { classNames: string[] }) {
-  const snapshot = useAppStore(selectShownSnapshot);
+  const snapshot = useCorrectedSnapshot();
   const history = useAppStore((s) => s.history);
-  const lanes = useLanes();
+  const lanes = useCorrectedLanes();
   const viewportHeight = useViewportHeight();
   // Axes fixed over all stored epochs by default, so scrubbing shows the features move, not the ticks.
   const [sameAxes, setSameAxes] = useState(true);
@@ -120,8 +181,13 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
     return { train: domainOf(['train']), test: domainOf(['test']) };
   }, [sameAxes, history, snapshot, pair]);
   const maxPlotSize = Math.max(240, Math.min(pair ? 560 : SMALL_MULTIPLE_SIZE, viewportHeight - PLOT_CHROME_HEIGHT));
+  // Hovering or focusing a point in one lane's scatter rings the same image in the other lanes' scatters.
+  const [linked, setLinked] = useState<LinkedPoint | null>(null);
+  const onPick = useCallback((split: Split['key'], lane: string, index: number | null) => {
+    setLinked((current) => nextLinkedPick(current, split, lane, index));
+  }, []);
   const cell = (lane: LaneStyle, split: Split) => (
-    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} />
+    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} linked={linked} onPick={onPick} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} compact={!pair} />
   );
 
   return (
@@ -141,6 +207,7 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
           Same axes for every epoch
         </label>
       </div>
+      <PostHocControls />
       {pair ? (
         <div className="scatter-pairs">
           {SPLITS.map((split) => (
@@ -209,7 +276,116 @@ function Curves({ classNames, presentation }: { classNames: string[]; presentati
           </div>
         ))}
       </div>
+      <LabCurves classNames={classNames} presentation={presentation} />
     </section>
+  );
+}
+
+interface LabCurveSpec {
+  name: string;
+  label: string;
+  /** What to read in it, under the chart. */
+  caption: string;
+  /** The lanes that have the measure. */
+  lanes: (lanes: readonly Lane[]) => readonly Lane[];
+  Chart: (props: CurvesProps & { trainCounts: readonly number[] }) => ReactNode;
+}
+
+const allLanes = (lanes: readonly Lane[]) => lanes;
+const LAB_CURVES: readonly LabCurveSpec[] = [
+  {
+    name: 'lab-accuracy',
+    label: 'balanced and minor-class test accuracy curves',
+    caption: 'Thick lines: balanced test accuracy (the mean over the classes); thin: the minor classes’ mean. A remedy should lift the thin line without lowering the thick one.',
+    lanes: allLanes,
+    Chart: BalancedAccuracyCurves,
+  },
+  {
+    name: 'lab-gradient-ratio',
+    label: 'minor ÷ major feature-gradient norm curves',
+    caption: 'Below 1 the major classes pull the features harder than the minor ones (paper Fig. 4); a ratio, so methods with losses of different scale compare.',
+    lanes: allLanes,
+    Chart: GradientRatioCurves,
+  },
+  {
+    name: 'lab-clean-loss',
+    label: 'clean training cross-entropy curves',
+    caption: 'Plain cross-entropy on the training images without mixing, weights, margins or offsets: the one training loss every method can be compared on.',
+    lanes: allLanes,
+    Chart: CleanLossCurves,
+  },
+  {
+    name: 'lab-weight-norm',
+    label: 'classifier weight norm curves',
+    caption: 'A smaller ‖w_c‖ for the minor classes is a classifier biased against them; a cosine head (LDAM) ignores the norm when it predicts.',
+    lanes: allLanes,
+    Chart: WeightNormMultiples,
+  },
+  {
+    name: 'lab-class-weights',
+    label: 'class weight curves',
+    caption: 'The loss weight of each class: 1 until a deferred re-weighting (DRW) starts at 80 % of the epochs.',
+    lanes: (lanes) => lanes.filter((lane) => lane.spec.reweight.kind !== 'none'),
+    Chart: ClassWeightCurves,
+  },
+  {
+    name: 'lab-relabelled',
+    label: 'Remix relabelled fraction curves',
+    caption: 'The share of Remix’s mixed samples whose label went wholly to the minority side of a lopsided pair.',
+    lanes: (lanes) => lanes.filter((lane) => lane.spec.mixing.kind === 'remix'),
+    Chart: RelabelledCurves,
+  },
+  {
+    name: 'lab-partner-share',
+    label: 'mean partner share curves',
+    caption: 'How much of a partner each class’s samples took in on average: MFW mixes the major classes only; mixup and Remix every class alike.',
+    lanes: (lanes) => lanes.filter((lane) => lane.spec.mixing.kind !== 'none'),
+    Chart: PartnerShareCurves,
+  },
+];
+
+/** Whether the lanes are the ERM and MFW pair the page was made for (its curves then stay as they were). */
+function isDefaultPair(lanes: readonly Lane[]): boolean {
+  return lanes.length === 2 && lanes.every((lane, i) => lane.id === ['erm', 'mfw'][i]);
+}
+
+/** The method lab's curves, for any lanes but the default pair: measures comparable across methods, and each method's own. */
+function LabCurves({ classNames, presentation }: { classNames: string[]; presentation: boolean }) {
+  const history = useAppStore((s) => s.history);
+  const selectedEpoch = useAppStore((s) => s.selectedEpoch);
+  const config = useAppStore((s) => s.config);
+  const lanes = useMemo(() => lanesOf(config), [config]);
+  const styles = useLanes();
+  if (presentation || isDefaultPair(lanes)) return null;
+  const epoch = selectedEpoch ?? history.at(-1)?.epoch ?? null;
+  return (
+    <>
+      <h3 className="lab-curves-title" data-testid="lab-curves-title">
+        Comparing the methods <span className="run-subtitle">one line style per method, as in the other charts</span>
+      </h3>
+      <div className="curve-grid" data-testid="lab-curves">
+        {LAB_CURVES.map(({ name, label, caption, lanes: pick, Chart }) => {
+          const ids = new Set(pick(lanes).map((lane) => lane.id));
+          if (ids.size === 0) return null;
+          const props: CurvesProps & { trainCounts: readonly number[] } = {
+            history,
+            classNames,
+            lanes: styles.filter((lane) => ids.has(lane.id)),
+            selectedEpoch,
+            plotHeight: 220,
+            trainCounts: config.trainCounts,
+          };
+          return (
+            <div key={name} data-testid={`curve-${name}`}>
+              <ChartFrame name={name} epoch={epoch} label={label}>
+                <Chart {...props} />
+              </ChartFrame>
+              <p className="ip-what-to-look-for">{caption}</p>
+            </div>
+          );
+        })}
+      </div>
+    </>
   );
 }
 
@@ -240,9 +416,9 @@ function ConfusionMatrices({ snapshot, classNames, lanes }: { snapshot: EpochSna
 }
 
 function Results({ classNames, presentation }: { classNames: string[]; presentation: boolean }) {
-  const snapshot = useAppStore(selectShownSnapshot);
+  const snapshot = useCorrectedSnapshot();
   const config = useAppStore((s) => s.config);
-  const lanes = useLanes();
+  const lanes = useCorrectedLanes();
   return (
     <section className="results" aria-label="Results" data-testid="results">
       <div className="results-table">
@@ -266,7 +442,11 @@ export function Plots({ classNames }: { classNames: string[] }) {
   const config = useAppStore((s) => s.config);
   // The explainer describes the MFW settings, so it shows while a lane mixes features the MFW way.
   const mixesMfw = useMemo(() => lanesOf(config).some((lane) => lane.spec.mixing.kind === 'mfw'), [config]);
+  const [postHoc, setPostHoc] = useState<Record<string, PostHocSetting>>({});
+  const setLanePostHoc = useCallback((lane: string, setting: PostHocSetting) => setPostHoc((current) => ({ ...current, [lane]: setting })), []);
+  const postHocContext = useMemo(() => ({ settings: postHoc, set: setLanePostHoc }), [postHoc, setLanePostHoc]);
   return (
+    <PostHocContext.Provider value={postHocContext}>
     <ChartSizeContext.Provider value={presentation ? PRESENTATION_SIZES : FONT}>
       <FeatureSpace classNames={classNames} />
       <Curves classNames={classNames} presentation={presentation} />
@@ -282,5 +462,6 @@ export function Plots({ classNames }: { classNames: string[] }) {
         />
       )}
     </ChartSizeContext.Provider>
+    </PostHocContext.Provider>
   );
 }

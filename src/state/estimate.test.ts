@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLASSROOM_CONFIG, PAPER_CONFIG, QUICK_CONFIG, timePresetOf, withTimePreset } from '../config/experiment.ts';
 import { estimateRun, profileKey, profileOf, scaleCalibration, type Calibration } from '../core/networkCost.ts';
-import { estimateFor, formatEstimate } from './estimate.ts';
+import { estimateFor, formatEstimate, withFewerLanes } from './estimate.ts';
 import { scrubTarget } from './store.ts';
 
 const classroom: Calibration = { backend: 'webgpu', profile: profileOf(CLASSROOM_CONFIG), secondsPerStep: 0.2, evalSecondsPerImage: 2e-4, source: 'measured' };
@@ -29,6 +29,15 @@ describe('estimates before Play', () => {
     expect(estimateFor(CLASSROOM_CONFIG, 'webgpu', onlyTiny)).toBeNull();
     const both = { ...onlyTiny, ...calibrations };
     expect(estimateFor(PAPER_CONFIG, 'webgpu', both)!.seconds).toBeCloseTo(estimateRun(PAPER_CONFIG, scaleCalibration(classroom, profileOf(PAPER_CONFIG))).seconds);
+  });
+
+  it('offers the default pair as the fewer lanes of a longer run, each lane costing the same', () => {
+    const four = { ...CLASSROOM_CONFIG, methods: ['erm', 'ldam-drw', 'la', 'mfw'] };
+    const pair = withFewerLanes(four)!;
+    expect(pair.methods).toEqual(['erm', 'mfw']);
+    expect(estimateFor(pair, 'webgpu', calibrations)!.seconds).toBeCloseTo(estimateFor(four, 'webgpu', calibrations)!.seconds / 2);
+    expect(withFewerLanes(CLASSROOM_CONFIG)).toBeNull();
+    expect(withFewerLanes({ ...CLASSROOM_CONFIG, methods: ['erm'] })).toBeNull();
   });
 
   it('says durations as people do: rounded, in the unit that fits', () => {

@@ -3,6 +3,7 @@
  * the configuration's own network when it was timed, else scaled from a network that was.
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
+import { DEFAULT_LANES } from '../core/methods.ts';
 import { arithmeticPerStep, estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../core/networkCost.ts';
 
 /** Longer than this, a run does not fit in a lesson: the page says so and points to the Quick preset. */
@@ -55,4 +56,13 @@ export function formatEstimate(seconds: number): string {
 
 export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The same run with fewer lanes, for the advice on a run longer than a lesson: the default pair
+ * (ERM beside MFW), each lane costing as much as another. Null when the run has two lanes or fewer.
+ */
+export function withFewerLanes(config: ExperimentConfig): ExperimentConfig | null {
+  if (config.methods.length <= DEFAULT_LANES.length) return null;
+  return { ...config, methods: [...DEFAULT_LANES] };
 }

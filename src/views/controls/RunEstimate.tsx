@@ -6,7 +6,7 @@
  */
 import { QUICK_CONFIG, timePresetOf, withTimePreset } from '../../config/experiment.ts';
 import { profileKey, profileOf } from '../../core/networkCost.ts';
-import { LESSON_SECONDS, capitalise, estimateFor, formatEstimate } from '../../state/estimate.ts';
+import { LESSON_SECONDS, capitalise, estimateFor, formatEstimate, withFewerLanes } from '../../state/estimate.ts';
 import { useAppStore } from '../../state/store.ts';
 import { configToSearch } from '../../state/urlConfig.ts';
 import { PRESET_LABEL } from './presets.ts';
@@ -55,6 +55,26 @@ export function RunEstimate() {
       the Quick preset
     </a>
   );
+  // Every lane is a network of its own: with more than a pair, fewer lanes divide the time.
+  const pair = tooLong ? withFewerLanes(config) : null;
+  const pairEstimate = pair ? estimateFor(pair, backend, calibrations, completedEpochs) : null;
+  const fewerLanes = pair ? (
+    <>
+      {' '}
+      It trains {config.methods.length} networks side by side: fewer methods take less, e.g.{' '}
+      <a
+        href={`?${configToSearch(pair)}`}
+        data-testid="fewer-lanes-link"
+        onClick={(event) => {
+          event.preventDefault();
+          editConfig(pair);
+        }}
+      >
+        ERM beside MFW alone
+      </a>
+      {pairEstimate ? ` (${formatEstimate(pairEstimate.seconds)} here)` : ''}.
+    </>
+  ) : null;
   const recordingAdvice = 'Train it beforehand on a computer with a GPU and show it in class as a recording (Recording → Save, then Open).';
   return (
     // data-calibrating: the worker is still timing other networks (the presets') in the background.
@@ -81,6 +101,7 @@ export function RunEstimate() {
               {quickEstimate ? ` (${formatEstimate(quickEstimate.seconds)} here)` : ''}. {recordingAdvice}
             </>
           )}
+          {fewerLanes}
         </p>
       ) : null}
     </div>

@@ -20,6 +20,7 @@ import {
   type WeightMode,
 } from '../../config/experiment.ts';
 import { IMBALANCE_RATIOS, MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, type ImbalancePreset } from '../../config/imbalance.ts';
+import { LANE_SETS, laneSetOf, type LaneSet } from '../../core/laneSets.ts';
 import { MAX_LANES, METHOD_NAMES, METHODS, type MethodName } from '../../core/methods.ts';
 import { isMajorClass } from '../../core/mfwWeights.ts';
 import { profileKey, profileOf } from '../../core/networkCost.ts';
@@ -167,6 +168,12 @@ export function SettingsPanel() {
     setMethodsProblem(next ? null : problems.join(' '));
     if (next) edit(next, 'methods');
   };
+  const chooseLaneSet = (set: LaneSet) => {
+    const { config: next, problems } = tryEdit(draft, { methods: [...set.methods] });
+    setMethodsProblem(next ? null : problems.join(' '));
+    if (next) edit(next, 'methods');
+  };
+  const laneSet = laneSetOf(draft.methods);
   const isMajor = isMajorClass(draft.trainCounts);
   const groups = convolutionGroups(draft.blocksPerStage);
   const selectedPreset = timePresetOf(draft);
@@ -315,6 +322,15 @@ export function SettingsPanel() {
         `Methods (${lanes.length} of at most ${MAX_LANES}, trained side by side)`,
         <>
           <p className="field-hint">Each method trains its own network on the same images, batches and initial weights: one column of plots and one line style each.</p>
+          <div className="button-row presets lane-sets" role="group" aria-label="Sets of methods, each asking one question">
+            {LANE_SETS.map((set) => (
+              <button key={set.key} type="button" aria-pressed={laneSet?.key === set.key} data-testid={`lane-set-${set.key}`} onClick={() => chooseLaneSet(set)}>
+                <span className="preset-name">{set.label}</span>
+                <span className="preset-detail">{set.methods.map((m) => METHODS[m].label).join(', ')}</span>
+                <span className="preset-detail preset-estimate">{set.question}</span>
+              </button>
+            ))}
+          </div>
           {METHOD_NAMES.map((method) => {
             const tuned = lanes.filter((lane) => lane.method === method && lane.id !== method).map((lane) => lane.label);
             return (

@@ -5,3 +5,15 @@ export { DeviationCurves } from './DeviationCurves.tsx';
 export type { CurvesProps } from './MetricCurves.tsx';
 export { metricSeries, metricLegend } from './metricSeries.ts';
 export { LossCurves } from './LossCurves.tsx';
+export { laneSeries, laneLegend, type LaneMeasure, type LaneMetric } from './metricSeries.ts';
+export {
+  BalancedAccuracyCurves,
+  ClassWeightCurves,
+  CleanLossCurves,
+  GradientRatioCurves,
+  LaneCurves,
+  PartnerShareCurves,
+  RelabelledCurves,
+  WeightNormCurves,
+  WeightNormMultiples,
+} from './LabCurves.tsx';

@@ -36,6 +36,13 @@ export interface FeatureScatterProps {
   pointNoun?: string;
   /** Overrides the root's data-testid (default 'feature-scatter'). */
   testId?: string;
+  /**
+   * A point picked in another plot of the same points (another lane's scatter of the same split):
+   * ringed here too, so one image can be followed across methods. Null or absent for none.
+   */
+  linkedIndex?: number | null;
+  /** Told the index of the point picked here (hover or keyboard), and null when the pick ends. */
+  onActiveChange?: (index: number | null) => void;
 }
 
 /** A pointer this close (in pixels) to a point picks it. */
@@ -58,6 +65,8 @@ export function FeatureScatter({
   images = null,
   pointNoun = 'image',
   testId = 'feature-scatter',
+  linkedIndex = null,
+  onActiveChange,
 }: FeatureScatterProps) {
   const [rootRef, width] = useContainerWidth<HTMLElement>(420);
   const dpr = useDevicePixelRatio();
@@ -127,6 +136,11 @@ export function FeatureScatter({
 
   // A new epoch or split may have fewer points: forget a pick that no longer exists.
   const shown = active && active.index < pointCount && Number.isFinite(positions.xs[active.index]) ? active : null;
+  const shownIndex = shown?.index ?? null;
+  useEffect(() => onActiveChange?.(shownIndex), [shownIndex, onActiveChange]);
+  // The other plot's pick, unless this plot has its own.
+  const linked =
+    shown === null && linkedIndex !== null && linkedIndex < pointCount && Number.isFinite(positions.xs[linkedIndex]) && Number.isFinite(positions.ys[linkedIndex]) ? linkedIndex : null;
 
   const nearestToCentre = (): number | null => {
     if (positions.finite.length === 0) return null;
@@ -220,10 +234,25 @@ export function FeatureScatter({
           {pointCount === 0 && (
             <text x={plotWidth / 2} y={plotHeight / 2} textAnchor="middle" fill={MUTED_INK} fontSize={sizes.label}>no features yet</text>
           )}
+          {linked !== null && (
+            <circle
+              data-export-ignore=""
+              data-testid={`${testId}-linked`}
+              data-index={linked}
+              cx={positions.xs[linked]}
+              cy={positions.ys[linked]}
+              r={radius + 6}
+              fill="none"
+              stroke={INK}
+              strokeWidth={2}
+              strokeDasharray="4 2"
+            />
+          )}
           {shown && (
             <circle
               data-export-ignore=""
               data-testid={`${testId}-highlight`}
+              data-index={shown.index}
               cx={positions.xs[shown.index]}
               cy={positions.ys[shown.index]}
               r={radius + 6}

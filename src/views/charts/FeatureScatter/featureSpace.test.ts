@@ -14,6 +14,8 @@ import {
   type BoundarySegment,
   type Domain,
   type LinearClassifier,
+  linkedIndexFor,
+  nextLinkedPick,
 } from './featureSpace.ts';
 
 const square: Domain = { x: [-1, 1], y: [-1, 1] };
@@ -242,5 +244,26 @@ describe('classDrawLayers', () => {
   it('puts equally large classes in one layer, to be interleaved', () => {
     expect(classDrawLayers(new Uint8Array([3, 2, 1, 0]), 4)).toEqual([[0, 1, 2, 3]]);
     expect(classDrawLayers(new Uint8Array([0, 0, 1, 1, 2, 3]), 4)).toEqual([[0, 1], [2, 3]]);
+  });
+});
+
+describe('a point picked across the lanes’ scatters', () => {
+  it('rings the same index in the other lanes of the same split only', () => {
+    const pick = nextLinkedPick(null, 'test', 'erm', 7);
+    expect(pick).toEqual({ split: 'test', lane: 'erm', index: 7 });
+    expect(linkedIndexFor(pick, 'test', 'mfw')).toBe(7);
+    expect(linkedIndexFor(pick, 'test', 'erm')).toBeNull();
+    expect(linkedIndexFor(pick, 'train', 'mfw')).toBeNull();
+    expect(nextLinkedPick(pick, 'test', 'erm', 7)).toBe(pick);
+  });
+
+  it('is replaced by a later pick, and cleared only by the scatter that made it', () => {
+    const first = nextLinkedPick(null, 'train', 'erm', 3);
+    const second = nextLinkedPick(first, 'train', 'la', 9);
+    expect(second).toEqual({ split: 'train', lane: 'la', index: 9 });
+    // erm's pick ending (pointer left it after la picked) leaves la's pick.
+    expect(nextLinkedPick(second, 'train', 'erm', null)).toBe(second);
+    expect(nextLinkedPick(second, 'train', 'la', null)).toBeNull();
+    expect(nextLinkedPick(null, 'test', 'mfw', null)).toBeNull();
   });
 });

@@ -262,3 +262,24 @@ export function classDrawLayers(labels: Uint8Array, numClasses: number): number[
   }
   return [...layers.entries()].sort((p, q) => q[0] - p[0]).map(([, classes]) => classes);
 }
+
+/**
+ * The point picked across several scatters of the same points (the lanes' scatters of one split,
+ * which share the point order): a pick in one scatter replaces any other; a scatter's pick ending
+ * clears it only if that scatter made it, so another's later pick stays.
+ */
+export interface LinkedPick<S extends string = string> {
+  split: S;
+  lane: string;
+  index: number;
+}
+
+export function nextLinkedPick<S extends string>(current: LinkedPick<S> | null, split: S, lane: string, index: number | null): LinkedPick<S> | null {
+  if (index !== null) return current && current.split === split && current.lane === lane && current.index === index ? current : { split, lane, index };
+  return current && current.split === split && current.lane === lane ? null : current;
+}
+
+/** The index a scatter rings for another scatter's pick: same split, another lane; else null. */
+export function linkedIndexFor<S extends string>(pick: LinkedPick<S> | null, split: S, lane: string): number | null {
+  return pick && pick.split === split && pick.lane !== lane ? pick.index : null;
+}

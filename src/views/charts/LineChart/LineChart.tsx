@@ -26,6 +26,8 @@ export interface LineSeries {
   dash?: string;
   /** Marker shape at the data points (default circle). */
   shape?: MarkerShape;
+  /** Stroke width in pixels (default 2.2): a second cue where one chart draws two measures per lane. */
+  width?: number;
   points: readonly LinePoint[];
 }
 
@@ -35,6 +37,8 @@ export interface LegendEntry {
   colour?: string;
   dash?: string;
   shape?: MarkerShape;
+  /** Swatch stroke width; 4 for a coloured swatch and 2.5 for an ink one when absent. */
+  width?: number;
 }
 
 export interface LineChartProps {
@@ -181,7 +185,7 @@ export function LineChart({
         <g transform={`translate(${margin.left},${titleHeight + 4})`} fontSize={sizes.legend} fill={INK}>
           {legendLayout.placements.map(({ item, x, y }) => (
             <g key={`${item.label}-${x}-${y}`} transform={`translate(${x},${y})`}>
-              <line x1={0} x2={24} y1={legendRow / 2 - 1} y2={legendRow / 2 - 1} stroke={item.colour ?? INK} strokeWidth={item.colour ? 4 : 2.5} strokeDasharray={item.dash} />
+              <line x1={0} x2={24} y1={legendRow / 2 - 1} y2={legendRow / 2 - 1} stroke={item.colour ?? INK} strokeWidth={item.width ?? (item.colour ? 4 : 2.5)} strokeDasharray={item.dash} />
               {item.shape && <path d={markerPath(item.shape, 12, legendRow / 2 - 1, 4.2)} fill={item.colour ?? INK} stroke="#ffffff" strokeWidth={1} />}
               <text x={28} y={legendRow / 2 - 1} dy="0.35em">{item.label}</text>
             </g>
@@ -214,7 +218,7 @@ export function LineChart({
           )}
           <g fill="none" strokeLinejoin="round" strokeLinecap="round">
             {series.map((s) => (
-              <path key={s.key} data-line="" d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={2.2} strokeDasharray={s.dash} />
+              <path key={s.key} data-line="" d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={s.width ?? 2.2} strokeDasharray={s.dash} />
             ))}
           </g>
           <g data-testid={`${testId}-points`}>

@@ -1,0 +1,98 @@
+/**
+ * The method lab's page on a tiny four-lane run (WebGL): the lane sets in the settings, the curves
+ * comparing the methods, the post-hoc corrections (τ = 0 changes nothing, a larger τ changes a shown
+ * accuracy; warnings where they apply) and a point picked in one lane ringed in the others.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
+
+const resultsText = (page: Page) => page.getByTestId('results-table').locator('tbody').innerText();
+
+test('method lab: lane sets, curves per lane, post-hoc corrections and a point followed across lanes', async ({ page }) => {
+  const console = watchConsole(page);
+  const config = tinyConfig({ backend: 'webgl', methods: ['erm', 'ldam-drw', 'la', 'mfw'] });
+  await page.goto(`./${search(config)}`);
+  await waitForStatus(page, 'ready', 3 * 60_000);
+
+  // The lanes are the “margins and logits” set; another set is one click away, and back.
+  await expect(page.getByTestId('lane-set-margins')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('lane-set-mfw-vs-erm')).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('lane-set-mixing')).toContainText('mixup, Remix-DRW');
+  await page.getByTestId('lane-set-mixing').click();
+  await expect(page.getByTestId('lane-set-mixing')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('setting-method-remix-drw')).toBeChecked();
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,mixup,remix-drw,mfw');
+  await page.getByTestId('lane-set-margins').click();
+  await expect(page.getByTestId('lane-set-margins')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,ldam-drw,la,mfw');
+  await waitForStatus(page, 'ready', 3 * 60_000);
+
+  await page.getByTestId('play').click();
+  await waitForStatus(page, 'finished', 10 * 60_000);
+  await expect(page.getByTestId('error-notice')).toHaveCount(0);
+
+  // The lab's curves: balanced and minor-class accuracy of each of the four lanes, and the others.
+  await expect(page.getByTestId('lab-accuracy-curves')).toHaveAttribute('data-series', '8');
+  await expect(page.getByTestId('lab-gradient-ratio-curves')).toHaveAttribute('data-series', '4');
+  await expect(page.getByTestId('lab-clean-loss-curves')).toHaveAttribute('data-series', '4');
+  await expect(page.getByTestId('lab-weight-norm-multiples').locator('[data-series="4"]')).toHaveCount(4);
+  // Class weights: the one re-weighting lane (LDAM-DRW), 4 classes; no Remix lane, so no relabelled fraction.
+  await expect(page.getByTestId('lab-class-weight-curves')).toHaveAttribute('data-series', '4');
+  await expect(page.getByTestId('lab-relabelled-curves')).toHaveCount(0);
+
+  // Post-hoc corrections: the cosine lane is not offered one; τ = 0 leaves the accuracies as trained.
+  await page.getByTestId('post-hoc').locator('summary').click();
+  await expect(page.getByTestId('post-hoc-ldam-drw')).toContainText('Cosine classifier');
+  const trained = await resultsText(page);
+  const trainedMisclassified = await page.getByTestId('scatter-erm-test').getAttribute('data-misclassified');
+  await page.getByTestId('post-hoc-kind-erm').selectOption('logit-adjustment');
+  await expect(page.getByTestId('post-hoc-optimistic')).toBeVisible();
+  await expect(page.getByTestId('post-hoc-stacked-erm')).toHaveCount(0);
+  await page.getByTestId('post-hoc-tau-erm').fill('0');
+  await expect(page.getByTestId('post-hoc-tau-value-erm')).toHaveText('0.00');
+  expect(await resultsText(page)).toBe(trained);
+  await expect(page.getByTestId('scatter-erm-test')).toHaveAttribute('data-misclassified', trainedMisclassified ?? '');
+
+  // A larger τ moves the boundaries toward the major classes: some shown accuracy changes.
+  const tries: [string, string, string][] = [
+    ['erm', 'logit-adjustment', '2'],
+    ['mfw', 'logit-adjustment', '2'],
+    ['erm', 'tau-norm', '2'],
+    ['mfw', 'tau-norm', '2'],
+  ];
+  let changed = false;
+  for (const [lane, kind, tau] of tries) {
+    await page.getByTestId(`post-hoc-kind-${lane}`).selectOption(kind);
+    if (kind === 'tau-norm') await page.getByTestId(`post-hoc-bias-${lane}`).uncheck();
+    await page.getByTestId(`post-hoc-tau-${lane}`).fill(tau);
+    await expect(page.getByTestId(`post-hoc-tau-value-${lane}`)).toHaveText(`${tau}.00`);
+    if ((await resultsText(page)) !== trained) {
+      changed = true;
+      process.stdout.write(`[lab] ${kind} τ = ${tau} on ${lane} changed the test accuracy\n`);
+      break;
+    }
+  }
+  expect(changed, 'a post-hoc correction at τ = 2 changes a shown accuracy').toBe(true);
+  await expect(page.getByTestId('results-table').locator('thead')).toContainText(/· (LA|τ-norm) τ=2\.00/);
+  // Stacked on a lane that already compensates (LA): a warning.
+  await page.getByTestId('post-hoc-kind-la').selectOption('logit-adjustment');
+  await expect(page.getByTestId('post-hoc-stacked-la')).toContainText('already compensates');
+  await page.screenshot({ path: test.info().outputPath('lab-post-hoc.png') });
+  await page.getByTestId('results-table').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath('lab-results.png') });
+
+  // Focusing a point in ERM's test scatter rings the same image in every other lane's test scatter.
+  await page.getByTestId('scatter-erm-test').focus();
+  const picked = await page.getByTestId('scatter-erm-test-highlight').getAttribute('data-index');
+  expect(picked).not.toBeNull();
+  for (const lane of ['ldam-drw', 'la', 'mfw']) {
+    await expect(page.getByTestId(`scatter-${lane}-test-linked`)).toHaveAttribute('data-index', picked ?? '');
+    await expect(page.getByTestId(`scatter-${lane}-train-linked`)).toHaveCount(0);
+  }
+  await page.keyboard.press('ArrowRight');
+  const next = await page.getByTestId('scatter-erm-test-highlight').getAttribute('data-index');
+  await expect(page.getByTestId('scatter-mfw-test-linked')).toHaveAttribute('data-index', next ?? '');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('scatter-mfw-test-linked')).toHaveCount(0);
+  console.check();
+});
