@@ -52,6 +52,16 @@ const SPLITS = [
 const PLOT_CHROME_HEIGHT = 300;
 /** The largest plot of a column of small multiples (more than two lanes side by side). */
 const SMALL_MULTIPLE_SIZE = 320;
+/** Lanes side by side at most: five or six lanes wrap into rows of three, each with its training row above its test row. */
+const MAX_LANE_COLUMNS = 4;
+
+/** The lanes in rows of small multiples: all in one row up to MAX_LANE_COLUMNS, else rows of three. */
+function laneRows<T>(lanes: readonly T[]): T[][] {
+  const columns = lanes.length <= MAX_LANE_COLUMNS ? lanes.length : 3;
+  const rows: T[][] = [];
+  for (let i = 0; i < lanes.length; i += columns) rows.push(lanes.slice(i, i + columns));
+  return rows;
+}
 
 /** The configuration's lanes with their labels and line styles, in order. */
 function useLanes(): LaneStyle[] {
@@ -219,9 +229,11 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
         </div>
       ) : (
         <div className="scatter-lanes" data-testid="scatter-lanes">
-          <div className="lane-grid" style={{ '--lanes': lanes.length } as CSSProperties}>
-            {SPLITS.map((split) => lanes.map((lane) => cell(lane, split)))}
-          </div>
+          {laneRows(lanes).map((row, i, rows) => (
+            <div key={i} className="lane-grid" style={{ '--lanes': rows[0].length } as CSSProperties}>
+              {SPLITS.map((split) => row.map((lane) => cell(lane, split)))}
+            </div>
+          ))}
           {SPLITS.map((split) => (
             <Caption key={split.key} kind={split.caption} />
           ))}
