@@ -18,6 +18,7 @@ import { ReplayBanner } from '../views/controls/ReplayBanner.tsx';
 import { RunEstimate } from '../views/controls/RunEstimate.tsx';
 import { SettingsPanel } from '../views/controls/SettingsPanel.tsx';
 import { TransportControls } from '../views/controls/TransportControls.tsx';
+import { UndoBar } from '../views/controls/UndoBar.tsx';
 import { WeightsImport } from '../views/controls/WeightsImport.tsx';
 import { startTrainingClient } from '../worker/client.ts';
 import { Plots } from './Plots.tsx';
@@ -83,6 +84,7 @@ export function App() {
         <ProgressPanel />
         <RunEstimate />
         <EpochScrubber />
+        <UndoBar />
       </div>
       <div className="app-body">
         <aside className="sidebar">

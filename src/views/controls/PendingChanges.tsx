@@ -44,7 +44,7 @@ export function PendingChanges({ onDone }: { onDone?: () => void }) {
   return (
     <div className="pending" role="status" data-testid="pending-config">
       <p>
-        Not applied yet: {wording.now} Applying these changes resets {config.methods.length === 2 ? 'both trainings' : 'every method’s training'} to epoch 0.
+        Not applied yet: {wording.now} Applying these changes resets {config.methods.length === 2 ? 'both trainings' : 'every method’s training'} to epoch 0 (Undo brings this run back until you train again).
       </p>
       <ul className="pending-list">
         {changed.map((key) => (
