@@ -3,8 +3,8 @@
  * by itself. A tiny run trained with the mouse survives Space at its end; Reset offers Undo, which
  * brings the run back; the next Play really starts again from epoch 0. A recording plays with Space.
  */
-import { expect, test } from '@playwright/test';
-import { search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { downloadOf, search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
 test('Space at the end of a run keeps it; Reset then Undo restores it; Play after Reset trains afresh', async ({ page }) => {
   const console = watchConsole(page);
@@ -43,5 +43,68 @@ test('Space at the end of a run keeps it; Reset then Undo restores it; Play afte
   await expect(page.getByTestId('undo-bar')).toHaveCount(0);
   await waitForStatus(page, 'finished', 5 * 60_000);
   await expect(page.getByTestId('shown-epoch')).toHaveText('1');
+  console.check();
+});
+
+/** The pixels of the point read-out's image, as text to compare. */
+const readoutPixels = (page: Page, testId: string) =>
+  page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let hash = 0;
+    for (let i = 0; i < data.length; i++) hash = (hash * 31 + data[i]) >>> 0;
+    return `${canvas.width}x${canvas.height}:${hash}`;
+  });
+
+/** The first few plotted training points' read-outs (text and image), walked by keyboard. */
+async function trainReadouts(page: Page): Promise<string[]> {
+  const scatter = page.getByTestId('scatter-mfw-train');
+  const tooltip = page.getByTestId('scatter-mfw-train-tooltip');
+  await scatter.focus();
+  const seen: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    await expect(tooltip).toBeVisible();
+    const text = await tooltip.innerText();
+    seen.push(`${text.replace(/\s+/g, ' ')} ${await readoutPixels(page, 'scatter-mfw-train-tooltip-image')}`);
+    await page.keyboard.press('ArrowRight');
+  }
+  await page.keyboard.press('Escape');
+  return seen;
+}
+
+test('a recording plays with Space at the chosen speed, shows the same CIFAR images as the live run, and exports no weights', async ({ page }) => {
+  const console = watchConsole(page);
+  // 160 training images, 100 of them plotted: the page must draw the engine's sample to find their images.
+  const config = tinyConfig({ backend: 'wasm', epochs: 3, trainCounts: [64, 64, 16, 16], batchSize: 32 });
+  await page.goto(`./${search(config)}`);
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await page.getByTestId('play').click();
+  await waitForStatus(page, 'finished', 5 * 60_000);
+  const live = await trainReadouts(page);
+  expect(live.every((line) => !line.includes('image not available'))).toBe(true);
+  const recording = await downloadOf(page, () => page.getByTestId('save-recording').click());
+
+  await page.getByTestId('recording-input').setInputFiles({ name: recording.name, mimeType: 'application/json', buffer: recording.bytes });
+  await expect(page.getByTestId('replay-banner')).toBeVisible();
+  await expect(page.getByTestId('replay-images')).toHaveAttribute('data-state', 'shown', { timeout: 60_000 });
+  expect(await trainReadouts(page)).toEqual(live);
+  await expect(page.getByTestId('export-weights-mfw')).toBeDisabled();
+  await expect(page.getByTestId('weights-replay-reason')).toContainText('holds every epoch’s features and metrics, not the networks');
+
+  // ← steps back to epoch 1; Space plays on from there at 1 epoch/s, through 2 to the end.
+  await page.getByTestId('replay-speed').selectOption('1');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('shown-epoch')).toHaveText('1');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('replay-play')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('shown-epoch')).toHaveText('2', { timeout: 5_000 });
+  await expect(page.getByTestId('shown-epoch')).toHaveText('3', { timeout: 5_000 });
+  await expect(page.getByTestId('replay-play')).toHaveAttribute('aria-pressed', 'false');
+  // The Play button at the end plays again from the first epoch.
+  await page.getByTestId('replay-speed').selectOption('20');
+  await page.getByTestId('replay-play').click();
+  await expect(page.getByTestId('replay-play')).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('shown-epoch')).toHaveText('3');
   console.check();
 });

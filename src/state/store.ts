@@ -85,6 +85,8 @@ export interface AppState {
   recordingLink: string | null;
   /** Checked weights waiting to be sent with the next configuration (their own). */
   weightsToLoad: LoadedWeights | null;
+  /** Whether the recording's plotted images were found in the prepared data, for its tooltips (replay.ts). */
+  replayImages: 'loading' | 'shown' | 'none';
   /** Whether a recording plays through its epochs by itself, and how fast (epochs per second). */
   replayPlaying: boolean;
   replaySpeed: number;
@@ -193,6 +195,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   replay: null,
   recordingLink: initial.recordingLink,
   weightsToLoad: null,
+  replayImages: 'none',
   replayPlaying: false,
   replaySpeed: 5,
   undo: null,
