@@ -27,7 +27,7 @@ import {
   type FeatureSplit,
 } from '../views/charts/index.ts';
 import { useViewportHeight } from '../views/charts/useContainerWidth.ts';
-import { MfwExplainer, WhatToLookFor, runFinding, type PlotKind } from '../views/teaching/index.ts';
+import { MfwExplainer, WhatToLookFor, runFinding, runTakeaway, type PlotKind } from '../views/teaching/index.ts';
 import { ChartSizeContext, FONT, PRESENTATION_SIZES, laneStyles, type LaneStyle } from '../views/theme.ts';
 import { ChartFrame } from '../views/controls/ChartFrame.tsx';
 
@@ -47,16 +47,22 @@ function useLanes(): LaneStyle[] {
   return useMemo(() => laneStyles(lanesOf(config)), [config]);
 }
 
-function useFinding(kind: PlotKind): string | null {
+/** What this run shows in a plot, and in presentation mode its one-line takeaway. */
+function useFinding(kind: PlotKind): { finding: string | null; takeaway: string | null } {
   const snapshot = useAppStore(selectShownSnapshot);
   const history = useAppStore((s) => s.history);
   const config = useAppStore((s) => s.config);
+  const presentation = useAppStore((s) => s.presentation);
   const lanes = useMemo(() => lanesOf(config), [config]);
-  return useMemo(() => runFinding(kind, { snapshot, history, trainCounts: config.trainCounts, lanes }), [kind, snapshot, history, config.trainCounts, lanes]);
+  return useMemo(() => {
+    const input = { snapshot, history, trainCounts: config.trainCounts, lanes };
+    return { finding: runFinding(kind, input), takeaway: presentation ? runTakeaway(kind, input) : null };
+  }, [kind, snapshot, history, config.trainCounts, lanes, presentation]);
 }
 
 function Caption({ kind }: { kind: PlotKind }) {
-  return <WhatToLookFor kind={kind} finding={useFinding(kind)} />;
+  const { finding, takeaway } = useFinding(kind);
+  return <WhatToLookFor kind={kind} finding={finding} takeaway={takeaway} />;
 }
 
 type Split = (typeof SPLITS)[number];
@@ -271,7 +277,8 @@ export function Plots({ classNames }: { classNames: string[] }) {
       <FeatureSpace classNames={classNames} />
       <Curves classNames={classNames} presentation={presentation} />
       <Results classNames={classNames} presentation={presentation} />
-      {presentation || !mixesMfw ? null : (
+      {/* In presentation mode too: the header's "What is MFW?" scrolls here. */}
+      {!mixesMfw ? null : (
         <MfwExplainer
           classNames={classNames}
           trainCounts={config.trainCounts}
