@@ -40,6 +40,7 @@ test('presentation at 1920×1080: two plots per row, 20 px ticks and legends, a 
   expect(await top(page, 'scatter-erm-test')).toBeGreaterThan(await top(page, 'scatter-mfw-train'));
   expect(await top(page, 'curve-accuracy-train')).toBe(await top(page, 'curve-accuracy-test'));
   expect(await top(page, 'curve-gradient-norm')).toBeGreaterThan(await top(page, 'curve-accuracy-test'));
+  await expect(page.getByTestId('axes-note')).toContainText('central 98 % of all stored epochs’ points on each axis');
   await page.screenshot({ path: test.info().outputPath('presentation-1920.png') });
 
   // "What is MFW?" is one press away; Play and the scrubber stay in view down there.

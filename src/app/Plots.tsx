@@ -21,6 +21,7 @@ import {
   RatioCurves,
   ResultsTable,
   epochsFeatureDomain,
+  SAME_AXES_COVERAGE,
   sharedFeatureDomain,
   type CurvesProps,
   type Domain,
@@ -125,6 +126,19 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
     }
     return { train: domainOf(['train']), test: domainOf(['test']) };
   }, [sameAxes, history, snapshot, pair]);
+  // Points of the shown epoch beyond the shared axes (the range leaves out the farthest 1 % at each end).
+  const outside = useMemo(() => {
+    if (!snapshot || !domains || !sameAxes) return 0;
+    let count = 0;
+    for (const run of Object.values(snapshot.runs)) {
+      for (const split of SPLITS) {
+        const { x, y } = domains[split.key];
+        const f = split.key === 'train' ? run.trainFeatures : run.testFeatures;
+        for (let i = 0; i + 1 < f.length; i += 2) if (f[i] < x[0] || f[i] > x[1] || f[i + 1] < y[0] || f[i + 1] > y[1]) count++;
+      }
+    }
+    return count;
+  }, [snapshot, domains, sameAxes]);
   const maxPlotSize = Math.max(240, Math.min(pair ? 560 : SMALL_MULTIPLE_SIZE, viewportHeight - PLOT_CHROME_HEIGHT));
   const cell = (lane: LaneStyle, split: Split) => (
     <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} />
@@ -146,6 +160,12 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
           <input type="checkbox" data-testid="same-axes" checked={sameAxes} onChange={(event) => setSameAxes(event.target.checked)} />
           Same axes for every epoch
         </label>
+        <p className="axes-note" data-testid="axes-note">
+          {sameAxes
+            ? `The axes cover the central ${Math.round(SAME_AXES_COVERAGE * 100)} % of all stored epochs’ points on each axis, with a margin, so a few far outliers do not shrink the rest` +
+              (outside > 0 ? `: ${outside} point${outside === 1 ? '' : 's'} of epoch ${snapshot?.epoch} lie${outside === 1 ? 's' : ''} outside.` : '.')
+            : 'The axes fit every point of the epoch shown.'}
+        </p>
       </div>
       {pair ? (
         <div className="scatter-pairs">
