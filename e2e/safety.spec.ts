@@ -6,10 +6,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { downloadOf, search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
-test('Space at the end of a run keeps it; Reset then Undo restores it; Play after Reset trains afresh', async ({ page }) => {
+test('Space at the end of a run keeps it; Reset or applied settings then Undo restore it; Play after Reset trains afresh; the box and Play stay in view at 1280×720', async ({ page }) => {
   const console = watchConsole(page);
   const config = tinyConfig({ backend: 'wasm', epochs: 1 });
   await page.goto(`./${search(config)}`);
+  // The estimate's place is kept from the first paint: the progress bar keeps its width when it comes.
+  const barWidth = () => page.locator('[data-testid="progress"] progress').evaluate((bar) => bar.getBoundingClientRect().width);
+  await expect(page.getByTestId('estimate-placeholder')).toBeVisible();
+  const before = await barWidth();
+  await expect(page.getByTestId('run-estimate')).toBeVisible({ timeout: 3 * 60_000 });
+  expect(await barWidth()).toBe(before);
   await waitForStatus(page, 'ready', 3 * 60_000);
   await page.getByTestId('play').click();
   await waitForStatus(page, 'finished', 5 * 60_000);
@@ -35,6 +41,21 @@ test('Space at the end of a run keeps it; Reset then Undo restores it; Play afte
   await page.getByTestId('undo').click();
   await expect(page.getByTestId('shown-epoch')).toHaveText('1');
   await waitForStatus(page, 'finished');
+  await expect(page.getByTestId('undo-bar')).toHaveCount(0);
+
+  // Settings that discard the run: the box and Play are in view at 1280×720; applying them offers
+  // Undo, which applies the old settings again and brings the run back from this browser's storage.
+  await page.getByTestId('setting-epochs').fill('2');
+  await page.getByTestId('setting-epochs').blur();
+  await expect(page.getByTestId('pending-config')).toBeInViewport();
+  await expect(page.getByTestId('play')).toBeInViewport();
+  await page.getByTestId('apply-pending').click();
+  await expect(page.getByTestId('undo-bar')).toContainText('The previous run (1 epoch) is kept');
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await page.getByTestId('undo').click();
+  await expect.poll(() => new URL(page.url()).search).toBe(search(config));
+  await waitForStatus(page, 'finished', 3 * 60_000);
+  await expect(page.getByTestId('shown-epoch')).toHaveText('1');
   await expect(page.getByTestId('undo-bar')).toHaveCount(0);
 
   // Reset, then Play: the worker forgets the run only now, and trains from epoch 0 again.
