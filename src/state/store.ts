@@ -50,6 +50,7 @@ export interface ResetStash {
   progress: TrainingProgress | null;
   status: RunStatus;
   statusMessage: string | null;
+  lastError: AppState['lastError'];
 }
 
 /** The run a change can still take back: a Reset not yet sent to the worker, or settings applied over a trained run. */
@@ -294,7 +295,11 @@ export const useAppStore = create<AppState>()((set, get) => ({
   calibratingChanged: (calibrating) => set({ calibrating }),
   calibrationMeasured: (calibration) =>
     set((state) => ({ calibrations: { ...state.calibrations, [profileKey(calibration.backend, calibration.profile)]: calibration } })),
-  workerFailed: (kind, message) => set({ lastError: { kind, message } }),
+  workerFailed: (kind, message) => {
+    const { undo } = get();
+    if (undo?.kind === 'reset') set({ undo: { ...undo, stash: { ...undo.stash, lastError: { kind, message } } } });
+    else set({ lastError: { kind, message } });
+  },
   trainingStarting: () =>
     set((state) => ({
       status: 'loading',
@@ -323,8 +328,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
     get().dismissNotice('weights');
   },
   trainingResetDeferred: () => {
-    const { history, selectedEpoch, progress, status, statusMessage } = get();
-    const stash: ResetStash = { history, selectedEpoch, progress, status, statusMessage };
+    const { history, selectedEpoch, progress, status, statusMessage, lastError } = get();
+    const stash: ResetStash = { history, selectedEpoch, progress, status, statusMessage, lastError };
     set({
       undo: { kind: 'reset', stash, epochs: history.at(-1)?.epoch ?? 0 },
       history: [],
