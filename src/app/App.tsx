@@ -4,7 +4,7 @@
  * class needs and enlarges the type.
  */
 import { useEffect, useMemo } from 'react';
-import { CIFAR10_CLASS_NAMES } from '../config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, lanesOf } from '../config/experiment.ts';
 import { useAppStore } from '../state/store.ts';
 import { BackendBadge } from '../views/controls/BackendBadge.tsx';
 import { DataMissing } from '../views/controls/DataMissing.tsx';
@@ -18,6 +18,7 @@ import { ReplayBanner } from '../views/controls/ReplayBanner.tsx';
 import { RunEstimate } from '../views/controls/RunEstimate.tsx';
 import { SettingsPanel } from '../views/controls/SettingsPanel.tsx';
 import { TransportControls } from '../views/controls/TransportControls.tsx';
+import { UndoBar } from '../views/controls/UndoBar.tsx';
 import { WeightsImport } from '../views/controls/WeightsImport.tsx';
 import { startTrainingClient } from '../worker/client.ts';
 import { Plots } from './Plots.tsx';
@@ -60,6 +61,27 @@ function PresentationToggle() {
   );
 }
 
+/** In presentation mode: jumps to the explainer at the end of the plots (shown while a lane mixes the MFW way). */
+function WhatIsMfwLink() {
+  const presentation = useAppStore((s) => s.presentation);
+  const config = useAppStore((s) => s.config);
+  const mixesMfw = useMemo(() => lanesOf(config).some((lane) => lane.spec.mixing.kind === 'mfw'), [config]);
+  if (!presentation || !mixesMfw) return null;
+  return (
+    <button
+      type="button"
+      data-testid="what-is-mfw"
+      onClick={() => {
+        const explainer = document.querySelector<HTMLElement>('[data-testid="mfw-explainer"]');
+        explainer?.scrollIntoView({ block: 'start' });
+        explainer?.focus({ preventScroll: true });
+      }}
+    >
+      What is MFW?
+    </button>
+  );
+}
+
 export function App() {
   useEffect(() => startTrainingClient(), []);
   usePresentationShortcut();
@@ -71,18 +93,23 @@ export function App() {
 
   return (
     <div className={presentation ? 'app presentation' : 'app'}>
-      <header className="app-header">
-        <h1>
-          Imbalance Playground <span className="app-subtitle">ERM vs Major Feature Weakening on CIFAR-10</span>
-        </h1>
-        <BackendBadge />
-        <PresentationToggle />
-        <TransportControls />
-      </header>
-      <div className="status-bar">
-        <ProgressPanel />
-        <RunEstimate />
-        <EpochScrubber />
+      {/* In presentation mode header and status bar stay in view together (Play, the scrubber). */}
+      <div className="app-top">
+        <header className="app-header">
+          <h1>
+            Imbalance Playground <span className="app-subtitle">ERM vs Major Feature Weakening on CIFAR-10</span>
+          </h1>
+          <BackendBadge />
+          <PresentationToggle />
+          <WhatIsMfwLink />
+          <TransportControls />
+        </header>
+        <div className="status-bar">
+          <ProgressPanel />
+          <RunEstimate />
+          <EpochScrubber />
+          <UndoBar />
+        </div>
       </div>
       <div className="app-body">
         <aside className="sidebar">

@@ -30,6 +30,7 @@ import {
   epochsFeatureDomain,
   linkedIndexFor,
   nextLinkedPick,
+  SAME_AXES_COVERAGE,
   sharedFeatureDomain,
   type LinkedPick,
   type CurvesProps,
@@ -37,7 +38,7 @@ import {
   type FeatureSplit,
 } from '../views/charts/index.ts';
 import { useViewportHeight } from '../views/charts/useContainerWidth.ts';
-import { MfwExplainer, WhatToLookFor, runFinding, type PlotKind } from '../views/teaching/index.ts';
+import { MfwExplainer, WhatToLookFor, runFinding, runTakeaway, type PlotKind } from '../views/teaching/index.ts';
 import { ChartSizeContext, FONT, PRESENTATION_SIZES, laneStyles, type LaneStyle } from '../views/theme.ts';
 import { ChartFrame } from '../views/controls/ChartFrame.tsx';
 import { PostHocPanel } from '../views/controls/PostHocPanel.tsx';
@@ -107,17 +108,23 @@ function PostHocControls() {
   return <PostHocPanel lanes={lanes} settings={settings} onChange={set} trainCounts={config.trainCounts} />;
 }
 
-function useFinding(kind: PlotKind): string | null {
+/** What this run shows in a plot, and in presentation mode its one-line takeaway. */
+function useFinding(kind: PlotKind): { finding: string | null; takeaway: string | null } {
   // What this run shows, of the epoch as shown: with a lane's post-hoc correction where one applies.
   const snapshot = useCorrectedSnapshot();
   const history = useAppStore((s) => s.history);
   const config = useAppStore((s) => s.config);
+  const presentation = useAppStore((s) => s.presentation);
   const lanes = useMemo(() => lanesOf(config), [config]);
-  return useMemo(() => runFinding(kind, { snapshot, history, trainCounts: config.trainCounts, lanes }), [kind, snapshot, history, config.trainCounts, lanes]);
+  return useMemo(() => {
+    const input = { snapshot, history, trainCounts: config.trainCounts, lanes };
+    return { finding: runFinding(kind, input), takeaway: presentation ? runTakeaway(kind, input) : null };
+  }, [kind, snapshot, history, config.trainCounts, lanes, presentation]);
 }
 
 function Caption({ kind }: { kind: PlotKind }) {
-  return <WhatToLookFor kind={kind} finding={useFinding(kind)} />;
+  const { finding, takeaway } = useFinding(kind);
+  return <WhatToLookFor kind={kind} finding={finding} takeaway={takeaway} />;
 }
 
 type Split = (typeof SPLITS)[number];
@@ -190,6 +197,19 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
     }
     return { train: domainOf(['train']), test: domainOf(['test']) };
   }, [sameAxes, history, snapshot, pair]);
+  // Points of the shown epoch beyond the shared axes (the range leaves out the farthest 1 % at each end).
+  const outside = useMemo(() => {
+    if (!snapshot || !domains || !sameAxes) return 0;
+    let count = 0;
+    for (const run of Object.values(snapshot.runs)) {
+      for (const split of SPLITS) {
+        const { x, y } = domains[split.key];
+        const f = split.key === 'train' ? run.trainFeatures : run.testFeatures;
+        for (let i = 0; i + 1 < f.length; i += 2) if (f[i] < x[0] || f[i] > x[1] || f[i + 1] < y[0] || f[i + 1] > y[1]) count++;
+      }
+    }
+    return count;
+  }, [snapshot, domains, sameAxes]);
   const maxPlotSize = Math.max(240, Math.min(pair ? 560 : SMALL_MULTIPLE_SIZE, viewportHeight - PLOT_CHROME_HEIGHT));
   // Hovering or focusing a point in one lane's scatter rings the same image in the other lanes' scatters.
   const [linked, setLinked] = useState<LinkedPoint | null>(null);
@@ -216,6 +236,12 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
           <input type="checkbox" data-testid="same-axes" checked={sameAxes} onChange={(event) => setSameAxes(event.target.checked)} />
           Same axes for every epoch
         </label>
+        <p className="axes-note" data-testid="axes-note">
+          {sameAxes
+            ? `The axes cover the central ${Math.round(SAME_AXES_COVERAGE * 100)} % of all stored epochs’ points on each axis, with a margin, so a few far outliers do not shrink the rest` +
+              (outside > 0 ? `: ${outside} point${outside === 1 ? '' : 's'} of epoch ${snapshot?.epoch} lie${outside === 1 ? 's' : ''} outside.` : '.')
+            : 'The axes fit every point of the epoch shown.'}
+        </p>
       </div>
       <PostHocControls />
       {pair ? (
@@ -463,7 +489,8 @@ export function Plots({ classNames }: { classNames: string[] }) {
       <FeatureSpace classNames={classNames} />
       <Curves classNames={classNames} presentation={presentation} />
       <Results classNames={classNames} presentation={presentation} />
-      {presentation || !mixesMfw ? null : (
+      {/* In presentation mode too: the header's "What is MFW?" scrolls here. */}
+      {!mixesMfw ? null : (
         <MfwExplainer
           classNames={classNames}
           trainCounts={config.trainCounts}

@@ -17,6 +17,7 @@ import { epochOrder, makeTrainBatch } from '../data/batches.ts';
 import type { ExperimentData } from '../data/types.ts';
 import { Rng } from '../util/rng.ts';
 import { waterFillSample } from '../core/metrics.ts';
+import { engineStreams } from '../core/streams.ts';
 import { isMajorClass } from '../core/mfwWeights.ts';
 import { classWeightsAt, drawMixing, drawKey, fileSafeLaneId, laneStream, lossTargets, trainingLogitOffsets, type Lane, type MixingDraw } from '../core/methods.ts';
 import { learningRateAt } from '../core/schedule.ts';
@@ -52,21 +53,6 @@ export interface LockstepOptions {
    * comparison. Default true.
    */
   fused?: boolean;
-}
-
-/** Independent shared streams, derived from the seed the same way on create and restore. */
-function engineStreams(seed: number) {
-  // Salted so the engine's streams differ from the data module's subset sampling with the same seed.
-  const root = new Rng((seed ^ 0x6a09e667) >>> 0);
-  return {
-    init: root.fork(),
-    order: root.fork(),
-    augmentation: root.fork(),
-    /** Seed version 1's stream for every lane's draws. */
-    sharedDraws: root.fork(),
-    plotSample: root.fork(),
-    deviationSeed: root.nextUint32(),
-  };
 }
 
 function copyBuffer(values: ArrayLike<number>): ArrayBuffer {

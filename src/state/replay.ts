@@ -3,7 +3,8 @@
  * (`?rec=recordings/paper.json`). Only relative paths on the app's own origin are fetched; every
  * file is validated (parseRecording) before the store shows it.
  */
-import { parseRecording, RecordingError } from './recording.ts';
+import { parseRecording, RecordingError, type Recording } from './recording.ts';
+import { loadReplayImages } from './replayImages.ts';
 import { useAppStore, writeConfigToUrl } from './store.ts';
 
 /** A link's recording path resolved against the page, or the reason it is refused. */
@@ -21,11 +22,31 @@ function showProblem(name: string, error: unknown): void {
   useAppStore.getState().addNotice({ id: 'recording', tone: 'error', title: `The recording “${name}” was not opened. ${message}` });
 }
 
+/**
+ * Shows the recording, then looks for its plotted images in the prepared data (replayImages.ts) for
+ * the tooltips; the banner says whether they were found.
+ */
+function show(recording: Recording, source: 'file' | 'link', name: string): void {
+  const store = useAppStore.getState();
+  store.startReplay(recording, source, name);
+  const replay = useAppStore.getState().replay;
+  const [first] = recording.history;
+  if (!first) return;
+  useAppStore.setState({ replayImages: 'loading' });
+  loadReplayImages(recording.config, first, document.baseURI)
+    .catch(() => null)
+    .then((images) => {
+      // Another recording, or none, may be on screen by now.
+      if (useAppStore.getState().replay !== replay) return;
+      useAppStore.setState(images ? { pointImages: images, replayImages: 'shown' } : { replayImages: 'none' });
+    });
+}
+
 export async function openRecordingFile(file: File): Promise<void> {
   const store = useAppStore.getState();
   store.dismissNotice('recording');
   try {
-    store.startReplay(parseRecording(await file.text()), 'file', file.name);
+    show(parseRecording(await file.text()), 'file', file.name);
   } catch (error) {
     showProblem(file.name, error);
   }
@@ -39,7 +60,7 @@ export async function openRecordingLink(path: string): Promise<void> {
     if (typeof url === 'string') throw new Error(url);
     const response = await fetch(url);
     if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText} for ${url.pathname}; is the file next to the app?`);
-    store.startReplay(parseRecording(await response.text()), 'link', path);
+    show(parseRecording(await response.text()), 'link', path);
   } catch (error) {
     // The page trains as usual instead, so the address bar shows that configuration.
     writeConfigToUrl(store.config);

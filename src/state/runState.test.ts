@@ -143,10 +143,48 @@ describe('the run state, driven by the worker’s messages', () => {
     expect(state().notices.find((n) => n.id === 'weights')?.title).toMatch(/^Loaded ERM’s and MFW’s weights after epoch 2 of 40/);
   });
 
-  it('resets to epoch 0', () => {
+  it('resets a run with stored epochs on the page only: Undo brings it back, the next Play resets the worker', () => {
+    worker().send({ type: 'restored', history: [snapshot(1), snapshot(2)], source: 'browser' });
+    worker().send({ type: 'status', status: 'running', epoch: 2 });
+    const posted = worker().posted.length;
+    client.reset();
+    // A running run is paused, not reset: the worker keeps it.
+    expect(worker().posted.slice(posted)).toEqual([{ type: 'pause' }]);
+    expect(state()).toMatchObject({ history: [], progress: null, status: 'ready', undo: { kind: 'reset', epochs: 2 } });
+    expect(state().notices.some((n) => n.id === 'resumed')).toBe(false);
+    // What the worker says meanwhile is about the kept run.
+    worker().send({ type: 'snapshot', snapshot: snapshot(3) });
+    worker().send({ type: 'status', status: 'paused', epoch: 3 });
+    expect(state()).toMatchObject({ history: [], status: 'ready' });
+    state().undoLast();
+    expect(state().history.map((s) => s.epoch)).toEqual([1, 2, 3]);
+    expect(state()).toMatchObject({ status: 'paused', undo: null });
+
+    client.reset();
+    expect(state().undo?.kind).toBe('reset');
+    client.play();
+    expect(worker().posted.slice(-2)).toEqual([{ type: 'reset' }, { type: 'start' }]);
+    expect(state().undo).toBeNull();
+  });
+
+  it('resets a run without stored epochs at once', () => {
+    worker().send({ type: 'progress', progress: { epoch: 0, epochs: 40, step: 2, stepsPerEpoch: 9, imagesPerSecond: 1, etaSeconds: null, etaIncludesEvaluation: false, phase: 'train' } });
     client.reset();
     expect(worker().posted.at(-1)).toEqual({ type: 'reset' });
-    expect(state()).toMatchObject({ history: [], progress: null, lastError: null });
-    expect(state().notices.some((n) => n.id === 'resumed')).toBe(false);
+    expect(state()).toMatchObject({ history: [], progress: null, lastError: null, undo: null });
+  });
+
+  it('offers to undo settings applied over a trained run: applying the previous ones again restores it from storage', () => {
+    worker().send({ type: 'snapshot', snapshot: snapshot(1) });
+    const previous = state().config;
+    state().editConfig({ ...previous, epochs: 7 });
+    expect(state().pendingConfig?.epochs).toBe(7);
+    state().applyPendingConfig();
+    expect(state()).toMatchObject({ history: [], undo: { kind: 'settings', epochs: 1 } });
+    expect(state().config.epochs).toBe(7);
+    state().undoLast();
+    expect(state().config).toEqual(previous);
+    expect(state().undo).toBeNull();
+    expect(worker().posted.at(-1)).toMatchObject({ type: 'configure', config: previous });
   });
 });

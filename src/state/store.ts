@@ -43,6 +43,19 @@ export interface ReplayInfo {
   previousConfig: ExperimentConfig;
 }
 
+/** What the page showed of a run before Reset, kept (and kept current) until the next training starts, for Undo. */
+export interface ResetStash {
+  history: EpochSnapshot[];
+  selectedEpoch: number | null;
+  progress: TrainingProgress | null;
+  status: RunStatus;
+  statusMessage: string | null;
+  lastError: AppState['lastError'];
+}
+
+/** The run a change can still take back: a Reset not yet sent to the worker, or settings applied over a trained run. */
+export type UndoOffer = { kind: 'reset'; stash: ResetStash; epochs: number } | { kind: 'settings'; previousConfig: ExperimentConfig; epochs: number };
+
 export interface AppState {
   config: ExperimentConfig;
   /** Settings edited while a training exists; applying them resets the training. */
@@ -73,6 +86,13 @@ export interface AppState {
   recordingLink: string | null;
   /** Checked weights waiting to be sent with the next configuration (their own). */
   weightsToLoad: LoadedWeights | null;
+  /** Whether the recording's plotted images were found in the prepared data, for its tooltips (replay.ts). */
+  replayImages: 'loading' | 'shown' | 'none';
+  /** Whether a recording plays through its epochs by itself, and how fast (epochs per second). */
+  replayPlaying: boolean;
+  replaySpeed: number;
+  /** A reset or applied settings that can still be undone (until training next starts); null when none. */
+  undo: UndoOffer | null;
 
   /** Edits the configuration: applied at once when nothing is trained yet, else held as pending. */
   editConfig: (config: ExperimentConfig) => void;
@@ -116,6 +136,18 @@ export interface AppState {
   trainingStopped: (message: string) => void;
   /** Reset: back to epoch 0 with the same configuration. */
   trainingReset: () => void;
+  /**
+   * Reset on screen only: the run (its epochs, progress and status) is kept aside for Undo, and the
+   * worker keeps it too until training next starts (client.ts sends the reset then).
+   */
+  trainingResetDeferred: () => void;
+  /** Plays a recording from the shown epoch (from the first when the last is shown), or stops it. */
+  setReplayPlaying: (playing: boolean) => void;
+  setReplaySpeed: (epochsPerSecond: number) => void;
+  /** Takes back the reset or the applied settings that `undo` offers. */
+  undoLast: () => void;
+  /** Training starts again: what was reset or replaced can no longer be taken back. */
+  undoExpired: () => void;
 }
 
 function hasTraining(state: Pick<AppState, 'history' | 'status' | 'progress'>): boolean {
@@ -164,6 +196,10 @@ export const useAppStore = create<AppState>()((set, get) => ({
   replay: null,
   recordingLink: initial.recordingLink,
   weightsToLoad: null,
+  replayImages: 'none',
+  replayPlaying: false,
+  replaySpeed: 5,
+  undo: null,
 
   editConfig: (config) => {
     if (configToSearch(config) === configToSearch(get().config)) {
@@ -174,8 +210,12 @@ export const useAppStore = create<AppState>()((set, get) => ({
     else applyConfig(config);
   },
   applyPendingConfig: () => {
-    const pending = get().pendingConfig;
-    if (pending) applyConfig(pending);
+    const { pendingConfig: pending, config, history, undo } = get();
+    if (!pending) return;
+    // The trained run stays in this browser's storage under its own settings: Undo applies them again and it is restored.
+    const previous = undo?.kind === 'reset' ? null : history.length > 0 ? { config, epochs: history.at(-1)?.epoch ?? 0 } : undo?.kind === 'settings' ? { config: undo.previousConfig, epochs: undo.epochs } : null;
+    applyConfig(pending);
+    set({ undo: previous ? { kind: 'settings', previousConfig: previous.config, epochs: previous.epochs } : null });
   },
   discardPendingConfig: () => set({ pendingConfig: null }),
   selectEpoch: (epoch) => set({ selectedEpoch: epoch }),
@@ -196,13 +236,15 @@ export const useAppStore = create<AppState>()((set, get) => ({
       // A recording holds no images: the point read-outs show the class and prediction only.
       pointImages: null,
       notices: state.notices.filter((n) => n.id !== 'resumed'),
+      undo: null,
+      replayPlaying: false,
     }));
   },
   endReplay: (next) => {
     const { replay, config } = get();
     if (!replay) return;
     const live = next === 'previous' ? replay.previousConfig : { ...config };
-    set({ replay: null });
+    set({ replay: null, replayPlaying: false });
     applyConfig(live);
   },
   loadWeights: (weights) => {
@@ -214,9 +256,24 @@ export const useAppStore = create<AppState>()((set, get) => ({
   dataChecked: (availability, counts = null) => set({ dataAvailability: availability, ...(availability === 'checking' ? {} : { availableCounts: counts }) }),
   backendChosen: (backend) => set({ backend }),
   dataProgressed: (progress) => set({ dataProgress: progress }),
-  statusChanged: (status, message) => set({ status, statusMessage: message, ...(status === 'loading' ? {} : { dataProgress: null }) }),
-  progressed: (progress) => set({ progress }),
-  snapshotArrived: (snapshot) => set((state) => ({ history: [...state.history.filter((s) => s.epoch < snapshot.epoch), snapshot] })),
+  statusChanged: (status, message) => {
+    const dataProgress = status === 'loading' ? {} : { dataProgress: null };
+    const { undo } = get();
+    // While a reset waits, the worker still reports on the kept run (e.g. pausing): that is what Undo brings back.
+    if (undo?.kind === 'reset') set({ undo: { ...undo, stash: { ...undo.stash, status, statusMessage: message } }, ...dataProgress });
+    else set({ status, statusMessage: message, ...dataProgress });
+  },
+  progressed: (progress) => {
+    const { undo } = get();
+    if (undo?.kind === 'reset') set({ undo: { ...undo, stash: { ...undo.stash, progress } } });
+    else set({ progress });
+  },
+  snapshotArrived: (snapshot) => {
+    const { undo } = get();
+    const next = (history: EpochSnapshot[]) => [...history.filter((s) => s.epoch < snapshot.epoch), snapshot];
+    if (undo?.kind === 'reset') set({ undo: { ...undo, stash: { ...undo.stash, history: next(undo.stash.history) } } });
+    else set((state) => ({ history: next(state.history) }));
+  },
   historyRestored: (history, source, weights) => {
     const epochs = history.at(-1)?.epoch ?? 0;
     const { config, addNotice } = get();
@@ -238,9 +295,24 @@ export const useAppStore = create<AppState>()((set, get) => ({
   calibratingChanged: (calibrating) => set({ calibrating }),
   calibrationMeasured: (calibration) =>
     set((state) => ({ calibrations: { ...state.calibrations, [profileKey(calibration.backend, calibration.profile)]: calibration } })),
-  workerFailed: (kind, message) => set({ lastError: { kind, message } }),
+  workerFailed: (kind, message) => {
+    const { undo } = get();
+    if (undo?.kind === 'reset') set({ undo: { ...undo, stash: { ...undo.stash, lastError: { kind, message } } } });
+    else set({ lastError: { kind, message } });
+  },
   trainingStarting: () =>
-    set({ status: 'loading', statusMessage: 'Starting…', history: [], selectedEpoch: null, progress: null, lastError: null, pointImages: null, weightsToLoad: null }),
+    set((state) => ({
+      status: 'loading',
+      statusMessage: 'Starting…',
+      history: [],
+      selectedEpoch: null,
+      progress: null,
+      lastError: null,
+      pointImages: null,
+      weightsToLoad: null,
+      // Applied settings stay undoable (their run is in storage); a waiting reset belonged to the old configuration.
+      undo: state.undo?.kind === 'settings' ? state.undo : null,
+    })),
   trainingRestarting: (epoch) =>
     set((state) => ({
       status: 'loading',
@@ -251,10 +323,44 @@ export const useAppStore = create<AppState>()((set, get) => ({
     })),
   trainingStopped: (message) => set({ status: 'error', lastError: { kind: 'worker', message } }),
   trainingReset: () => {
-    set({ history: [], selectedEpoch: null, progress: null, lastError: null });
+    set({ history: [], selectedEpoch: null, progress: null, lastError: null, undo: null });
     get().dismissNotice('resumed');
     get().dismissNotice('weights');
   },
+  trainingResetDeferred: () => {
+    const { history, selectedEpoch, progress, status, statusMessage, lastError } = get();
+    const stash: ResetStash = { history, selectedEpoch, progress, status, statusMessage, lastError };
+    set({
+      undo: { kind: 'reset', stash, epochs: history.at(-1)?.epoch ?? 0 },
+      history: [],
+      selectedEpoch: null,
+      progress: null,
+      lastError: null,
+      status: 'ready',
+      statusMessage: null,
+    });
+    get().dismissNotice('resumed');
+    get().dismissNotice('weights');
+  },
+  undoLast: () => {
+    const { undo } = get();
+    if (!undo) return;
+    if (undo.kind === 'reset') {
+      set({ ...undo.stash, undo: null });
+      return;
+    }
+    set({ undo: null });
+    applyConfig(undo.previousConfig);
+  },
+  undoExpired: () => set({ undo: null }),
+  setReplayPlaying: (playing) => {
+    const { replay, history, selectedEpoch } = get();
+    if (!replay || history.length < 2) return set({ replayPlaying: false });
+    // Pressing Play on the last epoch plays the recording again from its first.
+    const atEnd = selectedEpoch === null || selectedEpoch === history.at(-1)?.epoch;
+    set(playing && atEnd ? { replayPlaying: true, selectedEpoch: history[0].epoch } : { replayPlaying: playing });
+  },
+  setReplaySpeed: (epochsPerSecond) => set({ replaySpeed: Math.min(20, Math.max(1, epochsPerSecond)) }),
 }));
 
 /** “ERM’s and MFW’s”: the lanes' labels as possessives in a list. */
@@ -274,7 +380,7 @@ function weightsNotice(config: ExperimentConfig, weights: LoadedWeights): string
 
 function applyConfig(config: ExperimentConfig): void {
   writeConfigToUrl(config);
-  useAppStore.setState({ config, pendingConfig: null, history: [], selectedEpoch: null, progress: null, lastError: null });
+  useAppStore.setState({ config, pendingConfig: null, history: [], selectedEpoch: null, progress: null, lastError: null, undo: null });
 }
 
 /** The snapshot every view shows: the scrubbed epoch, or the newest. */
@@ -296,4 +402,17 @@ export function scrubTarget(epochs: readonly number[], selected: number | null, 
   const next = epochs[(found >= 0 ? found : epochs.length - 1) + direction];
   if (next === undefined) return undefined;
   return next === last ? null : next;
+}
+
+/** One playback tick of a recording: the next epoch is shown; after the last the playback stops there. */
+export function advanceReplay(): void {
+  const { history, selectedEpoch, replayPlaying } = useAppStore.getState();
+  if (!replayPlaying) return;
+  const next = scrubTarget(
+    history.map((snapshot) => snapshot.epoch),
+    selectedEpoch,
+    1,
+  );
+  if (next === undefined || next === null) useAppStore.setState({ selectedEpoch: null, replayPlaying: false });
+  else useAppStore.setState({ selectedEpoch: next });
 }

@@ -128,8 +128,8 @@ export interface ChartSizes {
 }
 /** Nothing below 12 px, so a 1280×720 screen stays readable. */
 export const FONT: ChartSizes = { tick: 12, label: 13, legend: 13, title: 15, marker: 1 };
-/** Presentation mode: read from the back of a classroom, nothing below 15 px, larger points. */
-export const PRESENTATION_SIZES: ChartSizes = { tick: 15, label: 17, legend: 17, title: 20, marker: 1.3 };
+/** Presentation mode: read from a projector at the back of a classroom, ticks and legends 20 px, larger points. */
+export const PRESENTATION_SIZES: ChartSizes = { tick: 20, label: 22, legend: 20, title: 26, marker: 1.4 };
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 /** The chart sizes in use; the app switches them for presentation mode. */

@@ -272,7 +272,22 @@ export function startTrainingClient(): () => void {
   };
 }
 
+/**
+ * Training starts again: a reset that waited for Undo is sent to the worker now (it clears the kept
+ * run, then trains from epoch 0), and nothing before can be undone any more.
+ */
+function beforeTraining(): void {
+  const { undo, undoExpired } = useAppStore.getState();
+  if (!undo) return;
+  undoExpired();
+  if (undo.kind === 'reset') {
+    forgetTraining();
+    post({ type: 'reset' });
+  }
+}
+
 export function play(): void {
+  beforeTraining();
   lastCommand = 'start';
   post({ type: 'start' });
 }
@@ -283,13 +298,24 @@ export function pause(): void {
 }
 
 export function stepEpoch(): void {
+  beforeTraining();
   lastCommand = 'stepEpoch';
   post({ type: 'stepEpoch' });
 }
 
+/**
+ * Back to epoch 0 with the same settings. A run with stored epochs is only set aside on the page
+ * (Undo brings it back) and paused; the worker forgets it when training next starts.
+ */
 export function reset(): void {
+  const store = useAppStore.getState();
+  if (worker && store.history.length > 0 && !store.replay) {
+    if (store.status === 'running') pause();
+    store.trainingResetDeferred();
+    return;
+  }
   forgetTraining();
-  useAppStore.getState().trainingReset();
+  store.trainingReset();
   if (worker) {
     post({ type: 'reset' });
     return;

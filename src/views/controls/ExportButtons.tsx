@@ -17,6 +17,7 @@ export function ExportButtons() {
   const config = useAppStore((s) => s.config);
   const backend = useAppStore((s) => s.backend);
   const status = useAppStore((s) => s.status);
+  const replaying = useAppStore((s) => s.replay !== null);
   const shown = useAppStore(selectShownSnapshot);
   const [weightsError, setWeightsError] = useState<string | null>(null);
   const classNames = config.classes.map((id) => CIFAR10_CLASS_NAMES[id]);
@@ -76,7 +77,8 @@ export function ExportButtons() {
           <button
             key={lane.id}
             type="button"
-            disabled={noMetrics || status === 'loading' || status === 'error'}
+            disabled={replaying || noMetrics || status === 'loading' || status === 'error'}
+            title={replaying ? 'A recording holds no weights' : undefined}
             data-testid={`export-weights-${fileSafeLaneId(lane.id)}`}
             onClick={() => void exportWeights(lane)}
           >
@@ -84,6 +86,12 @@ export function ExportButtons() {
           </button>
         ))}
       </div>
+      {replaying ? (
+        <p className="field-hint" data-testid="weights-replay-reason">
+          Weights cannot be exported from a recording: it holds every epoch’s features and metrics, not the networks. Train this
+          experiment here (the banner’s button) to export its weights.
+        </p>
+      ) : null}
       {weightsError ? <p className="field-error" role="alert">{weightsError}</p> : null}
     </section>
   );

@@ -2,6 +2,7 @@
  * The box beside a setting changed after training began: what changed, that the plots still show
  * the run with the old settings, and a choice worded for the run's state (running, paused, finished).
  */
+import { useEffect, useRef } from 'react';
 import { CIFAR10_CLASS_NAMES, FIELDS, type ExperimentConfig } from '../../config/experiment.ts';
 import { useAppStore } from '../../state/store.ts';
 
@@ -34,6 +35,12 @@ export function PendingChanges({ onDone }: { onDone?: () => void }) {
   const status = useAppStore((s) => s.status);
   const applyPendingConfig = useAppStore((s) => s.applyPendingConfig);
   const discardPendingConfig = useAppStore((s) => s.discardPendingConfig);
+  const box = useRef<HTMLDivElement>(null);
+  const isPending = pendingConfig !== null;
+  // When it appears, the box scrolls into view (the least that shows it, so the edited field above stays in view).
+  useEffect(() => {
+    if (isPending) box.current?.scrollIntoView({ block: 'nearest' });
+  }, [isPending]);
   if (!pendingConfig) return null;
   const changed = (Object.keys(pendingConfig) as Key[]).filter((key) => JSON.stringify(config[key]) !== JSON.stringify(pendingConfig[key]));
   const wording = status === 'running' ? WORDING.running : status === 'finished' ? WORDING.finished : WORDING.other;
@@ -42,9 +49,9 @@ export function PendingChanges({ onDone }: { onDone?: () => void }) {
     onDone?.();
   };
   return (
-    <div className="pending" role="status" data-testid="pending-config">
+    <div className="pending" role="status" data-testid="pending-config" ref={box}>
       <p>
-        Not applied yet: {wording.now} Applying these changes resets {config.methods.length === 2 ? 'both trainings' : 'every method’s training'} to epoch 0.
+        Not applied yet: {wording.now} Applying these changes resets {config.methods.length === 2 ? 'both trainings' : 'every method’s training'} to epoch 0 (Undo brings this run back until you train again).
       </p>
       <ul className="pending-list">
         {changed.map((key) => (

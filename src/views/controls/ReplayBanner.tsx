@@ -8,6 +8,7 @@ export function ReplayBanner() {
   const config = useAppStore((s) => s.config);
   const epochs = useAppStore((s) => s.history.length);
   const endReplay = useAppStore((s) => s.endReplay);
+  const images = useAppStore((s) => s.replayImages);
   if (!replay) return null;
   // The banner goes away: focus waits on the training controls until Play is usable.
   const leave = (next: 'previous' | 'recorded') => {
@@ -22,7 +23,14 @@ export function ReplayBanner() {
         <strong>Recording — replayed, not trained here.</strong> {preset ? `${PRESET_LABEL[preset]} preset, ` : ''}
         {epochs} of {config.epochs} epochs{epochs < config.epochs ? ' (a partial run)' : ''}, recorded {recorded.toLocaleDateString()}
         {replay.backend ? ` on ${replay.backend}` : ''}, from {replay.source === 'link' ? 'the link’s file' : 'the file'} <code>{replay.name}</code>.
-        Every view and the scrubber show the recorded epochs.
+        Every view and the scrubber show the recorded epochs: press Space or ▶ Play beside the scrubber to play them.{' '}
+        <span data-testid="replay-images" data-state={images}>
+          {images === 'shown'
+            ? 'Hovering a point shows its CIFAR-10 image.'
+            : images === 'loading'
+              ? 'Looking for the plotted images in the CIFAR-10 data…'
+              : 'Hovering a point shows its class and prediction (the plotted images are not in the data here).'}
+        </span>
       </p>
       <div className="button-row">
         <button type="button" className="primary" data-testid="train-recorded" onClick={() => leave('recorded')}>

@@ -22,7 +22,15 @@ export function RunEstimate() {
   const completedEpochs = useAppStore((s) => s.history.at(-1)?.epoch ?? 0);
   const editConfig = useAppStore((s) => s.editConfig);
   const replaying = useAppStore((s) => s.replay !== null);
-  if (replaying || (status !== 'ready' && status !== 'paused')) return null;
+  // Its place is kept from the first paint until the estimate comes, so the status bar does not jump.
+  const placeholder = (
+    <p className="run-estimate run-estimate-placeholder" data-testid="estimate-placeholder">
+      How long the run takes on this device is estimated once the network is ready.
+    </p>
+  );
+  if (replaying) return null;
+  if (status === 'idle' || status === 'loading') return completedEpochs === 0 ? placeholder : null;
+  if (status !== 'ready' && status !== 'paused') return null;
 
   const timingThis = calibrating !== null && backend !== null && profileKey(backend, calibrating.profile) === profileKey(backend, profileOf(config));
   if (timingThis) {
@@ -35,7 +43,8 @@ export function RunEstimate() {
     );
   }
   const estimate = estimateFor(config, backend, calibrations, completedEpochs);
-  if (!estimate || estimate.epochs === 0) return null;
+  if (!estimate) return completedEpochs === 0 ? placeholder : null;
+  if (estimate.epochs === 0) return null;
 
   const preset = timePresetOf(config);
   const subject = preset ? `the ${PRESET_LABEL[preset]} preset` : 'these settings';

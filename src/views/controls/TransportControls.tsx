@@ -1,6 +1,6 @@
 /**
  * Play, pause, one epoch, reset: the only way the page drives the training worker. Focus stays on
- * a usable button when the pressed one turns disabled (Play → Pause and back), and the keyboard
+ * a usable button when the pressed one turns disabled (Play → Pause and back; never Reset), and the keyboard
  * shortcuts (useTransportShortcuts) work anywhere on the page outside text fields.
  */
 import { useRef } from 'react';
@@ -15,10 +15,10 @@ export function TransportControls() {
   const replaying = useAppStore((s) => s.replay !== null);
   const playButton = useRef<HTMLButtonElement>(null);
   const pauseButton = useRef<HTMLButtonElement>(null);
-  const resetButton = useRef<HTMLButtonElement>(null);
   useTransportShortcuts();
-  const rescue = useFocusRescue<HTMLDivElement>(() =>
-    status === 'running' ? pauseButton.current : status === 'finished' ? resetButton.current : playButton.current,
+  // Never onto Reset: at the end of a run focus waits on the toolbar itself, where Space does nothing harmful.
+  const rescue = useFocusRescue<HTMLDivElement>((toolbar) =>
+    status === 'running' ? pauseButton.current : status === 'ready' || status === 'paused' ? playButton.current : toolbar,
   );
 
   const canTrain = !replaying && (status === 'ready' || status === 'paused');
@@ -46,8 +46,7 @@ export function TransportControls() {
         data-testid="reset"
         disabled={replaying || status === 'idle' || status === 'loading' || (epoch === 0 && status === 'ready')}
         onClick={reset}
-        ref={resetButton}
-        title="Start again from epoch 0 with the same settings and seed"
+        title="Start again from epoch 0 with the same settings and seed (Undo brings the run back until you train again)"
       >
         <span aria-hidden="true">↺</span> Reset
       </button>

@@ -22,7 +22,7 @@ export function MfwExplainer({ classNames, trainCounts, weightMode, beta, alpha,
   const weights = mfwWeights(trainCounts, weightMode, beta);
   const isMajor = isMajorClass(trainCounts);
   return (
-    <section className="ip-mfw-explainer" data-testid="mfw-explainer" aria-labelledby="ip-mfw-explainer-title">
+    <section className="ip-mfw-explainer" data-testid="mfw-explainer" aria-labelledby="ip-mfw-explainer-title" tabIndex={-1}>
       <h3 id="ip-mfw-explainer-title">What is MFW?</h3>
       <p>
         <strong>Major Feature Weakening</strong> changes only how the network is trained, not the network. At every

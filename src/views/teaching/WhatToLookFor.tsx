@@ -5,11 +5,13 @@ export interface WhatToLookForProps {
   kind: PlotKind;
   /** What the run on screen shows (findings.ts); null before the first epoch. */
   finding?: string | null;
+  /** One short plain-language line (presentation mode), shown large above the guide; null for none. */
+  takeaway?: string | null;
 }
 
 /** A short reading guide under a plot: what the paper found, then what this run shows. */
-export function WhatToLookFor({ kind, finding = null }: WhatToLookForProps) {
-  return (
+export function WhatToLookFor({ kind, finding = null, takeaway = null }: WhatToLookForProps) {
+  const guide = (
     <p className="ip-what-to-look-for" data-testid={`what-to-look-for-${kind}`}>
       <strong>What to look for: </strong>
       {WHAT_TO_LOOK_FOR[kind]}
@@ -21,5 +23,14 @@ export function WhatToLookFor({ kind, finding = null }: WhatToLookForProps) {
         </span>
       ) : null}
     </p>
+  );
+  if (!takeaway) return guide;
+  return (
+    <>
+      <p className="ip-takeaway" data-testid={`takeaway-${kind}`}>
+        {takeaway}
+      </p>
+      {guide}
+    </>
   );
 }

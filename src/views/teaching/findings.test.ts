@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochSnapshot, RunSnapshot } from '../../core/snapshot.ts';
 import { runSnapshot } from '../../state/runFixture.ts';
-import { runFinding } from './findings.ts';
+import { runFinding, runTakeaway } from './findings.ts';
 
 const LANES = [{ id: 'erm', method: 'erm' }, { id: 'mfw', method: 'mfw' }] as const;
 
@@ -127,5 +127,21 @@ describe('runFinding', () => {
   it('says so when there are no minor classes', () => {
     const s = snapshot(1, {}, {});
     expect(runFinding('gradient-norm', { snapshot: s, history: [s], trainCounts: [100, 100, 100, 100], lanes: LANES })).toMatch(/no major\/minor contrast/);
+  });
+});
+
+describe('runTakeaway', () => {
+  const takeaway = (kind: Parameters<typeof runTakeaway>[0], s: EpochSnapshot) => runTakeaway(kind, { snapshot: s, history: [s], trainCounts: COUNTS, lanes: LANES });
+  it('gives one short verdict per plot, in plain words, and nothing without an epoch or both lanes', () => {
+    expect(runTakeaway('results', { snapshot: null, history: [], trainCounts: COUNTS, lanes: LANES })).toBeNull();
+    const s = snapshot(3, { testAccuracy: [0.9, 0.9, 0.2, 0.2], featureGradientNorm: [0.1, 0.1, 0.8, 0.8] }, { testAccuracy: [0.9, 0.9, 0.3, 0.3], featureGradientNorm: [0.1, 0.1, 0.2, 0.2] });
+    expect(takeaway('test-accuracy', s)).toBe('On the rare classes MFW is 10.0 points ahead of ERM.');
+    expect(takeaway('gradient-norm', s)).toBe('MFW pushes the rare classes’ features less hard than ERM.');
+    const level = snapshot(1, { testAccuracy: [0.9, 0.9, 0.3, 0.3] }, { testAccuracy: [0.9, 0.9, 0.3, 0.3] });
+    expect(takeaway('results', level)).toBe('On the rare classes MFW is not ahead of ERM (yet): level with it.');
+    for (const kind of ['train-scatter', 'test-scatter', 'train-accuracy', 'ratio', 'deviation', 'loss', 'confusion'] as const) {
+      const line = takeaway(kind, s);
+      expect(line, kind).toMatch(/^[A-Z].{10,110}\.$/);
+    }
   });
 });

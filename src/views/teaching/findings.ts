@@ -170,3 +170,60 @@ export function runFinding(kind: PlotKind, { snapshot, history, trainCounts, lan
     }
   }
 }
+
+/**
+ * One short plain-language line per plot for presentation mode, read from the epoch on screen: the
+ * verdict of the finding above without its detail ("MFW is 4.2 points ahead on the minor classes").
+ * Null where the finding would be (no ERM/MFW pair, no epoch yet).
+ */
+export function runTakeaway(kind: PlotKind, input: FindingInput): string | null {
+  const { snapshot, history, trainCounts, lanes } = input;
+  const ermLane = lanes.find((lane) => lane.method === 'erm')?.id;
+  const mfwLane = lanes.find((lane) => lane.method === 'mfw')?.id;
+  if (!snapshot || ermLane === undefined || mfwLane === undefined) return null;
+  const [erm, mfw] = [snapshot.runs[ermLane], snapshot.runs[mfwLane]] as (RunSnapshot | undefined)[];
+  if (!erm || !mfw) return null;
+  if (kind === 'loss') {
+    const first = history[0] ?? snapshot;
+    const fell = (lane: string, now: number) => now < (first.runs[lane]?.trainLoss ?? Number.NaN);
+    if (first.epoch === snapshot.epoch) return `Training loss after the first epoch: ERM ${number(erm.trainLoss)}, MFW ${number(mfw.trainLoss)}.`;
+    return fell(ermLane, erm.trainLoss) && fell(mfwLane, mfw.trainLoss) ? 'Both networks are learning: their training losses fall.' : 'The training loss has not fallen for every network yet.';
+  }
+  const groups = groupsOf(trainCounts);
+  if (!groups) return 'No minor classes here: every class has as many training images.';
+  const { major, minor } = groups;
+  switch (kind) {
+    case 'train-scatter':
+      return minorSpread(snapshot, erm, groups) > minorSpread(snapshot, mfw, groups)
+        ? 'ERM pushes the rare classes farther out than MFW does.'
+        : 'ERM has not (yet) pushed the rare classes farther out than MFW.';
+    case 'test-scatter':
+    case 'confusion': {
+      const [e, m] = [minorPointStats(snapshot, erm, 'test', groups), minorPointStats(snapshot, mfw, 'test', groups)];
+      return m.inMajorRegion < e.inMajorRegion
+        ? `Fewer rare-class test images are mistaken for a common class with MFW (${m.inMajorRegion} vs ${e.inMajorRegion}).`
+        : `MFW does not (yet) mistake fewer rare-class test images for a common class (${m.inMajorRegion} vs ${e.inMajorRegion}).`;
+    }
+    case 'train-accuracy': {
+      const gap = (run: RunSnapshot) => Math.abs(groupMean(run.trainAccuracy, major) - groupMean(run.trainAccuracy, minor));
+      return gap(mfw) < gap(erm) ? 'With MFW, rare and common classes learn more evenly.' : 'MFW’s classes do not (yet) learn more evenly than ERM’s.';
+    }
+    case 'test-accuracy':
+    case 'results': {
+      const lead = groupMean(mfw.testAccuracy, minor) - groupMean(erm.testAccuracy, minor);
+      return lead > 0 ? `On the rare classes MFW is ${points(lead)} ahead of ERM.` : `On the rare classes MFW is not ahead of ERM (yet): ${lead === 0 ? 'level with it' : `${points(lead)} behind`}.`;
+    }
+    case 'ratio': {
+      const [e, m] = [groupMean(erm.classificationRatio, minor), groupMean(mfw.classificationRatio, minor)];
+      return Math.abs(m - 1) < Math.abs(e - 1) ? 'MFW predicts the rare classes about as often as they occur; ERM less so.' : 'MFW does not (yet) predict the rare classes more fairly than ERM.';
+    }
+    case 'gradient-norm':
+      return groupMean(mfw.featureGradientNorm, minor) < groupMean(erm.featureGradientNorm, minor)
+        ? 'MFW pushes the rare classes’ features less hard than ERM.'
+        : 'MFW does not (yet) push the rare classes’ features less hard than ERM.';
+    case 'deviation':
+      return groupMean(mfw.featureDeviation, minor) < groupMean(erm.featureDeviation, minor)
+        ? 'The rare classes’ features drift less with MFW.'
+        : 'The rare classes’ features do not (yet) drift less with MFW.';
+  }
+}

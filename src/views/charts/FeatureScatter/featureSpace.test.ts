@@ -214,6 +214,31 @@ describe('epochsFeatureDomain', () => {
     const snapshot = epochOf([1, 2, 3, -1], [0, 5]);
     expect(epochsFeatureDomain([snapshot])).toEqual(sharedFeatureDomain([snapshot.runs.erm, snapshot.runs.mfw]));
   });
+  it('covers the central 98 % of all stored points per axis, not every outlier', () => {
+    // 3 epochs × 2 lanes × 100 points on a grid 0…99 in x, 0…9.9 in y, and one far outlier per axis.
+    const grid = (shift: number) => Array.from({ length: 100 }, (_, i) => [i, (i + shift) / 10]).flat();
+    const history = [0, 1, 2].map((e) => epochOf(grid(e), grid(e)));
+    history[2].runs.erm.trainFeatures[0] = 10_000;
+    history[1].runs.mfw.testFeatures[1] = -500;
+    const domain = epochsFeatureDomain(history, 0);
+    // 1 % of 600 = 6 values cut at each end: x from 1 (five 0s left, the sixth is now the outlier) to 99, the outlier cut.
+    expect(domain.x[0]).toBe(1);
+    expect(domain.x[1]).toBe(99);
+    expect(domain.y[0]).toBeCloseTo(0.2);
+    expect(domain.y[1]).toBeCloseTo(9.9);
+    // All of them when asked.
+    const all = epochsFeatureDomain(history, 0, undefined, 1);
+    expect([all.x, all.y[0]]).toEqual([[0, 10_000], -500]);
+    expect(all.y[1]).toBeCloseTo(10.1);
+  });
+  it('finds the ranks exactly among ties and across epochs', () => {
+    const values = Array.from({ length: 400 }, (_, i) => Math.round(Math.sin(i * 12.9898) * 43758.5453) % 7);
+    const history = [0, 1].map((e) => epochOf(values.slice(e * 200, e * 200 + 100).flatMap((v) => [v, -v]), values.slice(e * 200 + 100, e * 200 + 200).flatMap((v) => [v, -v])));
+    const sorted = [...values].sort((a, b) => a - b);
+    const domain = epochsFeatureDomain(history, 0, undefined, 0.9);
+    expect(domain.x).toEqual([sorted[20], sorted[379]]);
+    expect(domain.y).toEqual([-sorted[379], -sorted[20]]);
+  });
 });
 
 describe('nextPointInDirection', () => {

@@ -194,28 +194,100 @@ export function sharedFeatureDomain(runs: readonly RunSnapshot[], padding = 0.06
   return paddedDomain(runsExtent(runs, splits), padding);
 }
 
-/** Each epoch's extent (per choice of splits) is scanned once: a growing history only adds its newest epoch. */
-const epochExtents = new WeakMap<EpochSnapshot, Map<string, Extent>>();
+/** Each epoch's coordinates, sorted per axis (per choice of splits), are gathered once: a growing history only adds its newest epoch. */
+const epochAxes = new WeakMap<EpochSnapshot, Map<string, SortedAxes>>();
+
+/** One epoch's finite feature coordinates of every lane, each axis sorted ascending. */
+interface SortedAxes {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+function sortedAxesOf(snapshot: EpochSnapshot, splits: readonly FeatureSplit[]): SortedAxes {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const run of Object.values(snapshot.runs)) {
+    for (const features of splits.map((split) => (split === 'train' ? run.trainFeatures : run.testFeatures))) {
+      for (let i = 0; i + 1 < features.length; i += 2) {
+        const x = features[i];
+        const y = features[i + 1];
+        if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+        xs.push(x);
+        ys.push(y);
+      }
+    }
+  }
+  return { x: Float64Array.from(xs).sort(), y: Float64Array.from(ys).sort() };
+}
+
+/** How many values of a sorted array are ≤ v. */
+function countAtMost(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
- * One domain covering every stored epoch of every lane: with it the axes stay put while scrubbing,
- * so features visibly move outward as training goes on (paper Figs 5, 6).
+ * The value of 0-based rank `rank` among all values of several sorted arrays (as if merged), found by
+ * halving the value range and then snapping to the nearest stored value, so no merge is needed.
  */
-export function epochsFeatureDomain(history: readonly EpochSnapshot[], padding = 0.06, splits = BOTH_SPLITS): Domain {
-  const union: Extent = { x: [Infinity, -Infinity], y: [Infinity, -Infinity] };
-  const key = splits.join();
-  for (const snapshot of history) {
-    const cached = epochExtents.get(snapshot) ?? new Map<string, Extent>();
-    epochExtents.set(snapshot, cached);
-    let extent = cached.get(key);
-    if (!extent) {
-      extent = runsExtent(Object.values(snapshot.runs), splits);
-      cached.set(key, extent);
-    }
-    union.x = [Math.min(union.x[0], extent.x[0]), Math.max(union.x[1], extent.x[1])];
-    union.y = [Math.min(union.y[0], extent.y[0]), Math.max(union.y[1], extent.y[1])];
+function rankValue(arrays: readonly Float64Array[], rank: number, min: number, max: number): number {
+  const countOf = (v: number) => arrays.reduce((sum, a) => sum + countAtMost(a, v), 0);
+  if (countOf(min) >= rank + 1) return min;
+  // From here on: fewer than rank + 1 values ≤ lo, at least rank + 1 values ≤ hi.
+  let lo = min;
+  let hi = max;
+  for (let i = 0; i < 80 && lo < hi; i++) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    if (countOf(mid) >= rank + 1) hi = mid;
+    else lo = mid;
   }
-  return paddedDomain(union, padding);
+  // The rank's value is the smallest stored value above lo.
+  let value = Infinity;
+  for (const a of arrays) {
+    const at = countAtMost(a, lo);
+    if (at < a.length && a[at] < value) value = a[at];
+  }
+  return Number.isFinite(value) ? Math.min(value, max) : max;
+}
+
+/** The share of points (per axis) the "same axes" range covers; the rest, outliers at either end, may fall outside. */
+export const SAME_AXES_COVERAGE = 0.98;
+
+/**
+ * One domain over every stored epoch of every lane: with it the axes stay put while scrubbing, so
+ * features visibly move outward as training goes on (paper Figs 5, 6). Per axis it covers the central
+ * `coverage` of all those points (1 % cut at each end by default; fewer than 100 points: all of them),
+ * so a few far outliers do not squeeze the rest into a corner; then the padding is added.
+ */
+export function epochsFeatureDomain(history: readonly EpochSnapshot[], padding = 0.06, splits = BOTH_SPLITS, coverage = SAME_AXES_COVERAGE): Domain {
+  const key = splits.join();
+  const axes = history.map((snapshot) => {
+    const cached = epochAxes.get(snapshot) ?? new Map<string, SortedAxes>();
+    epochAxes.set(snapshot, cached);
+    let sorted = cached.get(key);
+    if (!sorted) {
+      sorted = sortedAxesOf(snapshot, splits);
+      cached.set(key, sorted);
+    }
+    return sorted;
+  });
+  const total = axes.reduce((sum, a) => sum + a.x.length, 0);
+  if (total === 0) return paddedDomain({ x: [Infinity, -Infinity], y: [Infinity, -Infinity] }, padding);
+  const cut = Math.floor(((1 - coverage) / 2) * total);
+  const range = (arrays: Float64Array[]): [number, number] => {
+    const min = Math.min(...arrays.filter((a) => a.length > 0).map((a) => a[0]));
+    const max = Math.max(...arrays.filter((a) => a.length > 0).map((a) => a[a.length - 1]));
+    if (cut === 0) return [min, max];
+    return [rankValue(arrays, cut, min, max), rankValue(arrays, total - 1 - cut, min, max)];
+  };
+  return paddedDomain({ x: range(axes.map((a) => a.x)), y: range(axes.map((a) => a.y)) }, padding);
 }
 
 export type Direction = 'left' | 'right' | 'up' | 'down';

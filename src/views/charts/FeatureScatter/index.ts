@@ -2,6 +2,7 @@ export { FeatureScatter, type FeatureScatterProps } from './FeatureScatter.tsx';
 export {
   sharedFeatureDomain,
   epochsFeatureDomain,
+  SAME_AXES_COVERAGE,
   decisionBoundarySegments,
   decisionRegionPolygons,
   predictAll,
