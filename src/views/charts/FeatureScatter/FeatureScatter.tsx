@@ -76,7 +76,13 @@ export function FeatureScatter({
   const [active, setActive] = useState<{ index: number; by: 'pointer' | 'keyboard' } | null>(null);
   const numClasses = classifier.weight.length;
 
-  const margin = { left: Math.round(sizes.tick * 2.6 + sizes.label + 12), right: 12, bottom: sizes.tick + sizes.label + 20 };
+  // Room for the widest y tick label (e.g. "−1,500": about 0.6 em a character) beside the axis title.
+  const widestYTick = useMemo(() => {
+    const probe = scaleLinear().domain(domain.y);
+    const format = probe.tickFormat(8);
+    return Math.max(...probe.ticks(8).map((t) => format(t).length), 3);
+  }, [domain.y]);
+  const margin = { left: Math.round(sizes.tick * 0.62 * widestYTick + sizes.label + 18), right: 12, bottom: sizes.tick + sizes.label + 20 };
   // A long title on a narrow chart shrinks (to the label size at least) rather than run into its neighbour.
   const titleSize = fittedFontSize(title, width, sizes.title, sizes.label);
   const titleHeight = titleSize + 9;
