@@ -201,8 +201,10 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
       }
       // Untimed warm-up of the backend (shaders and buffer pools for training and evaluation, JIT), so
       // the first measurement is not penalised against the others.
-      const warmUp = await LockstepRunner.create(data, { ...config, methods: ['erm', 'ldam-drw', 'manifold-mixup'] }, { fused });
-      await warmUp.trainStep();
+      // A whole epoch of lanes that use every kind of op: with one step, the first measurement (ERM,
+      // the yardstick) still paid for JIT and buffer pools on wasm, and looked slower than the rest.
+      const warmUp = await LockstepRunner.create(data, { ...config, methods: ['erm', 'mfw', 'ldam-drw', 'manifold-mixup'] }, { fused });
+      for (let s = 0; s < warmUp.stepsPerEpoch; s++) await warmUp.trainStep();
       await warmUp.evaluateLane('erm');
       warmUp.dispose();
       const rows: Measurement[] = [];
