@@ -101,7 +101,8 @@ describe('configFromArguments (npm run experiment settings)', () => {
     [['lr=7'], /Learning rate must be between/],
     [['c=0,0,1,2'], /Classes must be 4 different/],
     [['w=0.3'], /Width multiplier must be one of 0.25, 0.5, 1/],
-    [['depth=1', 'k=9'], /mixing point must be at most 4/],
+    [['depth=1', 'k=9'], /^MFW mixing point must be at most 4 for ResNet-8 \(got 9\)\.$/],
+    [['ep=5', 'wu=5'], /^Warm-up \(5 epochs\) must be shorter than the run \(5 epochs\)\.$/],
     [['n=1,2,3,4'], /conflict with the "paper" preset.*imbalance=custom/],
     [['no-such-file.json'], /neither key=value, a link .* nor an existing JSON file/],
   ])('rejects %j instead of silently using a default', (args, message) => {
@@ -197,7 +198,7 @@ describe('the scripts’ command lines', () => {
     const name = `cli-test-recording-${process.pid}`;
     const [resultsPath, recordingPath] = [join('experiments', `${name}.json`), join('experiments', `${name}.recording.json`)];
     const args = ['imb=custom', 'n=2,2,1,1', 'w=0.25', 'bs=2', 'tpc=10', 'pts=100', 'ep=2', 'm=erm,mfw,ldam-drw:maxm=0.3', '--synthetic', '--backend=cpu', `--name=${name}`, '--recording'];
-    const { code, stderr } = await runScript('scripts/experiment.ts', args);
+    const { code, stdout, stderr } = await runScript('scripts/experiment.ts', args);
     expect(code).toBe(0);
     expect(stderr).toContain(`and ${recordingPath}`);
     const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as { config: unknown; epochs: { runs: { mfw: { trainFeatures: number[]; testAccuracy: number[] } } }[] };
@@ -209,6 +210,11 @@ describe('the scripts’ command lines', () => {
     expect(recording.history.map((s) => s.epoch)).toEqual([1, 2]);
     expect(Object.keys(recording.history[1].runs)).toEqual(['erm', 'mfw', 'ldam-drw:maxm=0.3']);
     expect(stderr).toMatch(/epoch 2: balanced test acc % ERM [\d.]+ \(minor [\d.]+\), MFW [\d.]+ \(minor [\d.]+\), LDAM-DRW maxm=0.3 [\d.]+ \(minor [\d.]+\);/);
+    // The closing summary: the settings, then each lane's last test accuracy, as in the results file.
+    expect(stdout).toMatch(/ResNet-8 \(width 0.25\), 2 epochs, batch 2, seed 1; synthetic-0 2, synthetic-1 2, synthetic-2 1, synthetic-3 1 training images; \d+ s\./);
+    const last = results.epochs[1].runs.mfw.testAccuracy;
+    const balanced = ((100 * last.reduce((a, b) => a + b, 0)) / last.length).toFixed(1);
+    expect(stdout).toMatch(new RegExp(`MFW +${balanced.replace('.', '\\.')} `));
     expect(Array.from(recording.history[1].runs.mfw.trainFeatures)).toEqual(results.epochs[1].runs.mfw.trainFeatures);
     expect(recording.history[1].runs.mfw.testAccuracy).toEqual(results.epochs[1].runs.mfw.testAccuracy);
   });

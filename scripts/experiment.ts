@@ -11,7 +11,9 @@ import { runCommand, type CommandSpec } from './lib/cli.ts';
 import type { EngineBackendChoice } from '../src/engine/backend.ts';
 import { configFromArguments, loadData, methodsHelp, settingsHelp, startNodeBackend } from './lib/engine-cli.ts';
 import { isMajorClass } from '../src/core/mfwWeights.ts';
-import { lanesOf } from '../src/config/experiment.ts';
+import { lanesOf, type ExperimentConfig } from '../src/config/experiment.ts';
+import type { Lane } from '../src/core/methods.ts';
+import { printTable } from './lib/table.ts';
 
 const EXPERIMENT_COMMAND: CommandSpec = {
   command: 'npm run experiment --',
@@ -61,6 +63,28 @@ const EXPERIMENT_COMMAND: CommandSpec = {
   ],
 };
 
+/** The run in a few lines: its settings, then each lane's test accuracy at the last epoch (balanced, minor classes, per class). */
+function printSummary(config: ExperimentConfig, classNames: readonly string[], lanes: readonly Lane[], last: EpochSnapshot, seconds: number): void {
+  const major = isMajorClass(config.trainCounts);
+  const percent = (x: number) => (100 * x).toFixed(1);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(
+    `\nResNet-${6 * config.blocksPerStage + 2} (width ${config.width}), ${config.epochs} epochs, batch ${config.batchSize}, seed ${config.seed}; ` +
+      `${classNames.map((name, c) => `${name} ${config.trainCounts[c]}`).join(', ')} training images; ${Math.round(seconds)} s.`,
+  );
+  console.log(`Test accuracy (%) after epoch ${last.epoch}:`);
+  printTable(
+    [
+      ['lane', 'balanced', 'minor classes', ...classNames],
+      ...lanes.map(({ id, label }) => {
+        const accuracy = last.runs[id].testAccuracy;
+        return [label, percent(mean(accuracy)), percent(mean(accuracy.filter((_, c) => !major[c]))), ...accuracy.map(percent)];
+      }),
+    ],
+    { leftColumns: [0] },
+  );
+}
+
 function progressBar(fraction: number, text: string): void {
   const width = 30;
   const filled = Math.round(width * fraction);
@@ -86,7 +110,7 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
 
   const runner = await LockstepRunner.create(data, config);
   const lanes = lanesOf(config);
-  const minor = isMajorClass(config.trainCounts).map((major) => !major);
+  const minor = isMajorClass(config.trainCounts).map((isMajor) => !isMajor);
   const epochs: EpochSnapshot[] = [];
   const started = performance.now();
   const save = (interrupted: boolean) => {
@@ -125,5 +149,6 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
     process.stderr.write(`\repoch ${snapshot.epoch}: balanced test acc % ${accuracies.join(', ')}; ${snapshot.imagesPerSecond.toFixed(1)} images/s${' '.repeat(20)}\n`);
   }
   runner.dispose();
+  printSummary(config, data.classNames, lanes, epochs.at(-1)!, (performance.now() - started) / 1000);
   process.stderr.write(`wrote ${path}${recordingPath ? ` and ${recordingPath}` : ''}\n`);
 });

@@ -109,7 +109,9 @@ export function strictConfig(input: ConfigInput, base: ExperimentConfig = DEFAUL
   if (config.imbalance !== 'custom' && counts !== undefined && JSON.stringify(counts) !== JSON.stringify(config.trainCounts)) {
     problems.push(`trainCounts ${JSON.stringify(counts)} conflict with the "${config.imbalance}" preset (which sets ${config.trainCounts.join(',')}): add imbalance=custom to use your own counts.`);
   }
-  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  // The app replaces a rejected value and says with what ("; using 2."); a script stops instead, so
+  // that part of the message would be untrue here.
+  if (problems.length > 0) throw new UsageError(problems.map((problem) => problem.replace(/; (using .*|warm-up turned off)\.$/, '.')).join('\n'));
   return config;
 }
 
