@@ -181,6 +181,7 @@ function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapsh
 function FeatureSpace({ classNames }: { classNames: string[] }) {
   const snapshot = useCorrectedSnapshot();
   const history = useAppStore((s) => s.history);
+  const presentation = useAppStore((s) => s.presentation);
   const lanes = useCorrectedLanes();
   const viewportHeight = useViewportHeight();
   // Axes fixed over all stored epochs by default, so scrubbing shows the features move, not the ticks.
@@ -243,7 +244,8 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
             : 'The axes fit every point of the epoch shown.'}
         </p>
       </div>
-      <PostHocControls />
+      {/* A researcher's tool: presentation mode shows only what a class needs. */}
+      {!presentation && <PostHocControls />}
       {pair ? (
         <div className="scatter-pairs">
           {SPLITS.map((split) => (
