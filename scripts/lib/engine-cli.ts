@@ -10,7 +10,7 @@ import { MAX_LANES, METHOD_NAMES, METHODS, methodParameters } from '../../src/co
 import { MAX_TRAIN_PER_CLASS } from '../../src/config/imbalance.ts';
 import type { ExperimentData } from '../../src/data/types.ts';
 import type { BackendInfo, EngineBackendChoice } from '../../src/engine/backend.ts';
-import { parseSettingText, settingKeyOf, URL_PARAMS } from '../../src/state/urlConfig.ts';
+import { LEGACY_DRW_PARAM, parseLegacyDrw, parseSettingText, settingKeyOf, URL_PARAMS } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
 import { installNodeWebGpu } from './engine-node-gpu.ts';
 
@@ -84,11 +84,11 @@ export function configFromArguments(args: readonly string[], base: ExperimentCon
   for (const arg of args) {
     const { pairs, fromJson, fromLink } = settingPairs(arg);
     // As in the app: a link without seed semantics predates the method lab and means the first.
-    if (fromLink && !pairs.some(([name]) => name === 'sv' || name === 'seedVersion')) input.seedVersion = 1;
+    if (fromLink && !pairs.some(([name]) => settingKeyOf(name) === 'seedVersion')) input.seedVersion = 1;
     for (const [name, value] of pairs) {
-      if (name === 'drw') {
+      if (name === LEGACY_DRW_PARAM) {
         // A setting before the method lab: DRW on both runs, now the lanes DRW and MFW-DRW.
-        input.drw = fromJson ? value : value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value;
+        input.drw = fromJson ? value : parseLegacyDrw(String(value));
         continue;
       }
       const key = settingKeyOf(name);

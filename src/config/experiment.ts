@@ -274,7 +274,7 @@ export function strictConfig(value: unknown): { config: ExperimentConfig | null;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { config: null, problems: ['the configuration must be an object of settings.'] };
   // Files made before the method lab have no lanes (`drw` instead) and the first seed semantics.
   const input: ConfigInput = { seedVersion: 1, ...(value as ConfigInput) };
-  const legacy = !('methods' in input);
+  const legacy = predatesMethodLab(input);
   const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input) && !(key === 'methods' && legacy));
   const { config, problems } = validateConfig(legacy ? { ...input, methods: input.drw === true ? LEGACY_DRW_LANES : DEFAULT_LANES } : input);
   const all = [...(missing.length ? [`the configuration lacks ${missing.join(', ')}.`] : []), ...problems];
@@ -282,6 +282,11 @@ export function strictConfig(value: unknown): { config: ExperimentConfig | null;
     all.push(`the training counts ${JSON.stringify(input.trainCounts)} do not match the “${config.imbalance}” imbalance preset.`);
   }
   return all.length ? { config: null, problems: all } : { config, problems: [] };
+}
+
+/** Whether a file's configuration was written before the method lab: it names no lanes (its runs are LEGACY_RUNS). */
+export function predatesMethodLab(config: unknown): boolean {
+  return typeof config === 'object' && config !== null && !('methods' in config);
 }
 
 /** The configuration's lanes (its methods are valid: validateConfig saw to that). */

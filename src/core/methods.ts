@@ -71,6 +71,8 @@ export const MAX_LANES = 6;
 export const DEFAULT_LANES: readonly string[] = ['erm', 'mfw'];
 /** An old link's `drw=1` (DRW on both runs) as lanes. */
 export const LEGACY_DRW_LANES: readonly string[] = ['drw', 'mfw-drw'];
+/** The two runs of a recording or weights file made before the method lab, in lane order. */
+export const LEGACY_RUNS: readonly string[] = ['erm', 'mfw'];
 
 const CB_BETA = 0.9999;
 /** DRW switches on at 80 % of the epochs (epoch 160 of 200, kaidic/LDAM-DRW). */

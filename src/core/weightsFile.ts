@@ -4,9 +4,9 @@
  * float32 values in `variableSpecs` order. `readWeightsFiles` checks chosen files completely
  * (names, shapes, sizes, finite values, one experiment) before any of it is used. Imports no tfjs.
  */
-import { NUM_CHOSEN_CLASSES, sameConfig, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
+import { NUM_CHOSEN_CLASSES, predatesMethodLab, sameConfig, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { FEATURE_DIM, variableSpecs, type ResNetSpec } from './architecture.ts';
-import { MAX_LANES } from './methods.ts';
+import { LEGACY_RUNS, MAX_LANES } from './methods.ts';
 
 export const WEIGHTS_FORMAT = 'imbalance-playground/cifar-resnet';
 export const WEIGHTS_VERSION = 1;
@@ -35,9 +35,6 @@ export interface LoadedWeights {
   epoch: number;
   runs: Record<string, Float32Array[]>;
 }
-
-/** The two runs' names before the method lab, in lane order. */
-const LEGACY_RUNS = ['erm', 'mfw'];
 
 export class WeightsFileError extends Error {
   constructor(readonly problems: string[]) {
@@ -83,7 +80,7 @@ function checkModelJson(name: string, text: string): { model: WeightsModelJson; 
   for (const [key, value] of Object.entries(expected)) {
     if (JSON.stringify(architecture[key]) !== JSON.stringify(value)) fail(`architecture.${key} is ${JSON.stringify(architecture[key])}, but its experiment has ${JSON.stringify(value)}.`);
   }
-  const legacy = isObject(model.experiment.config) && !('methods' in model.experiment.config);
+  const legacy = predatesMethodLab(model.experiment.config);
   const lane = legacy ? config.methods[LEGACY_RUNS.indexOf(architecture.method as string)] : (architecture.method as string);
   if (typeof lane !== 'string' || !config.methods.includes(lane)) {
     fail(`architecture.method must be one of the experiment's methods, ${(legacy ? LEGACY_RUNS : config.methods).join(', ')} (got ${JSON.stringify(architecture.method)}).`);

@@ -26,7 +26,7 @@ import { variableSpecs, type ResNetSpec } from '../core/architecture.ts';
 import { checkState, LOCKSTEP_STATE_VERSION, type LaneState, type LockstepState } from './checkpoint.ts';
 import { evaluateLanes, imageTensor, type EvaluatedLane } from './evaluation.ts';
 import { LaneTrainer, type MixingInputs } from './laneTrainer.ts';
-import { cosineHeadValues, headOptionsFor, initialValues, ResNet } from './resnet.ts';
+import { cosineHeadValues, headOptionsFor, initialValues, isLearned, ResNet } from './resnet.ts';
 import { kernelsFor } from './kernels/index.ts';
 import { exportLaneWeights, type WeightsExport } from './weightsExport.ts';
 
@@ -206,7 +206,7 @@ export class LockstepRunner {
           lane.id,
           {
             variables: (lane.spec.head === 'cosine' && !weights[lane.id] ? cosineHeadValues(spec, given) : given).map((values) => copyBuffer(values)),
-            momentum: specs.filter((v) => v.trainable && !(lane.spec.head === 'cosine' && v.name === 'classifier/bias')).map((v) => new Float32Array(v.shape.reduce((a, b) => a * b, 1)).buffer),
+            momentum: specs.filter((v) => isLearned(v, lane.spec.head)).map((v) => new Float32Array(v.shape.reduce((a, b) => a * b, 1)).buffer),
             gradientNormSums: new Array<number>(numClasses).fill(0),
             lossSum: 0,
             partnerShareSums: new Array<number>(numClasses).fill(0),

@@ -19,7 +19,7 @@ import type { Rng } from '../util/rng.ts';
 import { kernelsFor, type BatchStatistics, type Kernels, type Shortcut } from './kernels/index.ts';
 import { logitScale, type HeadKind, type MethodSpec } from '../core/methods.ts';
 import { cosineLogits, targetCrossEntropy } from './losses.ts';
-import { FEATURE_DIM, stageChannels, variableSpecs, type ResNetSpec } from '../core/architecture.ts';
+import { FEATURE_DIM, stageChannels, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
 
 export { FEATURE_DIM, parameterCount, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
 
@@ -62,6 +62,11 @@ export interface HeadOptions {
 }
 
 export const LINEAR_HEAD: HeadOptions = { head: 'linear', logitScale: 1 };
+
+/** Whether SGD updates a variable (and keeps its momentum): every trainable one but a cosine head's unused bias. */
+export function isLearned(variable: VariableSpec, head: HeadKind): boolean {
+  return variable.trainable && !(head === 'cosine' && variable.name === 'classifier/bias');
+}
 
 /** The head a method trains. */
 export function headOptionsFor(spec: MethodSpec): HeadOptions {
@@ -203,8 +208,7 @@ export class ResNet {
       byName.set(v.name, variable);
       return variable;
     });
-    const cosine = headOptions.head === 'cosine';
-    this.trainable = this.variables.filter((_, i) => specs[i].trainable && !(cosine && specs[i].name === 'classifier/bias'));
+    this.trainable = this.variables.filter((_, i) => isLearned(specs[i], headOptions.head));
     const get = (name: string) => byName.get(name)!;
     const bn = (name: string): BatchNormVars => ({
       gamma: get(`${name}/gamma`),

@@ -7,7 +7,9 @@
  * `methods`, runs `erm` and `mfw`) open as the configuration's first and second lanes, the metrics
  * added since filled in from what they hold.
  */
-import { CIFAR10_CLASS_NAMES, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, predatesMethodLab, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
+import { LEGACY_RUNS } from '../core/methods.ts';
+import { classifierWeightNorms, minorMajorRatio } from '../core/metrics.ts';
 import { isMajorClass } from '../core/mfwWeights.ts';
 import { epochsWithRuns, type EpochSnapshot, type RunSnapshot } from '../core/snapshot.ts';
 import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../util/base64.ts';
@@ -84,9 +86,6 @@ export class RecordingError extends Error {
 
 const MAX_PROBLEMS = 5;
 
-/** The runs of a recording made before the method lab, in lane order. */
-const LEGACY_RUNS = ['erm', 'mfw'];
-
 /** Reads and checks a recording; throws RecordingError naming what is wrong. */
 export function parseRecording(text: string): Recording {
   let file: unknown;
@@ -110,7 +109,7 @@ export function parseRecording(text: string): Recording {
   const checked = strictConfig(file.config);
   if (!checked.config) throw new RecordingError(checked.problems.map((problem) => `config: ${problem}`).slice(0, MAX_PROBLEMS));
   const { config } = checked;
-  const legacy = isObject(file.config) && !('methods' in file.config);
+  const legacy = predatesMethodLab(file.config);
   // Where each lane's run is stored in the file.
   const runKeys = legacy ? LEGACY_RUNS : config.methods;
   const numClasses = config.classes.length;
@@ -215,15 +214,6 @@ function numberOrNaN(value: unknown, name: string, fail: Fail): number {
   return value as number;
 }
 
-const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
-
-/** Mean feature-gradient norm of the minor classes ÷ that of the major classes (NaN without both groups). */
-function gradientNormRatioOf(featureGradientNorm: readonly number[], isMajor: readonly boolean[]): number {
-  const minor = featureGradientNorm.filter((_, c) => !isMajor[c]);
-  const major = featureGradientNorm.filter((_, c) => isMajor[c]);
-  return minor.length && major.length ? mean(minor) / mean(major) : Number.NaN;
-}
-
 function checkRun(value: unknown, where: string, { numClasses, trainPoints, testPoints, isMajor, legacy }: RunShape, fail: Fail): RunSnapshot | null {
   if (!isObject(value)) {
     fail(`${where} must be an object.`);
@@ -257,8 +247,8 @@ function checkRun(value: unknown, where: string, { numClasses, trainPoints, test
       ...common,
       // Not measured then: the clean loss needs an evaluation pass the old engine did not make.
       cleanTrainLoss: Number.NaN,
-      gradientNormRatio: gradientNormRatioOf(featureGradientNorm, isMajor),
-      classifierWeightNorm: weight.map(([x, y]) => Math.hypot(x, y)),
+      gradientNormRatio: minorMajorRatio(featureGradientNorm, isMajor),
+      classifierWeightNorm: classifierWeightNorms({ weight, bias }),
       // The weights DRW applied were not recorded; 1 keeps the column honest about knowing nothing more.
       classWeights: weight.map(() => 1),
       relabelledFraction: null,

@@ -35,7 +35,12 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
 export const RECORDING_PARAM = 'rec';
 
 /** Links made before the method lab: `drw=1` trained DRW on both runs (now the lanes DRW and MFW-DRW). */
-const LEGACY_DRW_PARAM = 'drw';
+export const LEGACY_DRW_PARAM = 'drw';
+
+/** The old `drw` setting's value from its text (1/true, 0/false; anything else for validateConfig to report). */
+export function parseLegacyDrw(text: string): unknown {
+  return text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : text;
+}
 
 const KEY_OF_PARAM = new Map(Object.entries(URL_PARAMS).map(([key, param]) => [param, key as keyof ExperimentConfig]));
 
@@ -92,7 +97,7 @@ export function configFromSearch(search: string, base: ExperimentConfig = DEFAUL
   for (const [param, text] of params) {
     if (param === LEGACY_DRW_PARAM) {
       fromUrl = true;
-      input.drw = text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : text;
+      input.drw = parseLegacyDrw(text);
       continue;
     }
     const key = KEY_OF_PARAM.get(param);
