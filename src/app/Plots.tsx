@@ -1,7 +1,7 @@
 /**
  * The plot area: the feature space (with two lanes, ERM beside MFW for the training and for the test
  * features, each pair with its caption underneath; with other counts, one column per lane, training
- * above test, each row on one axis range), the curves along the epochs, and the results at the shown
+ * above test on the lane's own axis range), the curves along the epochs, and the results at the shown
  * epoch (table and confusion matrices). Every caption says what the paper found and what this run
  * shows. In presentation mode only the plots a class needs are shown.
  */
@@ -35,7 +35,6 @@ import {
   type LinkedPick,
   type CurvesProps,
   type Domain,
-  type FeatureSplit,
 } from '../views/charts/index.ts';
 import { useViewportHeight } from '../views/charts/useContainerWidth.ts';
 import { MfwExplainer, WhatToLookFor, runFinding, runTakeaway, type PlotKind } from '../views/teaching/index.ts';
@@ -186,25 +185,31 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
   const viewportHeight = useViewportHeight();
   // Axes fixed over all stored epochs by default, so scrubbing shows the features move, not the ticks.
   const [sameAxes, setSameAxes] = useState(true);
-  // Two lanes share one range over both splits, as ever; small multiples share one per row (split).
+  // Two lanes share one range over both splits, as ever. Small multiples give each lane its own range
+  // over its training and test features: feature scales differ by method (a cosine head leaves the
+  // feature's length free, LDAM's grows to thousands), and one shared range would squeeze the others into a corner.
   const pair = lanes.length === 2;
   const domains = useMemo(() => {
     if (!snapshot) return null;
-    const runs = Object.values(snapshot.runs);
-    const domainOf = (splits?: FeatureSplit[]) => (sameAxes ? epochsFeatureDomain(history, undefined, splits) : sharedFeatureDomain(runs, undefined, splits));
+    const domainOf = (lane: string | null) =>
+      sameAxes
+        ? epochsFeatureDomain(history, undefined, lane)
+        : sharedFeatureDomain(lane === null ? Object.values(snapshot.runs) : [snapshot.runs[lane]].filter(Boolean));
     if (pair) {
-      const both = domainOf();
-      return { train: both, test: both };
+      const both = domainOf(null);
+      return Object.fromEntries(lanes.map((lane) => [lane.id, both]));
     }
-    return { train: domainOf(['train']), test: domainOf(['test']) };
-  }, [sameAxes, history, snapshot, pair]);
+    return Object.fromEntries(lanes.map((lane) => [lane.id, domainOf(lane.id)]));
+  }, [sameAxes, history, snapshot, pair, lanes]);
   // Points of the shown epoch beyond the shared axes (the range leaves out the farthest 1 % at each end).
   const outside = useMemo(() => {
     if (!snapshot || !domains || !sameAxes) return 0;
     let count = 0;
-    for (const run of Object.values(snapshot.runs)) {
+    for (const [lane, run] of Object.entries(snapshot.runs)) {
       for (const split of SPLITS) {
-        const { x, y } = domains[split.key];
+        const domain = domains[lane];
+        if (!domain) continue;
+        const { x, y } = domain;
         const f = split.key === 'train' ? run.trainFeatures : run.testFeatures;
         for (let i = 0; i + 1 < f.length; i += 2) if (f[i] < x[0] || f[i] > x[1] || f[i + 1] < y[0] || f[i + 1] > y[1]) count++;
       }
@@ -218,7 +223,7 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
     setLinked((current) => nextLinkedPick(current, split, lane, index));
   }, []);
   const cell = (lane: LaneStyle, split: Split) => (
-    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} linked={linked} onPick={onPick} split={split} snapshot={snapshot} domain={domains?.[split.key] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} compact={!pair} />
+    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} linked={linked} onPick={onPick} split={split} snapshot={snapshot} domain={domains?.[lane.id] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} compact={!pair} />
   );
 
   return (
@@ -229,7 +234,7 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
           <span className="run-subtitle">
             {pair
               ? `${lanes[0].label} beside ${lanes[1].label} on the same axes`
-              : `one column per method, training above test; each row on the same axes`}
+              : `one column per method, training above test on the method's own axes`}
             ; colour and shape = true class, hollow = misclassified
           </span>
         </h2>

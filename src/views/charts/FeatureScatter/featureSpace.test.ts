@@ -175,11 +175,6 @@ describe('sharedFeatureDomain', () => {
     const domain = sharedFeatureDomain([run([0, 0, Number.NaN, 5, 1, Infinity, 2, 1], [])], 0);
     expect(domain).toEqual({ x: [0, 2], y: [0, 1] });
   });
-  it('covers only the splits asked for (one row of small multiples)', () => {
-    const runs = [run([0, 0, 1, 2], [-1, 0]), run([3, -2], [0, 4])];
-    expect(sharedFeatureDomain(runs, 0, ['train'])).toEqual({ x: [0, 3], y: [-2, 2] });
-    expect(sharedFeatureDomain(runs, 0, ['test'])).toEqual({ x: [-1, 0], y: [0, 4] });
-  });
   it('still gives a window for no points or a collapsed axis', () => {
     expect(sharedFeatureDomain([])).toEqual({ x: [-1, 1], y: [-1, 1] });
     const collapsed = sharedFeatureDomain([run([2, 0, 2, 1], [])], 0);
@@ -204,11 +199,12 @@ describe('epochsFeatureDomain', () => {
     expect(epochsFeatureDomain(history.slice(0, 1), 0)).toEqual({ x: [0, 1], y: [0, 1] });
     expect(epochsFeatureDomain([], 0)).toEqual({ x: [-1, 1], y: [-1, 1] });
   });
-  it('covers every lane, and per split when asked', () => {
+  it('covers every lane, or one lane alone when asked (a column of small multiples)', () => {
     const history = [epochOf([0, 0], [1, 1], { la: run([-5, 0], [0, 9]) }), epochOf([2, 2], [0, 0])];
     expect(epochsFeatureDomain(history, 0)).toEqual({ x: [-5, 2], y: [0, 9] });
-    expect(epochsFeatureDomain(history, 0, ['train'])).toEqual({ x: [-5, 2], y: [0, 2] });
-    expect(epochsFeatureDomain(history, 0, ['test'])).toEqual({ x: [0, 1], y: [0, 9] });
+    expect(epochsFeatureDomain(history, 0, 'erm')).toEqual({ x: [0, 2], y: [0, 2] });
+    expect(epochsFeatureDomain(history, 0, 'la')).toEqual({ x: [-5, 0], y: [0, 9] });
+    expect(epochsFeatureDomain(history, 0, 'mfw')).toEqual({ x: [0, 1], y: [0, 1] });
   });
   it('equals the per-epoch domain for a single epoch', () => {
     const snapshot = epochOf([1, 2, 3, -1], [0, 5]);

@@ -154,13 +154,11 @@ interface Extent {
   y: [number, number];
 }
 
-export type FeatureSplit = 'train' | 'test';
-const BOTH_SPLITS: readonly FeatureSplit[] = ['train', 'test'];
 
-function runsExtent(runs: readonly RunSnapshot[], splits: readonly FeatureSplit[]): Extent {
+function runsExtent(runs: readonly RunSnapshot[]): Extent {
   const extent: Extent = { x: [Infinity, -Infinity], y: [Infinity, -Infinity] };
   for (const run of runs) {
-    for (const features of splits.map((split) => (split === 'train' ? run.trainFeatures : run.testFeatures))) {
+    for (const features of [run.trainFeatures, run.testFeatures]) {
       for (let i = 0; i + 1 < features.length; i += 2) {
         const x = features[i];
         const y = features[i + 1];
@@ -190,24 +188,24 @@ function paddedDomain(extent: Extent, padding: number): Domain {
  * One padded domain covering the given lanes' training and test features, so the lanes' plots of
  * an epoch share axes and distances can be compared by eye. Non-finite values are ignored.
  */
-export function sharedFeatureDomain(runs: readonly RunSnapshot[], padding = 0.06, splits = BOTH_SPLITS): Domain {
-  return paddedDomain(runsExtent(runs, splits), padding);
+export function sharedFeatureDomain(runs: readonly RunSnapshot[], padding = 0.06): Domain {
+  return paddedDomain(runsExtent(runs), padding);
 }
 
-/** Each epoch's coordinates, sorted per axis (per choice of splits), are gathered once: a growing history only adds its newest epoch. */
+/** Each epoch's coordinates, sorted per axis (per lane or all lanes), are gathered once: a growing history only adds its newest epoch. */
 const epochAxes = new WeakMap<EpochSnapshot, Map<string, SortedAxes>>();
 
-/** One epoch's finite feature coordinates of every lane, each axis sorted ascending. */
+/** One epoch's finite feature coordinates of every lane (or of one), each axis sorted ascending. */
 interface SortedAxes {
   x: Float64Array;
   y: Float64Array;
 }
 
-function sortedAxesOf(snapshot: EpochSnapshot, splits: readonly FeatureSplit[]): SortedAxes {
+function sortedAxesOf(snapshot: EpochSnapshot, lane: string | null): SortedAxes {
   const xs: number[] = [];
   const ys: number[] = [];
-  for (const run of Object.values(snapshot.runs)) {
-    for (const features of splits.map((split) => (split === 'train' ? run.trainFeatures : run.testFeatures))) {
+  for (const run of lane === null ? Object.values(snapshot.runs) : [snapshot.runs[lane]].filter(Boolean)) {
+    for (const features of [run.trainFeatures, run.testFeatures]) {
       for (let i = 0; i + 1 < features.length; i += 2) {
         const x = features[i];
         const y = features[i + 1];
@@ -261,19 +259,19 @@ function rankValue(arrays: readonly Float64Array[], rank: number, min: number, m
 export const SAME_AXES_COVERAGE = 0.98;
 
 /**
- * One domain over every stored epoch of every lane: with it the axes stay put while scrubbing, so
+ * One domain over every stored epoch of every lane (or of `lane` alone): with it the axes stay put while scrubbing, so
  * features visibly move outward as training goes on (paper Figs 5, 6). Per axis it covers the central
  * `coverage` of all those points (1 % cut at each end by default; fewer than 100 points: all of them),
  * so a few far outliers do not squeeze the rest into a corner; then the padding is added.
  */
-export function epochsFeatureDomain(history: readonly EpochSnapshot[], padding = 0.06, splits = BOTH_SPLITS, coverage = SAME_AXES_COVERAGE): Domain {
-  const key = splits.join();
+export function epochsFeatureDomain(history: readonly EpochSnapshot[], padding = 0.06, lane: string | null = null, coverage = SAME_AXES_COVERAGE): Domain {
+  const key = lane ?? '';
   const axes = history.map((snapshot) => {
     const cached = epochAxes.get(snapshot) ?? new Map<string, SortedAxes>();
     epochAxes.set(snapshot, cached);
     let sorted = cached.get(key);
     if (!sorted) {
-      sorted = sortedAxesOf(snapshot, splits);
+      sorted = sortedAxesOf(snapshot, lane);
       cached.set(key, sorted);
     }
     return sorted;

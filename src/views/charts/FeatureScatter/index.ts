@@ -11,7 +11,6 @@ export {
   nextLinkedPick,
   type LinkedPick,
   type Domain,
-  type FeatureSplit,
   type LinearClassifier,
   type BoundarySegment,
 } from './featureSpace.ts';
