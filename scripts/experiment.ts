@@ -3,9 +3,10 @@
  * experiments/<name>.json — after every epoch, and on Ctrl-C with the epochs finished so far;
  * with --recording also a recording the app replays. `npm run experiment -- --help` lists every setting.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { EpochSnapshot } from '../src/core/snapshot.ts';
-import { recordingFile } from '../src/state/recording.ts';
+import { recordingFile, type Provenance } from '../src/state/recording.ts';
 import { configToSearch } from '../src/state/urlConfig.ts';
 import { runCommand, type CommandSpec } from './lib/cli.ts';
 import type { EngineBackendChoice } from '../src/engine/backend.ts';
@@ -91,6 +92,20 @@ function progressBar(fraction: number, text: string): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}   `);
 }
 
+/** This run's command line and the checkout's commit (marked `+changes` when files differ from it), or null outside git. */
+function provenance(args: readonly string[]): Provenance {
+  const quote = (arg: string) => (/^[\w.,:=+/@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+  const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  let commit: string | null = null;
+  try {
+    commit = git('rev-parse', '--short=12', 'HEAD');
+    if (git('status', '--porcelain', '--untracked-files=no') !== '') commit += '+changes';
+  } catch {
+    commit = null;
+  }
+  return { command: ['npm run experiment --', ...args.map(quote)].join(' '), commit };
+}
+
 await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, positionals }) => {
   const config = configFromArguments(positionals);
   if (flags['print-config']) {
@@ -106,6 +121,7 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
   const name = (flags.name as string | undefined) ?? `${synthetic ? 'synthetic-' : ''}resnet${6 * config.blocksPerStage + 2}-seed${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const path = `experiments/${name}.json`;
   const recordingPath = flags.recording ? `experiments/${name}.recording.json` : null;
+  const madeBy = provenance(process.argv.slice(2));
   mkdirSync('experiments', { recursive: true });
 
   const runner = await LockstepRunner.create(data, config);
@@ -117,7 +133,7 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
     writeFileSync(path, JSON.stringify({ config, backend, classNames: data.classNames, trainCounts: data.trainCounts, interrupted, epochs }, (_, v) =>
       ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v,
     ));
-    if (recordingPath && epochs.length > 0) writeFileSync(recordingPath, JSON.stringify(recordingFile(config, epochs, backend.name)));
+    if (recordingPath && epochs.length > 0) writeFileSync(recordingPath, JSON.stringify(recordingFile(config, epochs, backend.name, new Date(), madeBy)));
   };
   // The file already holds every finished epoch; Ctrl-C marks it interrupted and stops between steps.
   // `on`, not `once`: a terminal's Ctrl-C reaches this process both directly and relayed by tsx, and

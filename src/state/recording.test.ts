@@ -86,6 +86,14 @@ describe('recordings', () => {
     expect(Number.isNaN(replay.history[2].runs.mfw.featureDeviation[3])).toBe(true);
   });
 
+  it('carry the command and commit of a headless run, and refuse a malformed one', () => {
+    const madeBy = { command: 'npm run experiment -- ep=40 --recording', commit: '8991e5f0a1b2' };
+    const file = recordingFile(config, history(1), 'wasm', new Date(), madeBy);
+    expect(parseRecording(JSON.stringify(file)).provenance).toEqual(madeBy);
+    expect(parseRecording(JSON.stringify(recordingFile(config, history(1), 'wasm'))).provenance).toBeNull();
+    expect(() => parseRecording(JSON.stringify({ ...file, provenance: { command: 3, commit: null } }))).toThrow('provenance must hold the command');
+  });
+
   it('hold every lane, by id in lane order, with the comparable metrics (1 to 6 lanes)', () => {
     for (const methods of [['la:tau=1.5'], ['erm', 'mfw', 'drw', 'ldam-drw', 'remix-drw', 'manifold-mixup']]) {
       const lanes = { ...config, methods };

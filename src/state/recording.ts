@@ -31,6 +31,8 @@ export interface RecordingFile {
   classNames: string[];
   /** The backend that trained it (for the label only). */
   backend: string | null;
+  /** How a headless run was made (`npm run experiment`): its command line and this repository's commit; absent for the app's own saves. */
+  provenance?: Provenance;
   /** Labels of the plotted training sample and of the test images: the same in every epoch. */
   trainFeatureLabels: string;
   testLabels: string;
@@ -43,11 +45,18 @@ export interface RecordingFile {
   }[];
 }
 
+/** The command that trained a recording and the commit it ran from (with `+changes` when the checkout had uncommitted edits). */
+export interface Provenance {
+  command: string;
+  commit: string | null;
+}
+
 /** A recording ready to replay. */
 export interface Recording {
   config: ExperimentConfig;
   classNames: string[];
   backend: string | null;
+  provenance: Provenance | null;
   createdAt: string;
   history: EpochSnapshot[];
 }
@@ -56,7 +65,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
-export function recordingFile(config: ExperimentConfig, history: readonly EpochSnapshot[], backend: string | null, createdAt = new Date()): RecordingFile {
+export function recordingFile(
+  config: ExperimentConfig,
+  history: readonly EpochSnapshot[],
+  backend: string | null,
+  createdAt = new Date(),
+  provenance?: Provenance,
+): RecordingFile {
   if (history.length === 0) throw new Error('There is no epoch to record yet.');
   const [first] = history;
   if (!history.every((s) => sameBytes(s.trainFeatureLabels, first.trainFeatureLabels) && sameBytes(s.testLabels, first.testLabels))) {
@@ -70,6 +85,7 @@ export function recordingFile(config: ExperimentConfig, history: readonly EpochS
     config,
     classNames: config.classes.map((id) => CIFAR10_CLASS_NAMES[id]),
     backend,
+    ...(provenance ? { provenance } : {}),
     trainFeatureLabels: bytesToBase64(first.trainFeatureLabels),
     testLabels: bytesToBase64(first.testLabels),
     epochs: epochsWithRuns(history, (run): RecordedRun => ({ ...run, trainFeatures: float32ToBase64(run.trainFeatures), testFeatures: float32ToBase64(run.testFeatures) })),
@@ -117,6 +133,10 @@ export function parseRecording(text: string): Recording {
   if (JSON.stringify(file.classNames) !== JSON.stringify(expectedNames)) fail(`classNames must be ${JSON.stringify(expectedNames)} for classes ${config.classes.join(',')}.`);
   if (file.backend !== null && typeof file.backend !== 'string') fail('backend must be a string or null.');
   if (typeof file.createdAt !== 'string' || Number.isNaN(Date.parse(file.createdAt))) fail('createdAt must be a date.');
+  const provenance = file.provenance ?? null;
+  if (provenance !== null && !(isObject(provenance) && typeof provenance.command === 'string' && (provenance.commit === null || typeof provenance.commit === 'string'))) {
+    fail('provenance must hold the command (text) and the commit (text or null).');
+  }
 
   const trainFeatureLabels = labels(file.trainFeatureLabels, 'trainFeatureLabels', numClasses, fail);
   const testLabels = labels(file.testLabels, 'testLabels', numClasses, fail);
@@ -151,7 +171,14 @@ export function parseRecording(text: string): Recording {
     });
   }
   if (problems.length) throw new RecordingError(problems);
-  return { config, classNames: expectedNames, backend: (file.backend as string | null) ?? null, createdAt: file.createdAt as string, history };
+  return {
+    config,
+    classNames: expectedNames,
+    backend: (file.backend as string | null) ?? null,
+    provenance: provenance as Provenance | null,
+    createdAt: file.createdAt as string,
+    history,
+  };
 }
 
 type Fail = (problem: string) => void;

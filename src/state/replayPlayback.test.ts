@@ -22,7 +22,7 @@ describe('replay playback', () => {
 
   it('plays from the first epoch when the last is shown, one epoch per tick, and stops at the last', () => {
     const store = useAppStore.getState();
-    store.startReplay({ config: DEFAULT_CONFIG, classNames: [], backend: null, createdAt: '2026-01-01T00:00:00Z', history: [1, 2, 3].map(snapshot) }, 'file', 'r.json');
+    store.startReplay({ config: DEFAULT_CONFIG, classNames: [], backend: null, provenance: null, createdAt: '2026-01-01T00:00:00Z', history: [1, 2, 3].map(snapshot) }, 'file', 'r.json');
     store.setReplayPlaying(true);
     expect(useAppStore.getState()).toMatchObject({ replayPlaying: true, selectedEpoch: 1 });
     advanceReplay();

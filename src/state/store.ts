@@ -9,7 +9,7 @@ import { profileKey, type Calibration, type NetworkProfile } from '../core/netwo
 import type { LoadedWeights } from '../core/weightsFile.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
-import type { Recording } from './recording.ts';
+import type { Provenance, Recording } from './recording.ts';
 import { RECORDING_PARAM, configFromSearch, configToSearch } from './urlConfig.ts';
 
 export type NoticeTone = 'info' | 'warning' | 'error';
@@ -39,6 +39,8 @@ export interface ReplayInfo {
   createdAt: string;
   /** The backend that trained it. */
   backend: string | null;
+  /** The command and commit that trained it, for recordings made by `npm run experiment`. */
+  provenance: Provenance | null;
   /** The live configuration before the recording, to return to. */
   previousConfig: ExperimentConfig;
 }
@@ -225,7 +227,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   startReplay: (recording, source, name) => {
     const previousConfig = get().replay?.previousConfig ?? get().config;
     set((state) => ({
-      replay: { source, name, createdAt: recording.createdAt, backend: recording.backend, previousConfig },
+      replay: { source, name, createdAt: recording.createdAt, backend: recording.backend, provenance: recording.provenance, previousConfig },
       recordingLink: null,
       config: recording.config,
       pendingConfig: null,

@@ -23,6 +23,12 @@ export function ReplayBanner() {
         <strong>Recording — replayed, not trained here.</strong> {preset ? `${PRESET_LABEL[preset]} preset, ` : ''}
         {epochs} of {config.epochs} epochs{epochs < config.epochs ? ' (a partial run)' : ''}, recorded {recorded.toLocaleDateString()}
         {replay.backend ? ` on ${replay.backend}` : ''}, from {replay.source === 'link' ? 'the link’s file' : 'the file'} <code>{replay.name}</code>.
+        {replay.provenance ? (
+          <>
+            {' '}Trained by <code data-testid="replay-command">{replay.provenance.command}</code>
+            {replay.provenance.commit ? <> at commit <code data-testid="replay-commit">{replay.provenance.commit}</code></> : null}.{' '}
+          </>
+        ) : null}
         Every view and the scrubber show the recorded epochs: press Space or ▶ Play beside the scrubber to play them.{' '}
         <span data-testid="replay-images" data-state={images}>
           {images === 'shown'
