@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
+import { DEFAULT_CONFIG, PAPER_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
 import { Rng } from '../util/rng.ts';
 import { float32ToBase64 } from '../util/base64.ts';
-import { parseRecording, recordingFile, RecordingError, type RecordingFile } from './recording.ts';
+import { dequantiseFeatures, parseRecording, quantiseFeatures, recordingFile, RecordingError, type RecordingFile } from './recording.ts';
 import { recordingUrl } from './replay.ts';
 
 const config: ExperimentConfig = { ...DEFAULT_CONFIG, imbalance: 'custom', trainCounts: [16, 16, 4, 4], epochs: 5, trainFeatureSample: 100, testPerClass: 10 };
@@ -43,9 +43,31 @@ function history(epochs: number, lanes = config.methods): EpochSnapshot[] {
   }));
 }
 
+/** The history with every feature as a 16-bit recording keeps it (quantised and restored). */
+function asRecorded(recorded: EpochSnapshot[]): EpochSnapshot[] {
+  const restore = (values: Float32Array) => dequantiseFeatures(quantiseFeatures(values));
+  return recorded.map((s) => ({
+    ...s,
+    runs: Object.fromEntries(Object.entries(s.runs).map(([lane, r]) => [lane, { ...r, trainFeatures: restore(r.trainFeatures), testFeatures: restore(r.testFeatures) }])),
+  }));
+}
+
+/** The same file in version 1, as the app wrote it before 16-bit features: float32 features. */
+function asVersion1(file: RecordingFile, recorded: EpochSnapshot[]): RecordingFile {
+  const old = JSON.parse(JSON.stringify(file));
+  old.version = 1;
+  old.epochs.forEach((epoch: { runs: Record<string, Record<string, unknown>> }, i: number) => {
+    for (const [lane, r] of Object.entries(epoch.runs)) {
+      r.trainFeatures = float32ToBase64(recorded[i].runs[lane].trainFeatures);
+      r.testFeatures = float32ToBase64(recorded[i].runs[lane].testFeatures);
+    }
+  });
+  return old;
+}
+
 /** A recording as the app wrote it before the method lab: no methods or seedVersion, runs erm and mfw with the old metrics only. */
 function legacyFile(drw: boolean): RecordingFile {
-  const file = JSON.parse(JSON.stringify(recordingFile(config, history(2), 'webgl'))) as RecordingFile;
+  const file = asVersion1(recordingFile(config, history(2), 'webgl'), history(2));
   const { methods: _methods, seedVersion: _seedVersion, ...old } = file.config;
   (file as { config: unknown }).config = { ...old, drw };
   for (const epoch of file.epochs) {
@@ -74,7 +96,7 @@ function problemsOf(text: string): string {
 }
 
 describe('recordings', () => {
-  it('round-trip a partial run exactly: configuration, every epoch, features, classifier and metrics (NaN too)', () => {
+  it('round-trip a partial run: configuration, every epoch, classifier and metrics exactly (NaN too), features within half a 16-bit step', () => {
     const recorded = history(3);
     const text = JSON.stringify(recordingFile(config, recorded, 'webgl', new Date('2026-11-30T10:00:00Z')));
     const replay = parseRecording(text);
@@ -82,8 +104,33 @@ describe('recordings', () => {
     expect(replay.classNames).toEqual(['airplane', 'automobile', 'bird', 'cat']);
     expect(replay.backend).toBe('webgl');
     expect(replay.createdAt).toBe('2026-11-30T10:00:00.000Z');
-    expect(replay.history).toEqual(recorded);
+    expect(replay.history).toEqual(asRecorded(recorded));
     expect(Number.isNaN(replay.history[2].runs.mfw.featureDeviation[3])).toBe(true);
+    recorded.forEach((s, i) => {
+      for (const [lane, r] of Object.entries(s.runs)) {
+        for (const key of ['trainFeatures', 'testFeatures'] as const) {
+          const original = r[key];
+          const range = [0, 1].map((axis) => {
+            const values = original.filter((_, j) => j % 2 === axis);
+            return Math.max(...values) - Math.min(...values);
+          });
+          replay.history[i].runs[lane][key].forEach((v, j) => expect(Math.abs(v - original[j])).toBeLessThanOrEqual(range[j % 2] / 65535 / 2 + 1e-6));
+        }
+      }
+    });
+  });
+
+  it('read version 1 files (float32 features) exactly', () => {
+    const recorded = history(3);
+    const old = asVersion1(recordingFile(config, recorded, 'webgl'), recorded);
+    expect(parseRecording(JSON.stringify(old)).history).toEqual(recorded);
+  });
+
+  it('quantise a constant axis and an empty sample without dividing by zero', () => {
+    const [x0, y0, x1, y1, x2, y2] = dequantiseFeatures(quantiseFeatures(Float32Array.from([3, -1, 3, 2, 3, 0.5])));
+    expect([x0, x1, x2, y0, y1]).toEqual([3, 3, 3, -1, 2]);
+    expect(Math.abs(y2 - 0.5)).toBeLessThanOrEqual(3 / 65535 / 2);
+    expect(dequantiseFeatures(quantiseFeatures(new Float32Array(0)))).toHaveLength(0);
   });
 
   it('carry the command and commit of a headless run, and refuse a malformed one', () => {
@@ -102,7 +149,7 @@ describe('recordings', () => {
       expect(Object.keys(file.epochs[1].runs)).toEqual(methods);
       const replay = parseRecording(JSON.stringify(file));
       expect(replay.config.methods).toEqual(methods);
-      expect(replay.history).toEqual(recorded);
+      expect(replay.history).toEqual(asRecorded(recorded));
     }
   });
 
@@ -138,11 +185,33 @@ describe('recordings', () => {
     expect(problemsOf(tampered((f) => (f.epochs[0].runs.erm.relabelledFraction = 2)))).toContain('relabelledFraction must be a fraction');
   });
 
-  it('keep features as base64 float32, about a third smaller than decimal text', () => {
+  it('keep features at 16 bits: a third of base64 float32’s size in bytes, two thirds in text', () => {
     const file = recordingFile(config, history(1), null);
     const features = history(1)[0].runs.erm.testFeatures;
-    expect(file.epochs[0].runs.erm.testFeatures).toBe(float32ToBase64(features));
-    expect(file.epochs[0].runs.erm.testFeatures.length).toBeLessThan(JSON.stringify(Array.from(features)).length);
+    const stored = file.epochs[0].runs.erm.testFeatures.uint16;
+    expect(stored.length).toBe(Math.ceil((features.length * 2) / 3) * 4);
+    expect(stored.length).toBeLessThan(float32ToBase64(features).length * 0.55);
+  });
+
+  it('stay under 64 MB for six lanes of the Paper preset over 200 epochs (2,000 plotted points, 4,000 test images)', () => {
+    const rng = new Rng(5);
+    const paper = { ...PAPER_CONFIG, methods: ['erm', 'mfw', 'drw', 'ldam-drw', 'la', 'remix-drw'] };
+    const epoch = (n: number): EpochSnapshot => {
+      const snapshot = history(1, paper.methods)[0];
+      const runs = Object.fromEntries(
+        Object.entries(snapshot.runs).map(([lane, r]) => [
+          lane,
+          { ...r, trainFeatures: Float32Array.from({ length: 4000 }, () => rng.normal() * 50), testFeatures: Float32Array.from({ length: 8000 }, () => rng.normal() * 50) },
+        ]),
+      );
+      return { ...snapshot, epoch: n, trainFeatureLabels: new Uint8Array(2000).map((_, i) => i % 4), testLabels: new Uint8Array(4000).map((_, i) => i % 4), runs };
+    };
+    // One epoch's share of the file, times 200, plus the part written once.
+    const one = JSON.stringify(recordingFile(paper, [epoch(1)], null)).length;
+    const two = JSON.stringify(recordingFile(paper, [epoch(1), epoch(2)], null)).length;
+    const bytes = one + 199 * (two - one);
+    process.stdout.write(`[recording] six lanes × 200 epochs of the Paper preset: ${(bytes / 1e6).toFixed(1)} MB\n`);
+    expect(bytes).toBeLessThan(64e6);
   });
 
   it('may start after epoch 1 (a run continued from loaded weights)', () => {
@@ -159,7 +228,7 @@ describe('recordings', () => {
     expect(problemsOf('[1, 2]')).toContain('not a JSON object');
     expect(problemsOf('{"format": "imbalance-playground/metrics", "version": 1}')).toContain('metrics export');
     expect(problemsOf('{"format": "something-else"}')).toContain('not an Imbalance Playground recording');
-    expect(problemsOf(tampered((f) => ((f as { version: number }).version = 2)))).toContain('version 2');
+    expect(problemsOf(tampered((f) => ((f as { version: number }).version = 3)))).toContain('version 3; this app reads versions 1 and 2');
   });
 
   it('refuse a configuration that is incomplete, invalid or inconsistent with its counts', () => {
@@ -173,12 +242,14 @@ describe('recordings', () => {
     expect(problemsOf(tampered((f) => (f.epochs[1].epoch = 7)))).toContain('epochs[1].epoch must be 2');
     expect(problemsOf(tampered((f) => (f.config.epochs = 2)))).toContain('it goes to epoch 3, beyond the configuration’s 2');
     expect(problemsOf(tampered((f) => (f.epochs[0].epoch = -1)))).toContain('epochs[0].epoch must be a whole number ≥ 0');
-    expect(problemsOf(tampered((f) => (f.epochs[0].runs.mfw.testFeatures = float32ToBase64(new Float32Array(4)))))).toContain(
-      'epochs[0].runs.mfw.testFeatures must be base64 float32',
+    expect(problemsOf(tampered((f) => (f.epochs[0].runs.mfw.testFeatures = quantiseFeatures(new Float32Array(4)))))).toContain(
+      'epochs[0].runs.mfw.testFeatures must be 16-bit x, y pairs with their range, one per label (2 points for 12 labels)',
     );
-    expect(problemsOf(tampered((f) => (f.epochs[2].runs.erm.trainFeatures = float32ToBase64(new Float32Array(14).fill(Number.NaN)))))).toContain(
-      'not finite',
-    );
+    expect(problemsOf(tampered((f) => (f.epochs[0].runs.mfw.testFeatures.step = [0, 1])))).toContain('step: [x, y] above 0');
+    expect(problemsOf(tampered((f) => (f.epochs[2].runs.erm.trainFeatures.min = [1e308, 0])))).toContain('not finite');
+    const old = asVersion1(recordingFile(config, history(3), 'webgl'), history(3));
+    (old.epochs[2].runs.erm as unknown as Record<string, string>).trainFeatures = float32ToBase64(new Float32Array(14).fill(Number.NaN));
+    expect(problemsOf(JSON.stringify(old))).toContain('trainFeatures must be base64 float32 x, y pairs, one per label (a value is not finite)');
     expect(problemsOf(tampered((f) => (f.epochs[0].runs.erm.testAccuracy = [1, 2])))).toContain('testAccuracy must be 4 numbers');
     expect(problemsOf(tampered((f) => (f.epochs[0].runs.erm.classifier.bias = [0, 0, 0, 'x' as unknown as number])))).toContain('classifier.bias');
     expect(problemsOf(tampered((f) => (f.testLabels = btoa('\u0009'))))).toContain('testLabels must be base64 bytes of class indices');

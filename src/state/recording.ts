@@ -1,8 +1,8 @@
 /**
  * Recorded runs: a finished or partial run of every lane as one JSON file (its configuration and
- * every epoch's snapshot: features, classifier, metrics), replayed later without training. Typed arrays
- * are base64 (little-endian float32 / uint8), so a 200-epoch Paper run is about 26 MB rather than
- * the ~60 MB of decimal text. The format is documented in docs/RECORDING.md; every file is checked
+ * every epoch's snapshot: features, classifier, metrics), replayed later without training. Features
+ * are kept at 16 bits with their range (version 2; version 1 kept float32), labels as bytes, both
+ * base64, so six lanes of the 200-epoch Paper preset stay under 64 MB; the metrics stay exact. The format is documented in docs/RECORDING.md; every file is checked
  * completely before anything is shown. Files made before the method lab (a configuration without
  * `methods`, runs `erm` and `mfw`) open as the configuration's first and second lanes, the metrics
  * added since filled in from what they hold.
@@ -12,13 +12,51 @@ import { LEGACY_RUNS } from '../core/methods.ts';
 import { classifierWeightNorms, minorMajorRatio } from '../core/metrics.ts';
 import { isMajorClass } from '../core/mfwWeights.ts';
 import { epochsWithRuns, type EpochSnapshot, type RunSnapshot } from '../core/snapshot.ts';
-import { base64ToBytes, base64ToFloat32, bytesToBase64, float32ToBase64 } from '../util/base64.ts';
+import { base64ToBytes, base64ToFloat32, bytesToBase64 } from '../util/base64.ts';
 import { configToSearch } from './urlConfig.ts';
 
 export const RECORDING_FORMAT = 'imbalance-playground/recording';
-export const RECORDING_VERSION = 1;
+export const RECORDING_VERSION = 2;
+/** Versions this app reads: 1 kept features as float32. */
+const READABLE_VERSIONS = [1, 2];
 
-type RecordedRun = Omit<RunSnapshot, 'trainFeatures' | 'testFeatures'> & { trainFeatures: string; testFeatures: string };
+/**
+ * 2-D features at 16 bits: point i is (min[0] + q[2i]·step[0], min[1] + q[2i+1]·step[1]) with q the
+ * little-endian uint16 values, so each is off by at most half a step (1/131070 of its axis's range).
+ */
+export interface QuantisedFeatures {
+  min: [number, number];
+  step: [number, number];
+  uint16: string;
+}
+
+type RecordedRun = Omit<RunSnapshot, 'trainFeatures' | 'testFeatures'> & { trainFeatures: QuantisedFeatures; testFeatures: QuantisedFeatures };
+
+const LEVELS = 65535;
+
+export function quantiseFeatures(values: Float32Array): QuantisedFeatures {
+  const min: [number, number] = [Infinity, Infinity];
+  const max: [number, number] = [-Infinity, -Infinity];
+  values.forEach((v, i) => {
+    min[i % 2] = Math.min(min[i % 2], v);
+    max[i % 2] = Math.max(max[i % 2], v);
+  });
+  if (values.length === 0) {
+    min.fill(0);
+    max.fill(0);
+  }
+  // A constant axis still needs a step that is not zero; its values all land on q = 0.
+  const step = min.map((lo, axis) => (max[axis] > lo ? (max[axis] - lo) / LEVELS : 1)) as [number, number];
+  const q = Uint16Array.from(values, (v, i) => Math.round((v - min[i % 2]) / step[i % 2]));
+  return { min, step, uint16: bytesToBase64(new Uint8Array(q.buffer)) };
+}
+
+export function dequantiseFeatures({ min, step, uint16 }: QuantisedFeatures): Float32Array {
+  const bytes = base64ToBytes(uint16);
+  if (bytes.length % 2 !== 0) throw new Error(`${bytes.length} bytes are not whole uint16 values`);
+  const q = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+  return Float32Array.from(q, (v, i) => min[i % 2] + v * step[i % 2]);
+}
 
 export interface RecordingFile {
   format: typeof RECORDING_FORMAT;
@@ -88,7 +126,7 @@ export function recordingFile(
     ...(provenance ? { provenance } : {}),
     trainFeatureLabels: bytesToBase64(first.trainFeatureLabels),
     testLabels: bytesToBase64(first.testLabels),
-    epochs: epochsWithRuns(history, (run): RecordedRun => ({ ...run, trainFeatures: float32ToBase64(run.trainFeatures), testFeatures: float32ToBase64(run.testFeatures) })),
+    epochs: epochsWithRuns(history, (run): RecordedRun => ({ ...run, trainFeatures: quantiseFeatures(run.trainFeatures), testFeatures: quantiseFeatures(run.testFeatures) })),
   };
 }
 
@@ -120,7 +158,9 @@ export function parseRecording(text: string): Recording {
     throw new RecordingError(['it is a metrics export, which has no features to plot. Save a recording with “Save as a recording” instead.']);
   }
   if (file.format !== RECORDING_FORMAT) throw new RecordingError([`it is not an Imbalance Playground recording (format ${JSON.stringify(file.format)}).`]);
-  if (file.version !== RECORDING_VERSION) throw new RecordingError([`it is version ${JSON.stringify(file.version)}; this app reads version ${RECORDING_VERSION}.`]);
+  if (!READABLE_VERSIONS.includes(file.version as number)) {
+    throw new RecordingError([`it is version ${JSON.stringify(file.version)}; this app reads versions ${READABLE_VERSIONS.join(' and ')}.`]);
+  }
 
   const checked = strictConfig(file.config);
   if (!checked.config) throw new RecordingError(checked.problems.map((problem) => `config: ${problem}`).slice(0, MAX_PROBLEMS));
@@ -142,7 +182,14 @@ export function parseRecording(text: string): Recording {
   const testLabels = labels(file.testLabels, 'testLabels', numClasses, fail);
   if (trainFeatureLabels.length > config.trainFeatureSample) fail(`trainFeatureLabels has ${trainFeatureLabels.length} points, more than the ${config.trainFeatureSample} the configuration plots.`);
 
-  const shape: RunShape = { numClasses, trainPoints: trainFeatureLabels.length, testPoints: testLabels.length, isMajor: isMajorClass(config.trainCounts), legacy };
+  const shape: RunShape = {
+    numClasses,
+    trainPoints: trainFeatureLabels.length,
+    testPoints: testLabels.length,
+    isMajor: isMajorClass(config.trainCounts),
+    legacy,
+    quantised: file.version !== 1,
+  };
   const history: EpochSnapshot[] = [];
   // Epochs follow each other; a run continued from loaded weights starts after epoch 1.
   const firstEpoch = Array.isArray(file.epochs) && isObject(file.epochs[0]) ? file.epochs[0].epoch : undefined;
@@ -212,15 +259,28 @@ function numbers(value: unknown, length: number, name: string, fail: Fail): numb
   return value.map((v) => (v === null ? Number.NaN : (v as number)));
 }
 
-function features(value: unknown, points: number, name: string, fail: Fail): Float32Array {
+function isPair(value: unknown): value is [number, number] {
+  return Array.isArray(value) && value.length === 2 && value.every(isNumber);
+}
+
+function features(value: unknown, points: number, name: string, quantised: boolean, fail: Fail): Float32Array {
   try {
-    if (typeof value !== 'string') throw new Error('not text');
-    const values = base64ToFloat32(value);
+    let values: Float32Array;
+    if (quantised) {
+      if (!isObject(value) || !isPair(value.min) || !isPair(value.step) || !value.step.every((step) => step > 0) || typeof value.uint16 !== 'string') {
+        throw new Error('not {min: [x, y], step: [x, y] above 0, uint16: base64}');
+      }
+      values = dequantiseFeatures(value as unknown as QuantisedFeatures);
+    } else {
+      if (typeof value !== 'string') throw new Error('not text');
+      values = base64ToFloat32(value);
+    }
     if (values.length !== 2 * points) throw new Error(`${values.length / 2} points for ${points} labels`);
     if (!values.every(Number.isFinite)) throw new Error('a value is not finite');
     return values;
   } catch (error) {
-    fail(`${name} must be base64 float32 x, y pairs, one per label (${(error as Error).message}).`);
+    const form = quantised ? '16-bit x, y pairs with their range' : 'base64 float32 x, y pairs';
+    fail(`${name} must be ${form}, one per label (${(error as Error).message}).`);
     return new Float32Array(0);
   }
 }
@@ -232,6 +292,8 @@ interface RunShape {
   isMajor: boolean[];
   /** A file from before the method lab: the metrics added since are filled in. */
   legacy: boolean;
+  /** Features at 16 bits (version 2) rather than float32 (version 1). */
+  quantised: boolean;
 }
 
 /** A number, or NaN written as null. */
@@ -241,7 +303,7 @@ function numberOrNaN(value: unknown, name: string, fail: Fail): number {
   return value as number;
 }
 
-function checkRun(value: unknown, where: string, { numClasses, trainPoints, testPoints, isMajor, legacy }: RunShape, fail: Fail): RunSnapshot | null {
+function checkRun(value: unknown, where: string, { numClasses, trainPoints, testPoints, isMajor, legacy, quantised }: RunShape, fail: Fail): RunSnapshot | null {
   if (!isObject(value)) {
     fail(`${where} must be an object.`);
     return null;
@@ -265,8 +327,8 @@ function checkRun(value: unknown, where: string, { numClasses, trainPoints, test
     classificationRatio: perClass('classificationRatio'),
     featureGradientNorm,
     featureDeviation: perClass('featureDeviation'),
-    trainFeatures: features(value.trainFeatures, trainPoints, `${where}.trainFeatures`, fail),
-    testFeatures: features(value.testFeatures, testPoints, `${where}.testFeatures`, fail),
+    trainFeatures: features(value.trainFeatures, trainPoints, `${where}.trainFeatures`, quantised, fail),
+    testFeatures: features(value.testFeatures, testPoints, `${where}.testFeatures`, quantised, fail),
     classifier: { weight, bias },
   };
   if (legacy) {
