@@ -5,12 +5,14 @@
  */
 import { useEffect, useMemo } from 'react';
 import { CIFAR10_CLASS_NAMES, lanesOf } from '../config/experiment.ts';
+import { loadShippedRecordings } from '../state/shippedRecordings.ts';
 import { useAppStore } from '../state/store.ts';
 import { BackendBadge } from '../views/controls/BackendBadge.tsx';
 import { DataMissing } from '../views/controls/DataMissing.tsx';
 import { DataPreview } from '../views/controls/DataPreview.tsx';
 import { EpochScrubber } from '../views/controls/EpochScrubber.tsx';
 import { ExportButtons } from '../views/controls/ExportButtons.tsx';
+import { FinishedRuns } from '../views/controls/FinishedRuns.tsx';
 import { Notices } from '../views/controls/Notices.tsx';
 import { ProgressPanel } from '../views/controls/ProgressPanel.tsx';
 import { RecordingControls } from '../views/controls/RecordingControls.tsx';
@@ -84,6 +86,7 @@ function WhatIsMfwLink() {
 
 export function App() {
   useEffect(() => startTrainingClient(), []);
+  useEffect(() => void loadShippedRecordings(document.baseURI), []);
   usePresentationShortcut();
   const config = useAppStore((s) => s.config);
   const history = useAppStore((s) => s.history);
@@ -121,6 +124,7 @@ export function App() {
         <main className="main">
           <ReplayBanner />
           <Notices />
+          <FinishedRuns />
           <p className="controlled" data-testid="controlled-comparison">
             {config.methods.join() === 'erm,mfw' ? (
               <>

@@ -6,6 +6,7 @@
 import { parseRecording, RecordingError, type Recording } from './recording.ts';
 import { loadReplayImages } from './replayImages.ts';
 import { useAppStore, writeConfigToUrl } from './store.ts';
+import { RECORDING_PARAM } from './urlConfig.ts';
 
 /** A link's recording path resolved against the page, or the reason it is refused. */
 export function recordingUrl(path: string, pageUrl: string): URL | string {
@@ -67,4 +68,13 @@ export async function openRecordingLink(path: string): Promise<void> {
     useAppStore.setState({ recordingLink: null });
     showProblem(path, error);
   }
+}
+
+/** Opens a finished run that came with the app; the address bar then links to it (`?rec=…`), for sharing. */
+export async function openShippedRecording(path: string): Promise<void> {
+  const url = new URL(window.location.href);
+  url.search = `${RECORDING_PARAM}=${path}`;
+  window.history.replaceState(window.history.state, '', url);
+  useAppStore.getState().dismissNotice('recording');
+  await openRecordingLink(path);
 }

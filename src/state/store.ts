@@ -10,6 +10,7 @@ import type { LoadedWeights } from '../core/weightsFile.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
 import type { Provenance, Recording } from './recording.ts';
+import type { ShippedRecording } from './shippedRecordings.ts';
 import { RECORDING_PARAM, configFromSearch, configToSearch } from './urlConfig.ts';
 
 export type NoticeTone = 'info' | 'warning' | 'error';
@@ -86,6 +87,8 @@ export interface AppState {
   replay: ReplayInfo | null;
   /** The recording the link names while it loads (nothing is configured meanwhile). */
   recordingLink: string | null;
+  /** Finished runs that came with the app (public/recordings/index.json), offered on the first screen. */
+  shippedRecordings: ShippedRecording[];
   /** Checked weights waiting to be sent with the next configuration (their own). */
   weightsToLoad: LoadedWeights | null;
   /** Whether the recording's plotted images were found in the prepared data, for its tooltips (replay.ts). */
@@ -197,6 +200,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   calibrations: {},
   replay: null,
   recordingLink: initial.recordingLink,
+  shippedRecordings: [],
   weightsToLoad: null,
   replayImages: 'none',
   replayPlaying: false,

@@ -7,8 +7,10 @@
 import { QUICK_CONFIG, timePresetOf, withTimePreset } from '../../config/experiment.ts';
 import { profileKey, profileOf } from '../../core/networkCost.ts';
 import { LESSON_SECONDS, capitalise, estimateFor, formatEstimate, withFewerLanes } from '../../state/estimate.ts';
+import { openShippedRecording } from '../../state/replay.ts';
 import { useAppStore } from '../../state/store.ts';
 import { configToSearch } from '../../state/urlConfig.ts';
+import { closestShipped } from './FinishedRuns.tsx';
 import { PRESET_LABEL } from './presets.ts';
 
 const SOFTWARE_BACKENDS = new Set(['cpu', 'wasm']);
@@ -22,6 +24,7 @@ export function RunEstimate() {
   const completedEpochs = useAppStore((s) => s.history.at(-1)?.epoch ?? 0);
   const editConfig = useAppStore((s) => s.editConfig);
   const replaying = useAppStore((s) => s.replay !== null);
+  const shipped = useAppStore((s) => s.shippedRecordings);
   // Its place is kept from the first paint until the estimate comes, so the status bar does not jump.
   const placeholder = (
     <p className="run-estimate run-estimate-placeholder" data-testid="estimate-placeholder">
@@ -85,6 +88,17 @@ export function RunEstimate() {
     </>
   ) : null;
   const recordingAdvice = 'Train it beforehand on a computer with a GPU and show it in class as a recording (Recording → Save, then Open).';
+  const finished = closestShipped(shipped, config.methods, preset);
+  const watchFinished = finished ? (
+    <>
+      {' '}
+      Or{' '}
+      <button type="button" className="link-button" data-testid="estimate-watch-finished" onClick={() => void openShippedRecording(finished.path)}>
+        watch a finished run (instant)
+      </button>
+      .
+    </>
+  ) : null;
   return (
     // data-calibrating: the worker is still timing other networks (the presets') in the background.
     <div className="run-estimate" data-testid="run-estimate" data-seconds={Math.round(estimate.seconds)} data-calibrating={calibrating !== null}>
@@ -111,6 +125,7 @@ export function RunEstimate() {
             </>
           )}
           {fewerLanes}
+          {watchFinished}
         </p>
       ) : null}
     </div>
