@@ -40,6 +40,7 @@ test('the estimate before Play: timing on this device, each preset’s estimate,
   await expect.poll(() => new URL(page.url()).search).toBe(quick);
   await expect(page.getByTestId('preset-quick')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('setting-epochs')).toHaveValue(String(QUICK_CONFIG.epochs));
+  await expect(page.getByTestId('preset-class-view')).toContainText('What your class will see: ERM gets most test images of the two small classes wrong');
   await expect(page.getByTestId('preset-evidence')).toContainText('PyTorch');
   console.check();
 });

@@ -28,7 +28,7 @@ import { capitalise, estimateFor, formatEstimate } from '../../state/estimate.ts
 import { useAppStore } from '../../state/store.ts';
 import { CheckboxField, NumberField, SelectField } from './fields.tsx';
 import { PendingChanges } from './PendingChanges.tsx';
-import { PRESET_EVIDENCE, PRESET_LABEL, PRESET_NAMES, presetDescription } from './presets.ts';
+import { PRESET_CLASS_VIEW, PRESET_EVIDENCE, PRESET_LABEL, PRESET_NAMES, presetDescription } from './presets.ts';
 
 type Key = keyof ExperimentConfig;
 /** The settings with one value and a FIELDS entry. */
@@ -231,9 +231,15 @@ export function SettingsPanel() {
             })}
           </div>
           {selectedPreset ? (
-            <p className="field-hint preset-evidence" data-testid="preset-evidence">
-              {PRESET_EVIDENCE[selectedPreset]}
-            </p>
+            <>
+              <p className="preset-class-view" data-testid="preset-class-view">
+                {PRESET_CLASS_VIEW[selectedPreset]}
+              </p>
+              <details className="field-hint preset-evidence" data-testid="preset-evidence">
+                <summary>The evidence</summary>
+                {PRESET_EVIDENCE[selectedPreset]}
+              </details>
+            </>
           ) : null}
         </>,
       )}
