@@ -4,8 +4,9 @@
  * change at all, its GPU memory and JS heap must stay flat within a bound, and the page's heap
  * may grow only by the snapshot history (snapshotPayloadBytes per epoch, src/core/snapshot.ts).
  *
- * CI runs SOAK_EPOCHS (default 12) on WebGL; the long version is `npm run soak` (100 epochs), or
- * e.g. `SOAK_EPOCHS=200 SOAK_BACKEND=webgpu npm run soak`. Figures are printed for the report.
+ * CI runs SOAK_EPOCHS (default 12) on WebGL with ERM and MFW; the long version is `npm run soak`
+ * (100 epochs), or e.g. `SOAK_EPOCHS=200 SOAK_BACKEND=webgpu SOAK_METHODS=erm,mfw,drw,ldam-drw,la,remix-drw
+ * npm run soak`. Figures are printed for the report.
  */
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
 import { snapshotPayloadBytes } from '../src/core/snapshot.ts';
@@ -15,6 +16,8 @@ import { search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
 const EPOCHS = Number(process.env.SOAK_EPOCHS ?? 12);
 const BACKEND = (process.env.SOAK_BACKEND ?? 'webgl') as 'webgl' | 'webgpu';
+/** The lanes, e.g. SOAK_METHODS=erm,mfw,drw,ldam-drw,la,remix-drw for the lab's six. */
+const METHODS = (process.env.SOAK_METHODS ?? 'erm,mfw').split(',');
 /** Epochs before the readings count: shader compilation, texture pools and JIT settle. */
 const WARM_UP = 3;
 /** The worker's JS objects may move by this much after the warm-up. */
@@ -85,9 +88,9 @@ async function read(page: Page, cdp: CDPSession, workerSession: string, epoch: n
   };
 }
 
-test(`soak: ${EPOCHS} epochs on ${BACKEND}, memory flat but for the history`, async ({ page }) => {
+test(`soak: ${EPOCHS} epochs of ${METHODS.length} lanes on ${BACKEND}, memory flat but for the history`, async ({ page }) => {
   const console = watchConsole(page);
-  const config = tinyConfig({ trainCounts: [4, 4, 2, 2], batchSize: 12, testPerClass: 10, epochs: EPOCHS, backend: BACKEND });
+  const config = tinyConfig({ trainCounts: [4, 4, 2, 2], batchSize: 12, testPerClass: 10, epochs: EPOCHS, backend: BACKEND, methods: METHODS });
   await page.goto(`./${search(config)}`);
   await waitForStatus(page, 'ready', 3 * 60_000);
 
@@ -116,6 +119,7 @@ test(`soak: ${EPOCHS} epochs on ${BACKEND}, memory flat but for the history`, as
   const summary = {
     epochs: EPOCHS,
     backend: BACKEND,
+    lanes: METHODS.length,
     secondsPerEpoch: +(seconds / EPOCHS).toFixed(2),
     tensors: last.tensors,
     tensorsSpread: spread((r) => r.tensors),
