@@ -1,19 +1,21 @@
 /**
  * The plot area: the feature space (with two lanes, ERM beside MFW for the training and for the test
  * features, each pair with its caption underneath; with other counts, one column per lane, training
- * above test on the lane's own axis range), the curves along the epochs, and the results at the shown
- * epoch (table and confusion matrices). Every caption says what the paper found and what this run
- * shows. In presentation mode only the plots a class needs are shown.
+ * above test on the lane's own axis range) with each method's card and the post-hoc corrections, the
+ * curves along the epochs, the results at the shown epoch (table and confusion matrices) and over the
+ * run (a row per lane). Every caption says what the paper found and what this run shows. In
+ * presentation mode only the plots a class needs are shown.
  */
 import { createContext, useCallback, useContext, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { lanesOf } from '../config/experiment.ts';
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
-import { fileSafeLaneId, type Lane } from '../core/methods.ts';
+import { fileSafeLaneId, logitScale, type Lane } from '../core/methods.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
 import {
   AccuracyCurves,
   BalancedAccuracyCurves,
+  BiasMultiples,
   ClassWeightCurves,
   CleanLossCurves,
   ConfusionMatrix,
@@ -27,9 +29,11 @@ import {
   LossCurves,
   RatioCurves,
   ResultsTable,
+  RunResultsTable,
   epochsFeatureDomain,
   linkedIndexFor,
   nextLinkedPick,
+  paperFigure,
   SAME_AXES_COVERAGE,
   sharedFeatureDomain,
   type LinkedPick,
@@ -37,11 +41,11 @@ import {
   type Domain,
 } from '../views/charts/index.ts';
 import { useViewportHeight } from '../views/charts/useContainerWidth.ts';
-import { MfwExplainer, WhatToLookFor, runFinding, runTakeaway, type PlotKind } from '../views/teaching/index.ts';
+import { MethodCards, MfwExplainer, WhatToLookFor, methodCards, runFinding, runTakeaway, type PlotKind } from '../views/teaching/index.ts';
 import { ChartSizeContext, FONT, PRESENTATION_SIZES, laneStyles, type LaneStyle } from '../views/theme.ts';
 import { ChartFrame } from '../views/controls/ChartFrame.tsx';
 import { PostHocPanel } from '../views/controls/PostHocPanel.tsx';
-import { acceptsPostHoc, alreadyCompensates, applyPostHoc, postHocLabel, type PostHocSetting } from '../core/posthoc.ts';
+import { alreadyCompensates, applyPostHoc, onUnitCircle, postHocKindsFor, postHocLabel, type PostHocSetting } from '../core/posthoc.ts';
 
 const SPLITS = [
   { key: 'train', title: 'Training features', noun: 'training image', caption: 'train-scatter' },
@@ -54,6 +58,8 @@ const PLOT_CHROME_HEIGHT = 300;
 const SMALL_MULTIPLE_SIZE = 320;
 /** Lanes side by side at most: five or six lanes wrap into rows of three, each with its training row above its test row. */
 const MAX_LANE_COLUMNS = 4;
+/** The axes of a cosine lane under logit adjustment, whose features are shown at unit length (core/posthoc.ts). */
+const UNIT_CIRCLE_DOMAIN: Domain = { x: [-1.15, 1.15], y: [-1.15, 1.15] };
 
 /** The lanes in rows of small multiples: all in one row up to MAX_LANE_COLUMNS, else rows of three. */
 function laneRows<T>(lanes: readonly T[]): T[][] {
@@ -78,9 +84,9 @@ const PostHocContext = createContext<{ settings: Readonly<Record<string, PostHoc
 /** The shown epoch with each lane's post-hoc correction applied (the stored snapshot when none is). */
 function useCorrectedSnapshot(): EpochSnapshot | null {
   const snapshot = useAppStore(selectShownSnapshot);
-  const trainCounts = useAppStore((s) => s.config.trainCounts);
+  const config = useAppStore((s) => s.config);
   const { settings } = useContext(PostHocContext);
-  return useMemo(() => (snapshot ? applyPostHoc(snapshot, settings, trainCounts) : null), [snapshot, settings, trainCounts]);
+  return useMemo(() => (snapshot ? applyPostHoc(snapshot, settings, config.trainCounts, lanesOf(config)) : null), [snapshot, settings, config]);
 }
 
 /** The lanes with their labels naming a post-hoc correction where one applies, for the views that show it. */
@@ -101,10 +107,25 @@ function PostHocControls() {
   const config = useAppStore((s) => s.config);
   const { settings, set } = useContext(PostHocContext);
   const lanes = useMemo(
-    () => lanesOf(config).map((lane) => ({ id: lane.id, label: lane.label, accepts: acceptsPostHoc(lane.spec), compensates: alreadyCompensates(lane.spec) })),
+    () =>
+      lanesOf(config).map((lane) => ({
+        id: lane.id,
+        label: lane.label,
+        kinds: postHocKindsFor(lane.spec),
+        cosineScale: lane.spec.head === 'cosine' ? logitScale(lane.spec) : null,
+        compensates: alreadyCompensates(lane.spec),
+      })),
     [config],
   );
   return <PostHocPanel lanes={lanes} settings={settings} onChange={set} trainCounts={config.trainCounts} />;
+}
+
+/** Each lane's method card, its caption read from the epoch on screen as trained. */
+function LaneMethodCards() {
+  const snapshot = useAppStore(selectShownSnapshot);
+  const config = useAppStore((s) => s.config);
+  const cards = useMemo(() => methodCards({ snapshot, lanes: lanesOf(config), trainCounts: config.trainCounts, epochs: config.epochs }), [snapshot, config]);
+  return <MethodCards cards={cards} />;
 }
 
 /** What this run shows in a plot, and in presentation mode its one-line takeaway. */
@@ -182,6 +203,8 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
   const history = useAppStore((s) => s.history);
   const presentation = useAppStore((s) => s.presentation);
   const lanes = useCorrectedLanes();
+  const config = useAppStore((s) => s.config);
+  const { settings } = useContext(PostHocContext);
   const viewportHeight = useViewportHeight();
   // Axes fixed over all stored epochs by default, so scrubbing shows the features move, not the ticks.
   const [sameAxes, setSameAxes] = useState(true);
@@ -195,12 +218,12 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
       sameAxes
         ? epochsFeatureDomain(history, undefined, lane)
         : sharedFeatureDomain(lane === null ? Object.values(snapshot.runs) : [snapshot.runs[lane]].filter(Boolean));
-    if (pair) {
-      const both = domainOf(null);
-      return Object.fromEntries(lanes.map((lane) => [lane.id, both]));
-    }
-    return Object.fromEntries(lanes.map((lane) => [lane.id, domainOf(lane.id)]));
-  }, [sameAxes, history, snapshot, pair, lanes]);
+    const both = pair ? domainOf(null) : null;
+    // A cosine lane under logit adjustment is drawn at unit length, whatever its features' length as trained.
+    return Object.fromEntries(
+      lanesOf(config).map((lane) => [lane.id, onUnitCircle(lane.spec, settings[lane.id]) ? UNIT_CIRCLE_DOMAIN : (both ?? domainOf(lane.id))]),
+    );
+  }, [sameAxes, history, snapshot, pair, config, settings]);
   // Points of the shown epoch beyond the shared axes (the range leaves out the farthest 1 % at each end).
   const outside = useMemo(() => {
     if (!snapshot || !domains || !sameAxes) return 0;
@@ -250,7 +273,12 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
         </p>
       </div>
       {/* A researcher's tool: presentation mode shows only what a class needs. */}
-      {!presentation && <PostHocControls />}
+      {!presentation && (
+        <>
+          <LaneMethodCards />
+          <PostHocControls />
+        </>
+      )}
       {pair ? (
         <div className="scatter-pairs">
           {SPLITS.map((split) => (
@@ -367,6 +395,13 @@ const LAB_CURVES: readonly LabCurveSpec[] = [
     Chart: WeightNormMultiples,
   },
   {
+    name: 'lab-bias',
+    label: 'classifier bias curves',
+    caption: 'A larger b_c for the major classes is the class prior learnt into the classifier, what logit adjustment subtracts. Lanes with a cosine head (LDAM) have no bias and are left out.',
+    lanes: (lanes) => lanes.filter((lane) => lane.spec.head === 'linear'),
+    Chart: BiasMultiples,
+  },
+  {
     name: 'lab-class-weights',
     label: 'class weight curves',
     caption: 'The loss weight of each class: 1 until a deferred re-weighting (DRW) starts at 80 % of the epochs.',
@@ -462,8 +497,11 @@ function ConfusionMatrices({ snapshot, classNames, lanes }: { snapshot: EpochSna
 
 function Results({ classNames, presentation }: { classNames: string[]; presentation: boolean }) {
   const snapshot = useCorrectedSnapshot();
+  const history = useAppStore((s) => s.history);
   const config = useAppStore((s) => s.config);
   const lanes = useCorrectedLanes();
+  const trainedLanes = useLanes();
+  const paperFigures = useMemo(() => Object.fromEntries(lanesOf(config).map((lane) => [lane.id, paperFigure(config, lane)])), [config]);
   return (
     <section className="results" aria-label="Results" data-testid="results">
       <div className="results-table">
@@ -472,11 +510,12 @@ function Results({ classNames, presentation }: { classNames: string[]; presentat
           classNames={classNames}
           trainCounts={config.trainCounts}
           lanes={lanes}
-          isPaperPreset={config.imbalance === 'paper'}
+          paperFigures={paperFigures}
           sampledTestPerClass={config.testPerClass < TEST_PER_CLASS ? config.testPerClass : null}
         />
         <Caption kind="results" />
       </div>
+      {presentation ? null : <RunResultsTable history={history} lanes={trainedLanes} trainCounts={config.trainCounts} paperFigures={paperFigures} />}
       {snapshot && !presentation ? <ConfusionMatrices snapshot={snapshot} classNames={classNames} lanes={lanes} /> : null}
     </section>
   );

@@ -2,22 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { PAPER_CONFIG } from '../config/experiment.ts';
 import { runSnapshot } from '../state/runFixture.ts';
 import { Rng } from '../util/rng.ts';
-import { METHOD_NAMES, METHODS, logPrior } from './methods.ts';
+import { METHOD_NAMES, METHODS, logPrior, type MethodSpec } from './methods.ts';
 import { classStatistics, predict, type LinearClassifier } from './metrics.ts';
 import {
   NO_CORRECTION,
-  acceptsPostHoc,
   alreadyCompensates,
   applyPostHoc,
   correctedClassifier,
   correctedRun,
   logitAdjusted,
+  onUnitCircle,
+  postHocKindsFor,
   postHocLabel,
   tauNormalised,
+  unitFeatures,
 } from './posthoc.ts';
 import type { EpochSnapshot } from './snapshot.ts';
 
 const counts = [5000, 5000, 50, 50];
+const specOf = (m: (typeof METHOD_NAMES)[number]): MethodSpec => METHODS[m].spec(PAPER_CONFIG);
+const ERM = specOf('erm');
+const LDAM = specOf('ldam-drw');
 // Major classes with long weights and positive biases: the classifier of an imbalanced training.
 const classifier: LinearClassifier = {
   weight: [
@@ -78,25 +83,54 @@ describe('post-hoc corrections', () => {
   it('recompute a lane’s test accuracy from its stored features, keeping what cannot be recomputed', () => {
     const run = runSnapshot({ testFeatures: features, classifier, testAccuracy: classStatistics(base, labels, 4).accuracy, trainAccuracy: [0.9, 0.9, 0.1, 0.1] });
     const setting = { kind: 'logit-adjustment', tau: 1, keepBias: true } as const;
-    const fixed = correctedRun(run, labels, setting, counts);
+    const fixed = correctedRun(run, labels, setting, counts, ERM);
     expect(fixed.testAccuracy).toEqual(classStatistics(predict(features, logitAdjusted(classifier, counts, 1)), labels, 4).accuracy);
     expect(fixed.testAccuracy).not.toEqual(run.testAccuracy);
     expect(fixed.trainAccuracy).toBe(run.trainAccuracy);
-    expect(correctedRun(run, labels, { ...setting, tau: 0 }, counts).testAccuracy).toEqual(run.testAccuracy);
+    expect(correctedRun(run, labels, { ...setting, tau: 0 }, counts, ERM).testAccuracy).toEqual(run.testAccuracy);
 
     const snapshot: EpochSnapshot = { epoch: 3, learningRate: 0.1, imagesPerSecond: 0, trainFeatureLabels: new Uint8Array(), testLabels: labels, runs: { erm: run, mfw: run } };
-    expect(applyPostHoc(snapshot, {}, counts)).toBe(snapshot);
-    expect(applyPostHoc(snapshot, { mfw: NO_CORRECTION }, counts)).toBe(snapshot);
-    const applied = applyPostHoc(snapshot, { mfw: setting }, counts);
+    const lanes = [{ id: 'erm', spec: ERM }, { id: 'mfw', spec: specOf('mfw') }];
+    expect(applyPostHoc(snapshot, {}, counts, lanes)).toBe(snapshot);
+    expect(applyPostHoc(snapshot, { mfw: NO_CORRECTION }, counts, lanes)).toBe(snapshot);
+    const applied = applyPostHoc(snapshot, { mfw: setting }, counts, lanes);
     expect(applied.runs.erm).toBe(run);
     expect(applied.runs.mfw.testAccuracy).toEqual(fixed.testAccuracy);
     expect(snapshot.runs.mfw).toBe(run);
   });
 
-  it('warn for exactly the lanes that already compensate, and are offered on linear heads only', () => {
-    const spec = (m: (typeof METHOD_NAMES)[number]) => METHODS[m].spec(PAPER_CONFIG);
-    expect(METHOD_NAMES.filter((m) => alreadyCompensates(spec(m))).sort()).toEqual(['drw', 'la', 'ldam-drw', 'mfw-drw', 'remix-drw', 'rw']);
-    expect(METHOD_NAMES.filter((m) => !acceptsPostHoc(spec(m)))).toEqual(['ldam-drw']);
+  it('warn for exactly the lanes that already compensate; a cosine head is offered logit adjustment only', () => {
+    expect(METHOD_NAMES.filter((m) => alreadyCompensates(specOf(m))).sort()).toEqual(['drw', 'la', 'ldam-drw', 'mfw-drw', 'remix-drw', 'rw']);
+    expect(METHOD_NAMES.filter((m) => !postHocKindsFor(specOf(m)).includes('tau-norm'))).toEqual(['ldam-drw']);
+    expect(postHocKindsFor(LDAM)).toEqual(['none', 'logit-adjustment']);
+  });
+
+  it('adjust a cosine head’s logits s·cos θ_c − τ·log π_c, on the features at unit length', () => {
+    // The stored cosine classifier: unit weights, bias 0; features of any length (LDAM's grow to thousands).
+    const unit: LinearClassifier = { weight: classifier.weight.map(([a, b]) => [a / Math.hypot(a, b), b / Math.hypot(a, b)] as [number, number]), bias: [0, 0, 0, 0] };
+    const long = Float32Array.from(features, (v, i) => v * (1 + 500 * ((i >> 1) % 3)));
+    const run = runSnapshot({ testFeatures: long, trainFeatures: long.slice(0, 40), classifier: unit });
+    const adjusted = (tau: number) => correctedRun(run, labels, { kind: 'logit-adjustment', tau, keepBias: true }, counts, LDAM);
+    const s = 30;
+    const prior = logPrior(counts);
+    const expected = (tau: number) =>
+      Uint8Array.from(labels, (_, n) => {
+        const [x, y] = [long[2 * n], long[2 * n + 1]];
+        const logits = unit.weight.map(([a, b], c) => (s * (a * x + b * y)) / Math.hypot(x, y) - tau * prior[c]);
+        return logits.indexOf(Math.max(...logits));
+      });
+    for (const tau of [0, 1, 2]) expect(classStatistics(predict(adjusted(tau).testFeatures, adjusted(tau).classifier), labels, 4).accuracy).toEqual(classStatistics(expected(tau), labels, 4).accuracy);
+    expect(adjusted(1).testAccuracy).toEqual(classStatistics(expected(1), labels, 4).accuracy);
+    // τ = 0 predicts as trained; τ = 2 moves some predictions to the minor classes.
+    expect(predict(adjusted(0).testFeatures, adjusted(0).classifier)).toEqual(predict(long, unit));
+    expect(predict(adjusted(2).testFeatures, adjusted(2).classifier)).not.toEqual(predict(long, unit));
+    for (let i = 0; i < 20; i++) expect(Math.hypot(adjusted(1).trainFeatures[2 * i], adjusted(1).trainFeatures[2 * i + 1])).toBeCloseTo(1, 5);
+    expect(onUnitCircle(LDAM, { kind: 'logit-adjustment', tau: 0, keepBias: true })).toBe(true);
+    expect(onUnitCircle(LDAM, NO_CORRECTION)).toBe(false);
+    expect(onUnitCircle(ERM, { kind: 'logit-adjustment', tau: 1, keepBias: true })).toBe(false);
+    // τ-normalisation is not offered there: the lane stays as trained.
+    expect(correctedRun(run, labels, { kind: 'tau-norm', tau: 1, keepBias: true }, counts, LDAM)).toBe(run);
+    expect(unitFeatures(Float32Array.from([3, 4, 0, 0]))).toEqual(Float32Array.from([0.6, 0.8, 0, 0]));
   });
 
   it('name the correction for labels', () => {

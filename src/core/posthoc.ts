@@ -9,10 +9,13 @@
  * - τ-normalisation (Kang et al., ICLR 2020, decoupling): w_c ← w_c / ‖w_c‖^τ (τ = 1: unit norms;
  *   τ = 0: unchanged), the bias kept or dropped.
  *
- * Both are offered for a linear head only: a cosine head (LDAM) already predicts from unit weights,
- * and a prior shift on its s·cos logits is not a linear decision on the feature.
+ * A cosine head (LDAM) predicts from its logits s·cos θ_c = s·⟨f/‖f‖, w_c/‖w_c‖⟩ (the engine's
+ * prediction; the stored classifier is its unit weights, bias 0). Logit adjustment is well defined
+ * there, argmax_c s·cos θ_c − τ·log π_c, and is linear in the unit feature f/‖f‖: the corrected lane
+ * predicts, and is drawn, on its features at unit length with weights s·w_c. τ-normalisation is not
+ * offered on it: the head divides w_c by ‖w_c‖ already, so every τ predicts the same.
  */
-import { logPrior, type MethodSpec } from './methods.ts';
+import { logPrior, logitScale, type Lane, type MethodSpec } from './methods.ts';
 import { classStatistics, predict, type LinearClassifier } from './metrics.ts';
 import type { EpochSnapshot, RunSnapshot } from './snapshot.ts';
 
@@ -54,9 +57,25 @@ export function correctedClassifier(classifier: LinearClassifier, setting: PostH
   return classifier;
 }
 
-/** Whether a lane's head takes a post-hoc correction (a linear one; see the file's comment). */
-export function acceptsPostHoc(spec: MethodSpec): boolean {
-  return spec.head === 'linear';
+/** The corrections a lane's head takes ('none' first): both on a linear head, logit adjustment only on a cosine one. */
+export function postHocKindsFor(spec: MethodSpec): readonly PostHocKind[] {
+  return spec.head === 'linear' ? ['none', 'logit-adjustment', 'tau-norm'] : ['none', 'logit-adjustment'];
+}
+
+/** Whether a correction shows the lane's features at unit length: logit adjustment on a cosine head (see the file's comment). */
+export function onUnitCircle(spec: MethodSpec, setting: PostHocSetting | undefined): boolean {
+  return spec.head === 'cosine' && setting?.kind === 'logit-adjustment';
+}
+
+/** Interleaved 2-D features at unit length, f/max(‖f‖, 1e-12) as PyTorch's F.normalize. */
+export function unitFeatures(features: Float32Array): Float32Array {
+  const out = new Float32Array(features.length);
+  for (let i = 0; i + 1 < features.length; i += 2) {
+    const norm = Math.max(Math.hypot(features[i], features[i + 1]), 1e-12);
+    out[i] = features[i] / norm;
+    out[i + 1] = features[i + 1] / norm;
+  }
+  return out;
 }
 
 /**
@@ -78,20 +97,33 @@ export function postHocLabel(setting: PostHocSetting): string {
 /**
  * A lane's report with the corrected classifier and the test accuracy recomputed from its stored
  * test features (every test image). Everything else stays as trained: the training accuracy and the
- * classification ratio are over the whole training subset, whose features are not all stored.
+ * classification ratio are over the whole training subset, whose features are not all stored. On a
+ * cosine head the features come at unit length and the classifier is s·w_c with the adjustment as
+ * its bias, so every view's linear prediction is the head's s·cos θ_c − τ·log π_c.
  */
-export function correctedRun(run: RunSnapshot, testLabels: Uint8Array, setting: PostHocSetting, trainCounts: readonly number[]): RunSnapshot {
-  if (setting.kind === 'none') return run;
-  const classifier = correctedClassifier(run.classifier, setting, trainCounts);
-  const predictions = predict(run.testFeatures, classifier);
-  return { ...run, classifier, testAccuracy: classStatistics(predictions, testLabels, classifier.bias.length).accuracy };
+export function correctedRun(run: RunSnapshot, testLabels: Uint8Array, setting: PostHocSetting, trainCounts: readonly number[], spec: MethodSpec): RunSnapshot {
+  if (setting.kind === 'none' || !postHocKindsFor(spec).includes(setting.kind)) return run;
+  let shown = run;
+  if (spec.head === 'cosine') {
+    const scale = logitScale(spec);
+    const scaled = { weight: run.classifier.weight.map(([a, b]) => [scale * a, scale * b] as [number, number]), bias: run.classifier.bias };
+    shown = { ...run, classifier: scaled, trainFeatures: unitFeatures(run.trainFeatures), testFeatures: unitFeatures(run.testFeatures) };
+  }
+  const classifier = correctedClassifier(shown.classifier, setting, trainCounts);
+  const predictions = predict(shown.testFeatures, classifier);
+  return { ...shown, classifier, testAccuracy: classStatistics(predictions, testLabels, classifier.bias.length).accuracy };
 }
 
 /** The snapshot with each lane's correction applied; the same object when none applies. */
-export function applyPostHoc(snapshot: EpochSnapshot, settings: Readonly<Record<string, PostHocSetting>>, trainCounts: readonly number[]): EpochSnapshot {
-  const corrected = Object.keys(snapshot.runs).filter((lane) => (settings[lane]?.kind ?? 'none') !== 'none');
+export function applyPostHoc(
+  snapshot: EpochSnapshot,
+  settings: Readonly<Record<string, PostHocSetting>>,
+  trainCounts: readonly number[],
+  lanes: readonly Pick<Lane, 'id' | 'spec'>[],
+): EpochSnapshot {
+  const corrected = lanes.filter((lane) => lane.id in snapshot.runs && (settings[lane.id]?.kind ?? 'none') !== 'none');
   if (corrected.length === 0) return snapshot;
   const runs = { ...snapshot.runs };
-  for (const lane of corrected) runs[lane] = correctedRun(runs[lane], snapshot.testLabels, settings[lane], trainCounts);
+  for (const { id, spec } of corrected) runs[id] = correctedRun(runs[id], snapshot.testLabels, settings[id], trainCounts, spec);
   return { ...snapshot, runs };
 }

@@ -9,8 +9,10 @@ import { fileSafeLaneId } from '../../core/methods.ts';
 export interface PostHocLane {
   id: string;
   label: string;
-  /** A linear head: the corrections apply. */
-  accepts: boolean;
+  /** The corrections its head takes, 'none' first (postHocKindsFor). */
+  kinds: readonly PostHocKind[];
+  /** A cosine head's logit scale s, or null for a linear head. */
+  cosineScale: number | null;
   /** The lane's training already compensates for the imbalance (a correction counts the prior twice). */
   compensates: boolean;
 }
@@ -46,26 +48,24 @@ export function PostHocPanel({ lanes, settings, onChange, trainCounts }: PostHoc
           const setting = settings[lane.id] ?? NO_CORRECTION;
           const id = fileSafeLaneId(lane.id);
           const set = (patch: Partial<PostHocSetting>) => onChange(lane.id, { ...setting, ...patch });
-          if (!lane.accepts) {
-            return (
-              <div key={lane.id} className="post-hoc-lane" data-testid={`post-hoc-${id}`}>
-                <strong>{lane.label}</strong>
-                <span className="field-hint">Cosine classifier: it already predicts from unit-length weights, and a prior shift on its cosines is no longer a straight boundary, so neither correction is offered.</span>
-              </div>
-            );
-          }
           return (
             <div key={lane.id} className="post-hoc-lane" data-testid={`post-hoc-${id}`}>
               <label className="post-hoc-kind">
                 <strong>{lane.label}</strong>
                 <select value={setting.kind} onChange={(event) => set({ kind: event.target.value as PostHocKind })} data-testid={`post-hoc-kind-${id}`}>
-                  {(Object.keys(KIND_LABELS) as PostHocKind[]).map((kind) => (
+                  {lane.kinds.map((kind) => (
                     <option key={kind} value={kind}>
                       {KIND_LABELS[kind]}
                     </option>
                   ))}
                 </select>
               </label>
+              {lane.cosineScale === null ? null : (
+                <p className="field-hint post-hoc-cosine" data-testid={`post-hoc-cosine-${id}`}>
+                  Cosine head, z_c = {lane.cosineScale}·cos θ_c: under logit adjustment its features show at unit length, where the decision is
+                  straight. No τ-normalisation: the head already divides w_c by ‖w_c‖.
+                </p>
+              )}
               {setting.kind === 'none' ? null : (
                 <>
                   <label className="post-hoc-tau">

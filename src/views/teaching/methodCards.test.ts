@@ -73,6 +73,9 @@ describe('methodCards', () => {
     expect(late).toContain('25.0 points above ERM’s 30.0\u00a0%');
     expect(late).toContain('Class weights in force: 0.1, 0.1, 1.9, 1.9, so a minor-class image counts 19× a major-class one');
     expect(cardOf(lanes, after, 'erm').shows).toContain('the baseline’s minor classes reach 30.0\u00a0%');
+    // A difference below what one decimal shows is level, not “0.0 points above”.
+    const level = snapshot(9, { erm: run(), drw: run({ testAccuracy: [0.9, 0.9, 0.3 + 1e-9, 0.3] }) });
+    expect(cardOf(lanes, level, 'drw').shows).toContain('level with ERM’s 30.0\u00a0%');
   });
 
   it('reads ERM’s bias prior and never claims what its numbers contradict', () => {

@@ -123,10 +123,11 @@ function formulasOf(spec: MethodSpec, epochs: number): string[] {
   return lines;
 }
 
-/** "4.2 points above", "1.0 points below" or "level with". */
+/** "4.2 points above", "1.0 points below" or, within 0.05 points (what one decimal shows), "level with". */
 function relation(difference: number): string {
-  const points = `${Math.abs(difference * 100).toFixed(1)} points`;
-  return difference > 0 ? `${points} above` : difference < 0 ? `${points} below` : 'level with';
+  const points = difference * 100;
+  if (Math.abs(points) < 0.05) return 'level with';
+  return `${Math.abs(points).toFixed(1)} points ${points > 0 ? 'above' : 'below'}`;
 }
 
 /** The numbers of the lane's own mechanism at this epoch, one sentence each. */

@@ -1,7 +1,7 @@
 /**
  * The method lab's curves: measures comparable across methods, one line per lane in the lane's own
  * style (balanced and minor-class test accuracy, the minor/major feature-gradient ratio, the clean
- * training cross-entropy), the classifier's ‖w_c‖ per class, and each method's own measures where a
+ * training cross-entropy), the classifier's ‖w_c‖ and bias b_c per class, and each method's own measures where a
  * lane has them (class weights in force, Remix's relabelled fraction, the mean partner share).
  */
 import { useMemo } from 'react';
@@ -89,19 +89,27 @@ export function RelabelledCurves(props: CurvesProps) {
   );
 }
 
-const weightNorm = (run: RunSnapshot): number[] => run.classifierWeightNorm;
 const classWeights = (run: RunSnapshot): number[] => run.classWeights;
 const partnerShare = (run: RunSnapshot): number[] => run.meanPartnerShare ?? [];
 
 /**
- * ‖w_c‖ as small multiples, one chart per class with one line per lane (the lanes' legend on the first
- * row): every lane's norms stay readable, where one chart of C × lanes lines would not.
+ * A per-class measure of the classifier as small multiples, one chart per class with one line per lane
+ * (the lanes' legend on the first row): every lane's values stay readable, where one chart of
+ * C × lanes lines would not.
  */
-export function WeightNormMultiples({ classNames, plotHeight = 220, ...props }: CurvesProps) {
-  const measures = useMemo(() => classNames.map((_, c) => single(`norm-${c}`, (run) => run.classifierWeightNorm[c] ?? null)), [classNames]);
+function ClassMultiples({
+  classNames,
+  plotHeight = 220,
+  title,
+  yLabel,
+  testId,
+  metric,
+  ...props
+}: CurvesProps & { title: string; yLabel: string; testId: string; metric: (run: RunSnapshot, c: number) => number | undefined }) {
+  const measures = useMemo(() => classNames.map((_, c) => single(`${testId}-${c}`, (run) => metric(run, c) ?? null)), [classNames, testId, metric]);
   return (
-    <div className="small-multiples" data-testid="lab-weight-norm-multiples">
-      <div className="small-multiples-title">Classifier weight norm ‖w_c‖, one chart per class</div>
+    <div className="small-multiples" data-testid={`${testId}-multiples`}>
+      <div className="small-multiples-title">{title}</div>
       {classNames.map((name, c) => (
         <LaneCurves
           key={name}
@@ -111,17 +119,25 @@ export function WeightNormMultiples({ classNames, plotHeight = 220, ...props }: 
           showLegend={c < 2}
           title={name}
           xLabel="epoch"
-          yLabel="‖w_c‖"
-          testId={`lab-weight-norm-${c}`}
+          yLabel={yLabel}
+          testId={`${testId}-${c}`}
         />
       ))}
     </div>
   );
 }
 
-/** ‖w_c‖ per class: a small norm for a small class is the classifier's own bias against it (what τ-normalisation undoes). */
-export function WeightNormCurves(props: CurvesProps) {
-  return <MetricCurves {...props} metric={weightNorm} title="Classifier weight norm ‖w_c‖ per class" xLabel="epoch" yLabel="‖w_c‖" testId="lab-weight-norm-curves" />;
+const classWeightNorm = (run: RunSnapshot, c: number): number | undefined => run.classifierWeightNorm[c];
+const classBias = (run: RunSnapshot, c: number): number | undefined => run.classifier.bias[c];
+
+/** ‖w_c‖ per class, one chart per class. */
+export function WeightNormMultiples(props: CurvesProps) {
+  return <ClassMultiples {...props} title="Classifier weight norm ‖w_c‖, one chart per class" yLabel="‖w_c‖" testId="lab-weight-norm" metric={classWeightNorm} />;
+}
+
+/** The classifier's bias b_c per class, one chart per class: for lanes with a linear head (a cosine head has none). */
+export function BiasMultiples(props: CurvesProps) {
+  return <ClassMultiples {...props} title="Classifier bias b_c, one chart per class" yLabel="b_c" testId="lab-bias" metric={classBias} />;
 }
 
 /** The loss weight each class had at the epoch's end (1 before a deferred re-weighting starts). */

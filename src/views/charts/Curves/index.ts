@@ -8,12 +8,12 @@ export { LossCurves } from './LossCurves.tsx';
 export { laneSeries, laneLegend, type LaneMeasure, type LaneMetric } from './metricSeries.ts';
 export {
   BalancedAccuracyCurves,
+  BiasMultiples,
   ClassWeightCurves,
   CleanLossCurves,
   GradientRatioCurves,
   LaneCurves,
   PartnerShareCurves,
   RelabelledCurves,
-  WeightNormCurves,
   WeightNormMultiples,
 } from './LabCurves.tsx';

@@ -1,14 +1,15 @@
 /**
  * Test accuracy of the selected epoch, one column per lane (ERM beside MFW by default): overall
  * (balanced), major and minor averages, and per class; with two lanes the second − first difference
- * (MFW − ERM), and for the paper preset with ERM and MFW lanes, the paper's figures too.
+ * (MFW − ERM), and in the paper's §4 setting with ERM and MFW lanes, the paper's figures too.
  */
 import type { Lane } from '../../../core/methods.ts';
 import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
 import { isMajorClass } from '../../../core/mfwWeights.ts';
-import { GAIN, LOSS, classColour, classShape } from '../../theme.ts';
+import { classColour, classShape } from '../../theme.ts';
 import { ClassSwatch } from '../MarkerSymbol.tsx';
-import { PAPER_SECTION4_RESULT, accuracyDifference, summariseAccuracy } from './accuracySummary.ts';
+import { accuracyDifference, summariseAccuracy } from './accuracySummary.ts';
+import { Difference, formatPercent } from './cells.tsx';
 import '../../theme.css';
 
 export interface ResultsTableProps {
@@ -18,28 +19,14 @@ export interface ResultsTableProps {
   trainCounts: readonly number[];
   /** The configuration's lanes, in column order. */
   lanes: readonly Pick<Lane, 'id' | 'method' | 'label'>[];
-  /** Shows the paper's reported 78.30 % / 83.65 % beside the overall row (when ERM and MFW lanes train). */
-  isPaperPreset: boolean;
+  /** The paper's reported balanced accuracy (%) per lane id where one exists (runSummary's paperFigure): shown beside the overall row when ERM and MFW both have one. */
+  paperFigures: Readonly<Record<string, number | null>>;
   /** Test images per class when the evaluation used a sample of the test set; absent or null for the whole set. */
   sampledTestPerClass?: number | null;
   colours?: readonly string[];
 }
 
-const formatPercent = (value: number | null | undefined): string =>
-  value === null || value === undefined || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(1)} %`;
-
-function Difference({ points }: { points: number | null }) {
-  if (points === null || !Number.isFinite(points)) return <td className="ip-num">—</td>;
-  const sign = points > 0.05 ? '+' : points < -0.05 ? '−' : '±';
-  const colour = points > 0.05 ? GAIN : points < -0.05 ? LOSS : undefined;
-  return (
-    <td className="ip-num ip-diff" style={{ color: colour }}>
-      {sign}{Math.abs(points).toFixed(1)} pts
-    </td>
-  );
-}
-
-export function ResultsTable({ snapshot, classNames, trainCounts, lanes, isPaperPreset, sampledTestPerClass = null, colours }: ResultsTableProps) {
+export function ResultsTable({ snapshot, classNames, trainCounts, lanes, paperFigures, sampledTestPerClass = null, colours }: ResultsTableProps) {
   const isMajor = isMajorClass(trainCounts);
   const summaries = lanes.map((lane) => {
     const run = snapshot?.runs[lane.id] as RunSnapshot | undefined;
@@ -47,13 +34,14 @@ export function ResultsTable({ snapshot, classNames, trainCounts, lanes, isPaper
   });
   // The difference column of a pair: the second lane (MFW) against the first (ERM).
   const pair = lanes.length === 2;
-  const showPaper = isPaperPreset && ['erm', 'mfw'].every((method) => lanes.some((lane) => lane.method === method));
+  const { erm: paperErm, mfw: paperMfw } = paperFigures;
+  const showPaper = typeof paperErm === 'number' && typeof paperMfw === 'number';
   const majorCount = isMajor.filter(Boolean).length;
   const paperCells = (values: [string, string]) =>
     showPaper ? values.map((text, i) => <td key={i} className="ip-num ip-paper">{text}</td>) : null;
 
   const summaryRows: { key: string; label: string; pick: (s: ReturnType<typeof summariseAccuracy>) => number | null; paper: [string, string] }[] = [
-    { key: 'overall', label: 'All classes (balanced)', pick: (s) => s.overall, paper: [`${PAPER_SECTION4_RESULT.erm.toFixed(2)} %`, `${PAPER_SECTION4_RESULT.mfw.toFixed(2)} %`] },
+    { key: 'overall', label: 'All classes (balanced)', pick: (s) => s.overall, paper: [`${paperErm?.toFixed(2)} %`, `${paperMfw?.toFixed(2)} %`] },
     { key: 'major', label: `Major classes (${majorCount})`, pick: (s) => s.majorAverage, paper: ['—', '—'] },
     { key: 'minor', label: `Minor classes (${trainCounts.length - majorCount})`, pick: (s) => s.minorAverage, paper: ['—', '—'] },
   ];
