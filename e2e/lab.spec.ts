@@ -6,7 +6,7 @@
  * a point picked in one lane, by keyboard and by pointer, ringed in the others.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
+import { downloadOf, search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
 const resultsText = (page: Page) => page.getByTestId('results-table').locator('tbody').innerText();
 const LANES = ['erm', 'ldam-drw', 'la', 'mfw'];
@@ -154,5 +154,22 @@ test('method lab: lane sets, curves per lane, post-hoc corrections and a point f
   for (const lane of ['ldam-drw', 'la', 'mfw']) await expect(page.getByTestId(`scatter-${lane}-test-linked`)).toHaveAttribute('data-index', hovered ?? '');
   await page.mouse.move(0, 0);
   await expect(page.getByTestId('scatter-mfw-test-linked')).toHaveCount(0);
+
+  // The four-lane run saved as a recording holds every lane; opened again it replays all four.
+  const recording = await downloadOf(page, () => page.getByTestId('save-recording').click());
+  const recorded = JSON.parse(recording.bytes.toString('utf8'));
+  expect(recorded.version).toBe(2);
+  expect(recorded.config.methods).toEqual(['erm', 'ldam-drw', 'la', 'mfw']);
+  expect(recorded.epochs.map((e: { runs: object }) => Object.keys(e.runs))).toEqual([1, 2].map(() => ['erm', 'ldam-drw', 'la', 'mfw']));
+  const liveResults = await overRun.locator('tbody').innerText();
+  await page.getByTestId('recording-input').setInputFiles({ name: recording.name, mimeType: 'application/json', buffer: recording.bytes });
+  await expect(page.getByTestId('replay-banner')).toContainText('Recording — replayed, not trained here');
+  for (const lane of ['erm', 'ldam-drw', 'la', 'mfw']) {
+    await expect(page.getByTestId(`scatter-${lane}-test`)).toHaveAttribute('data-points', String(4 * config.testPerClass));
+    await expect(page.getByTestId(`results-over-run-${lane}`)).toBeVisible();
+  }
+  // The metrics are stored exactly, so the table of the run reads as it did live.
+  expect(await page.getByTestId('results-over-run').locator('tbody').innerText()).toBe(liveResults);
+  await expect(page.getByTestId('lab-accuracy-curves')).toHaveAttribute('data-series', '8');
   console.check();
 });
