@@ -51,6 +51,18 @@ const ARROW_KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: '
 /** The 32×32 image is shown three times larger (more in presentation mode). */
 const THUMBNAIL_SCALE = 3;
 
+/**
+ * The x ticks with room between their labels (about 0.6 em a character and a gap): d3 takes the count
+ * only as a hint, and large type on a narrow small multiple would run "−300−200−100" together, so
+ * every other tick goes until they fit.
+ */
+export function spacedTicks(ticks: number[], format: (t: number) => string, length: number, fontSize: number): number[] {
+  const width = (list: number[]) => list.reduce((sum, t) => sum + format(t).length * 0.62 * fontSize + 12, 0);
+  let shown = ticks;
+  while (shown.length > 2 && width(shown) > length) shown = shown.filter((_, i) => i % 2 === 0);
+  return shown;
+}
+
 const formatCoordinate = (value: number): string => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toPrecision(3));
 
 export function FeatureScatter({
@@ -186,9 +198,9 @@ export function FeatureScatter({
     if (index !== null) setActive({ index, by: 'keyboard' });
   };
 
-  const xTicks = xScale.ticks(Math.max(3, Math.floor(plotWidth / 70)));
-  const yTicks = yScale.ticks(Math.max(3, Math.floor(plotHeight / 60)));
   const tickFormat = xScale.tickFormat(8);
+  const xTicks = spacedTicks(xScale.ticks(Math.max(3, Math.floor(plotWidth / 70))), tickFormat, plotWidth, sizes.tick);
+  const yTicks = yScale.ticks(Math.max(3, Math.floor(plotHeight / 60)));
   const yTickFormat = yScale.tickFormat(8);
 
   return (

@@ -1,3 +1,4 @@
+import { spacedTicks } from './FeatureScatter.tsx';
 import { describe, expect, it } from 'vitest';
 import type { EpochSnapshot, RunSnapshot } from '../../../core/snapshot.ts';
 import { runSnapshot } from '../../../state/runFixture.ts';
@@ -286,5 +287,15 @@ describe('a point picked across the lanes’ scatters', () => {
     expect(nextLinkedPick(second, 'train', 'erm', null)).toBe(second);
     expect(nextLinkedPick(second, 'train', 'la', null)).toBeNull();
     expect(nextLinkedPick(null, 'test', 'mfw', null)).toBeNull();
+  });
+});
+
+describe('x ticks of a narrow plot in large type', () => {
+  it('drop every other tick until the labels fit, keeping at least two', () => {
+    const format = (t: number) => String(t);
+    // 20 px type, "-300" ≈ 50 px + 12 px gap a label: four labels need ≈ 250 px.
+    expect(spacedTicks([-300, -200, -100, 0], format, 175, 20)).toEqual([-300, -100]);
+    expect(spacedTicks([-300, -200, -100, 0], format, 400, 20)).toEqual([-300, -200, -100, 0]);
+    expect(spacedTicks([-1000, 0], format, 40, 20)).toEqual([-1000, 0]);
   });
 });
