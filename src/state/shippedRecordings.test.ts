@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CLASSROOM_CONFIG } from '../config/experiment.ts';
-import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
-import type { Recording } from './recording.ts';
+import { classroomRecording } from './runFixture.ts';
 import { parseShippedIndex, shippedEntry, SHIPPED_INDEX_FORMAT } from './shippedRecordings.ts';
 
-const run = (testAccuracy: number[]) => ({ testAccuracy }) as RunSnapshot;
-const epoch = (n: number, erm: number[], mfw: number[]) => ({ epoch: n, runs: { erm: run(erm), mfw: run(mfw) } }) as unknown as EpochSnapshot;
-
-/** A Classroom recording stopped after epoch 2 of 40, made by npm run experiment. */
-const recording: Recording = {
-  config: CLASSROOM_CONFIG,
-  classNames: ['airplane', 'automobile', 'bird', 'cat'],
-  backend: 'wasm',
-  provenance: { command: 'npm run experiment -- --recording --name=classroom', commit: '7443469abcde' },
-  createdAt: '2026-12-06T20:00:00.000Z',
-  history: [epoch(1, [0.9, 0.9, 0, 0], [0.9, 0.9, 0, 0]), epoch(2, [0.96, 0.94, 0.02, 0.0], [0.9, 0.88, 0.3, 0.5])],
-};
+const recording = classroomRecording();
 
 const index = (recordings: unknown[]) => JSON.stringify({ format: SHIPPED_INDEX_FORMAT, version: 1, recordings });
 
