@@ -25,6 +25,14 @@ test('method lab: lane sets, curves per lane, post-hoc corrections and a point f
   await expect(page.getByTestId('lane-set-mixing')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('setting-method-remix-drw')).toBeChecked();
   await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,mixup,remix-drw,mfw');
+  // The decoupling set: ERM corrected after training (post-hoc logit adjustment, τ = 1) beside LA.
+  await page.getByTestId('lane-set-decoupling').click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,la');
+  await page.getByTestId('post-hoc').locator('summary').click();
+  await expect(page.getByTestId('post-hoc-kind-erm')).toHaveValue('logit-adjustment');
+  await expect(page.getByTestId('post-hoc-tau-value-erm')).toHaveText('1.00');
+  await page.getByTestId('post-hoc-kind-erm').selectOption('none');
+  await page.getByTestId('post-hoc').locator('summary').click();
   await page.getByTestId('lane-set-margins').click();
   await expect(page.getByTestId('lane-set-margins')).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,ldam-drw,la,mfw');

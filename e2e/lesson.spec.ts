@@ -27,6 +27,9 @@ test('the estimate before Play: timing on this device, each preset’s estimate,
   await expect(page.getByTestId('preset-estimate-quick')).toHaveText(/^(About .+|Under a minute) on this device$/);
   await expect(page.getByTestId('preset-estimate-classroom')).toHaveText(/on this device$/);
   await expect(page.getByTestId('preset-estimate-paper')).toHaveText('Estimated once chosen');
+  // Each lane set's estimate counts its networks.
+  await expect(page.getByTestId('lane-set-estimate-mfw-vs-erm')).toHaveText(/^(About .+|Under a minute) on this device \(2 networks\)$/);
+  await expect(page.getByTestId('lane-set-estimate-all-rivals')).toHaveText(/^About .+ on this device \(6 networks\)$/);
   await page.screenshot({ path: test.info().outputPath('estimate-1280.png') });
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.screenshot({ path: test.info().outputPath('estimate-1920.png') });

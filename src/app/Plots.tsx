@@ -526,9 +526,9 @@ export function Plots({ classNames }: { classNames: string[] }) {
   const config = useAppStore((s) => s.config);
   // The explainer describes the MFW settings, so it shows while a lane mixes features the MFW way.
   const mixesMfw = useMemo(() => lanesOf(config).some((lane) => lane.spec.mixing.kind === 'mfw'), [config]);
-  const [postHoc, setPostHoc] = useState<Record<string, PostHocSetting>>({});
-  const setLanePostHoc = useCallback((lane: string, setting: PostHocSetting) => setPostHoc((current) => ({ ...current, [lane]: setting })), []);
-  const postHocContext = useMemo(() => ({ settings: postHoc, set: setLanePostHoc }), [postHoc, setLanePostHoc]);
+  const postHoc = useAppStore((s) => s.postHoc);
+  const setPostHoc = useAppStore((s) => s.setPostHoc);
+  const postHocContext = useMemo(() => ({ settings: postHoc, set: setPostHoc }), [postHoc, setPostHoc]);
   return (
     <PostHocContext.Provider value={postHocContext}>
     <ChartSizeContext.Provider value={presentation ? PRESENTATION_SIZES : FONT}>

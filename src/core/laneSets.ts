@@ -4,6 +4,7 @@
  * so a first visitor's page is the one it always was. No tfjs here.
  */
 import { DEFAULT_LANES, MAX_LANES, type MethodName } from './methods.ts';
+import type { PostHocSetting } from './posthoc.ts';
 
 export interface LaneSet {
   key: string;
@@ -11,6 +12,8 @@ export interface LaneSet {
   /** One sentence: what the set asks. */
   question: string;
   methods: readonly MethodName[];
+  /** Post-hoc corrections the set puts on its lanes, by lane id. */
+  postHoc?: Readonly<Record<string, PostHocSetting>>;
 }
 
 export const LANE_SETS: readonly LaneSet[] = [
@@ -37,6 +40,13 @@ export const LANE_SETS: readonly LaneSet[] = [
     label: 'mixing',
     question: 'Is MFW just mixing: how does it fare against mixup and Remix, which mix images and labels?',
     methods: ['erm', 'mixup', 'remix-drw', 'mfw'],
+  },
+  {
+    key: 'decoupling',
+    label: 'decoupling',
+    question: 'Must the prior be learnt in training, or does ERM corrected afterwards (post-hoc logit adjustment, τ = 1) do as well as LA trained with it?',
+    methods: ['erm', 'la'],
+    postHoc: { erm: { kind: 'logit-adjustment', tau: 1, keepBias: true } },
   },
   {
     key: 'all-rivals',

@@ -11,6 +11,7 @@ import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
 import type { Provenance, Recording } from './recording.ts';
 import type { ShippedRecording } from './shippedRecordings.ts';
+import type { PostHocSetting } from '../core/posthoc.ts';
 import { RECORDING_PARAM, configFromSearch, configToSearch } from './urlConfig.ts';
 
 export type NoticeTone = 'info' | 'warning' | 'error';
@@ -89,6 +90,8 @@ export interface AppState {
   recordingLink: string | null;
   /** Finished runs that came with the app (public/recordings/index.json), offered on the first screen. */
   shippedRecordings: ShippedRecording[];
+  /** Each lane's post-hoc correction (none unless set), applied to the shown epoch by the views. */
+  postHoc: Readonly<Record<string, PostHocSetting>>;
   /** Checked weights waiting to be sent with the next configuration (their own). */
   weightsToLoad: LoadedWeights | null;
   /** Whether the recording's plotted images were found in the prepared data, for its tooltips (replay.ts). */
@@ -101,6 +104,7 @@ export interface AppState {
 
   /** Edits the configuration: applied at once when nothing is trained yet, else held as pending. */
   editConfig: (config: ExperimentConfig) => void;
+  setPostHoc: (lane: string, setting: PostHocSetting) => void;
   applyPendingConfig: () => void;
   discardPendingConfig: () => void;
   selectEpoch: (epoch: number | null) => void;
@@ -201,6 +205,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   replay: null,
   recordingLink: initial.recordingLink,
   shippedRecordings: [],
+  postHoc: {},
   weightsToLoad: null,
   replayImages: 'none',
   replayPlaying: false,
@@ -225,6 +230,7 @@ export const useAppStore = create<AppState>()((set, get) => ({
   },
   discardPendingConfig: () => set({ pendingConfig: null }),
   selectEpoch: (epoch) => set({ selectedEpoch: epoch }),
+  setPostHoc: (lane, setting) => set((state) => ({ postHoc: { ...state.postHoc, [lane]: setting } })),
   addNotice: (notice) => set((state) => ({ notices: [...state.notices.filter((n) => n.id !== notice.id), notice] })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
   setPresentation: (on) => set({ presentation: on }),

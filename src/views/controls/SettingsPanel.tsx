@@ -168,10 +168,13 @@ export function SettingsPanel() {
     setMethodsProblem(next ? null : problems.join(' '));
     if (next) edit(next, 'methods');
   };
+  const setPostHoc = useAppStore((s) => s.setPostHoc);
   const chooseLaneSet = (set: LaneSet) => {
     const { config: next, problems } = tryEdit(draft, { methods: [...set.methods] });
     setMethodsProblem(next ? null : problems.join(' '));
-    if (next) edit(next, 'methods');
+    if (!next) return;
+    edit(next, 'methods');
+    for (const [lane, setting] of Object.entries(set.postHoc ?? {})) setPostHoc(lane, setting);
   };
   const laneSet = laneSetOf(draft.methods);
   const isMajor = isMajorClass(draft.trainCounts);
@@ -329,13 +332,22 @@ export function SettingsPanel() {
         <>
           <p className="field-hint">Each method trains its own network on the same images, batches and initial weights: one column of plots and one line style each.</p>
           <div className="button-row presets lane-sets" role="group" aria-label="Sets of methods, each asking one question">
-            {LANE_SETS.map((set) => (
-              <button key={set.key} type="button" aria-pressed={laneSet?.key === set.key} data-testid={`lane-set-${set.key}`} onClick={() => chooseLaneSet(set)}>
-                <span className="preset-name">{set.label}</span>
-                <span className="preset-detail">{set.methods.map((m) => METHODS[m].label).join(', ')}</span>
-                <span className="preset-detail preset-estimate">{set.question}</span>
-              </button>
-            ))}
+            {LANE_SETS.map((set) => {
+              // Every lane is a network of its own: the set's estimate counts its lanes.
+              const estimate = estimateFor({ ...draft, methods: [...set.methods] }, backend, calibrations);
+              return (
+                <button key={set.key} type="button" aria-pressed={laneSet?.key === set.key} data-testid={`lane-set-${set.key}`} onClick={() => chooseLaneSet(set)}>
+                  <span className="preset-name">{set.label}</span>
+                  <span className="preset-detail">{set.methods.map((m) => METHODS[m].label).join(', ')}</span>
+                  <span className="preset-detail preset-estimate">{set.question}</span>
+                  {estimate ? (
+                    <span className="preset-detail preset-estimate" data-testid={`lane-set-estimate-${set.key}`}>
+                      {`${capitalise(formatEstimate(estimate.seconds))} on this device (${set.methods.length} networks)`}
+                    </span>
+                  ) : null}
+                </button>
+              );
+            })}
           </div>
           {METHOD_NAMES.map((method) => {
             const tuned = lanes.filter((lane) => lane.method === method && lane.id !== method).map((lane) => lane.label);
