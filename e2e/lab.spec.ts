@@ -36,6 +36,21 @@ test('method lab: lane sets, curves per lane, post-hoc corrections and a point f
   await page.getByTestId('lane-set-margins').click();
   await expect(page.getByTestId('lane-set-margins')).toHaveAttribute('aria-pressed', 'true');
   await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,ldam-drw,la,mfw');
+
+  // A lane's parameters and the baseline: LA's τ set in the form goes into the link; an out-of-range
+  // value is refused with the reason; another baseline moves to the front; the set puts all back.
+  await page.getByTestId('lane-parameters').locator('summary').click();
+  await page.getByTestId('lane-parameter-la-tau').fill('1.5');
+  await page.getByTestId('lane-parameter-la-tau').press('Enter');
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,ldam-drw,la:tau=1.5,mfw');
+  await page.getByTestId('lane-parameter-la_tau-1.5-tau').fill('9');
+  await expect(page.getByTestId('lane-parameters')).toContainText('τ must be between 0 and 5 (got 9)');
+  await page.getByTestId('lane-parameter-la_tau-1.5-tau').press('Escape');
+  await page.getByTestId('baseline-mfw').check();
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('mfw,erm,ldam-drw,la:tau=1.5');
+  await page.getByTestId('lane-parameters').locator('summary').click();
+  await page.getByTestId('lane-set-margins').click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('m')).toBe('erm,ldam-drw,la,mfw');
   await waitForStatus(page, 'ready', 3 * 60_000);
 
   await page.getByTestId('play').click();

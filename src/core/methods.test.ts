@@ -8,6 +8,8 @@ import {
   drawKey,
   drawMixing,
   fileSafeLaneId,
+  specParameters,
+  withLaneParameter,
   inverseFrequencyWeights,
   laneStream,
   ldamMargins,
@@ -82,6 +84,16 @@ describe('lanes as text', () => {
     expect(lane('LA:tau=1.5')).toMatchObject({ id: 'la:tau=1.5', label: 'LA τ=1.5' });
     expect(lane('remix-drw:tau=0:kappa=5').id).toBe(lane('remix-drw:kappa=5:tau=0').id);
     expect(lane(lane('ldam-drw:maxm=0.3:s=10').id).spec).toEqual(lane('ldam-drw:maxm=0.3:s=10').spec);
+  });
+
+  it('one parameter set on a lane: its id canonical again, a default dropping out, a bad value named', () => {
+    const la = parseLane('la', PAPER_CONFIG) as Lane;
+    const tuned = withLaneParameter(la, 'tau', '1.5', PAPER_CONFIG) as Lane;
+    expect(tuned.id).toBe('la:tau=1.5');
+    expect(specParameters(tuned.spec)).toEqual([{ key: 'tau', label: expect.stringContaining('τ'), value: '1.5' }]);
+    expect((withLaneParameter(tuned, 'tau', '1', PAPER_CONFIG) as Lane).id).toBe('la');
+    expect(withLaneParameter(tuned, 'tau', '9', PAPER_CONFIG)).toEqual({ error: 'la: τ must be between 0 and 5 (got 9)' });
+    expect(withLaneParameter(la, 'kappa', '3', PAPER_CONFIG)).toHaveProperty('error', expect.stringContaining('it takes tau'));
   });
 
   it('a lane id in a file name: colons and equals signs replaced, plain ids unchanged', () => {

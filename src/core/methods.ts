@@ -243,10 +243,14 @@ export function fileSafeLaneId(lane: string): string {
   return lane.replaceAll(':', '_').replaceAll('=', '-').replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** The parameters a method's spec takes, with its values. */
+export function specParameters(spec: MethodSpec): { key: string; label: string; value: string }[] {
+  return PARAMETERS.filter((p) => p.appliesTo(spec)).map((p) => ({ key: p.key, label: p.label, value: String(p.get(spec)) }));
+}
+
 /** The parameters a named method offers, with their defaults under these MFW settings. */
 export function methodParameters(method: MethodName, mfw: MfwSettings): { key: string; label: string; value: string }[] {
-  const spec = METHODS[method].spec(mfw);
-  return PARAMETERS.filter((p) => p.appliesTo(spec)).map((p) => ({ key: p.key, label: p.label, value: String(p.get(spec)) }));
+  return specParameters(METHODS[method].spec(mfw));
 }
 
 /** Parses `name(:key=value)*`; the error names the part that is wrong. */
@@ -272,6 +276,11 @@ export function parseLane(text: string, mfw: MfwSettings): Lane | { error: strin
   const changed = PARAMETERS.filter((p) => p.appliesTo(spec) && String(p.get(spec)) !== String(p.get(defaults))).map((p) => `${p.key}=${p.get(spec)}`);
   const label = [METHODS[method].label, ...changed.map((c) => c.replace('alpha=', 'α=').replace('tau=', 'τ=').replace('kappa=', 'κ='))].join(' ');
   return { id: [method, ...changed].join(':'), method, label, spec };
+}
+
+/** The lane with one parameter set (its id canonical again: a value back at the default drops out of it), or why not. */
+export function withLaneParameter(lane: Lane, key: string, text: string, mfw: MfwSettings): Lane | { error: string } {
+  return parseLane(`${lane.id}:${key}=${text}`, mfw);
 }
 
 /** Lanes from their texts: each valid, unique by id, at most MAX_LANES; null with the reasons otherwise. */

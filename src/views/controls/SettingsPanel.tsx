@@ -28,6 +28,7 @@ import { capitalise, estimateFor, formatEstimate } from '../../state/estimate.ts
 import { useAppStore } from '../../state/store.ts';
 import { CheckboxField, NumberField, SelectField } from './fields.tsx';
 import { PendingChanges } from './PendingChanges.tsx';
+import { LaneParameters } from './LaneParameters.tsx';
 import { PRESET_CLASS_VIEW, PRESET_EVIDENCE, PRESET_LABEL, PRESET_NAMES, presetDescription } from './presets.ts';
 
 type Key = keyof ExperimentConfig;
@@ -367,6 +368,15 @@ export function SettingsPanel() {
               {methodsProblem}
             </p>
           ) : null}
+          <LaneParameters
+            lanes={lanes}
+            mfw={draft}
+            validate={(methods) => {
+              const { config: next, problems } = tryEdit(draft, { methods });
+              return next ? null : problems.join(' ');
+            }}
+            onChange={(methods) => commit({ methods })}
+          />
         </>,
       )}
 

@@ -87,6 +87,40 @@ export function NumberField({ label, value, validate, onCommit, hint, note, step
   );
 }
 
+/** A text box for values such as “input” or “eq12”: validated while typing, committed on Enter or leaving it. */
+export function TextField({ label, value, validate, onCommit, hint, testId }: { label: string; value: string; validate: (text: string) => string | null; onCommit: (text: string) => void; hint?: string; testId: string }) {
+  const id = useId();
+  const [text, setText] = useState(value);
+  const [shownValue, setShownValue] = useState(value);
+  if (shownValue !== value) {
+    setShownValue(value);
+    setText(value);
+  }
+  const error = text.trim() === value ? null : validate(text.trim());
+  const commit = () => {
+    if (error === null && text.trim() !== value) onCommit(text.trim());
+  };
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error}>
+      <input
+        id={id}
+        type="text"
+        value={text}
+        spellCheck={false}
+        aria-invalid={error !== null}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        data-testid={testId}
+        onChange={(event) => setText(event.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commit();
+          if (event.key === 'Escape') setText(value);
+        }}
+      />
+    </FieldShell>
+  );
+}
+
 export interface SelectFieldProps<T extends string | number> {
   label: string;
   value: T;
