@@ -8,10 +8,18 @@ export interface LegendPlacement<T> {
   y: number;
 }
 
-const AVERAGE_CHAR_WIDTH = 0.58; // of the font size, for system sans-serif fonts
+/**
+ * Character widths as fractions of the font size, for system sans-serif fonts: capitals are wider
+ * than the average, so an all-capitals label such as "LDAM-DRW" estimated at the average ran into the
+ * next legend item.
+ */
+const NARROW_CHARS = /[ilIjft.,:;'|‖! ()]/;
+const charWidth = (char: string): number => (NARROW_CHARS.test(char) ? 0.32 : /[mwMW]/.test(char) ? 0.85 : /[A-Z]/.test(char) ? 0.7 : 0.57);
 
 export function estimateTextWidth(text: string, fontSize: number): number {
-  return text.length * fontSize * AVERAGE_CHAR_WIDTH;
+  let width = 0;
+  for (const char of text) width += charWidth(char);
+  return width * fontSize;
 }
 
 /** The preferred font size, or a smaller one (not below `minimum`) at which the text fits the width. */
