@@ -175,6 +175,10 @@ test('method lab: lane sets, curves per lane, post-hoc corrections and a point f
   const hovered = await ermHighlight.getAttribute('data-index');
   expect(hovered).not.toBeNull();
   for (const lane of ['ldam-drw', 'la', 'mfw']) await expect(page.getByTestId(`scatter-${lane}-test-linked`)).toHaveAttribute('data-index', hovered ?? '');
+  // The read-out says where the image lands under each other method.
+  await expect(page.getByTestId('scatter-erm-test-tooltip-others').locator('li')).toHaveText(
+    ['LDAM-DRW', 'LA', 'MFW'].map((label) => new RegExp(`^${label}( · [^:]+)?: (✓|✗ \\w+)$`)),
+  );
   await page.mouse.move(0, 0);
   await expect(page.getByTestId('scatter-mfw-test-linked')).toHaveCount(0);
 

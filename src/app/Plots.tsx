@@ -37,6 +37,8 @@ import {
   SAME_AXES_COVERAGE,
   sharedFeatureDomain,
   type LinkedPick,
+  type OtherLane,
+  predictAll,
   type CurvesProps,
   type Domain,
 } from '../views/charts/index.ts';
@@ -163,10 +165,12 @@ interface ScatterCellProps {
   maxPlotSize: number;
   /** A small multiple (more than two lanes side by side): a short title, as the epoch shows above. */
   compact: boolean;
+  /** The other lanes' predictions of this split's points, for the read-out. */
+  otherLanes: readonly OtherLane[];
 }
 
 /** One lane's scatter of one split, or the placeholder before the first epoch. */
-function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize, compact }: ScatterCellProps) {
+function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapshot, domain, classNames, maxPlotSize, compact, otherLanes }: ScatterCellProps) {
   const pointImages = useAppStore((s) => s.pointImages);
   const onActiveChange = useCallback((index: number | null) => onPick(key, lane.id, index), [onPick, key, lane.id]);
   const name = `scatter-${fileSafeLaneId(lane.id)}-${key}`;
@@ -193,6 +197,7 @@ function ScatterCell({ lane, linked, onPick, split: { key, title, noun }, snapsh
         testId={name}
         linkedIndex={linkedIndexFor(linked, key, lane.id)}
         onActiveChange={onActiveChange}
+        otherLanes={otherLanes}
       />
     </ChartFrame>
   );
@@ -245,8 +250,30 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
   const onPick = useCallback((split: Split['key'], lane: string, index: number | null) => {
     setLinked((current) => nextLinkedPick(current, split, lane, index));
   }, []);
+  // Every lane's prediction of every point, so a read-out says where its image lands under each method.
+  const predictions = useMemo(() => {
+    if (!snapshot) return null;
+    const of = (key: Split['key']) =>
+      lanes.flatMap((lane) => {
+        const run = snapshot.runs[lane.id];
+        return run ? [{ id: lane.id, label: lane.label, predictions: predictAll(run.classifier, key === 'train' ? run.trainFeatures : run.testFeatures) }] : [];
+      });
+    return { train: of('train'), test: of('test') };
+  }, [snapshot, lanes]);
   const cell = (lane: LaneStyle, split: Split) => (
-    <ScatterCell key={`${lane.id}-${split.key}`} lane={lane} linked={linked} onPick={onPick} split={split} snapshot={snapshot} domain={domains?.[lane.id] ?? null} classNames={classNames} maxPlotSize={maxPlotSize} compact={!pair} />
+    <ScatterCell
+      key={`${lane.id}-${split.key}`}
+      lane={lane}
+      linked={linked}
+      onPick={onPick}
+      split={split}
+      snapshot={snapshot}
+      domain={domains?.[lane.id] ?? null}
+      classNames={classNames}
+      maxPlotSize={maxPlotSize}
+      compact={!pair}
+      otherLanes={predictions?.[split.key].filter((other) => other.id !== lane.id) ?? []}
+    />
   );
 
   return (

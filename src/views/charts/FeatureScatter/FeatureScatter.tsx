@@ -9,7 +9,7 @@ import { Delaunay, scaleLinear } from 'd3';
 import { IMAGE_BYTES, IMAGE_SIZE } from '../../../data/types.ts';
 import { FONT_FAMILY, INK, MUTED_INK, classColour, classShape, useChartSizes } from '../../theme.ts';
 import { setVectorLayer } from '../export.ts';
-import { fittedFontSize, layoutLegend } from '../legendLayout.ts';
+import { estimateTextWidth, fittedFontSize, layoutLegend } from '../legendLayout.ts';
 import { ClassSwatch, MarkerSymbol } from '../MarkerSymbol.tsx';
 import { useContainerWidth, useDevicePixelRatio } from '../useContainerWidth.ts';
 import '../../theme.css';
@@ -43,6 +43,14 @@ export interface FeatureScatterProps {
   linkedIndex?: number | null;
   /** Told the index of the point picked here (hover or keyboard), and null when the pick ends. */
   onActiveChange?: (index: number | null) => void;
+  /** The other lanes' predictions of the same points: the read-out says where the picked image lands under each method. */
+  otherLanes?: readonly OtherLane[];
+}
+
+export interface OtherLane {
+  label: string;
+  /** Predicted class per point, in point order. */
+  predictions: Uint8Array;
 }
 
 /** A pointer this close (in pixels) to a point picks it. */
@@ -52,12 +60,12 @@ const ARROW_KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: '
 const THUMBNAIL_SCALE = 3;
 
 /**
- * The x ticks with room between their labels (about 0.6 em a character and a gap): d3 takes the count
+ * The x ticks with room between their labels (their estimated width and a gap): d3 takes the count
  * only as a hint, and large type on a narrow small multiple would run "−300−200−100" together, so
  * every other tick goes until they fit.
  */
 export function spacedTicks(ticks: number[], format: (t: number) => string, length: number, fontSize: number): number[] {
-  const width = (list: number[]) => list.reduce((sum, t) => sum + format(t).length * 0.62 * fontSize + 12, 0);
+  const width = (list: number[]) => list.reduce((sum, t) => sum + estimateTextWidth(format(t), fontSize) + 12, 0);
   let shown = ticks;
   while (shown.length > 2 && width(shown) > length) shown = shown.filter((_, i) => i % 2 === 0);
   return shown;
@@ -78,6 +86,7 @@ export function FeatureScatter({
   pointNoun = 'image',
   testId = 'feature-scatter',
   linkedIndex = null,
+  otherLanes = [],
   onActiveChange,
 }: FeatureScatterProps) {
   const [rootRef, width] = useContainerWidth<HTMLElement>(420);
@@ -295,6 +304,7 @@ export function FeatureScatter({
           imageSize={Math.round(IMAGE_SIZE * THUMBNAIL_SCALE * sizes.marker)}
           position={{ x: margin.left + positions.xs[shown.index], y: top + positions.ys[shown.index], above: positions.ys[shown.index] > plotHeight / 2 }}
           chart={{ width, height, gap: radius + 10 }}
+          others={otherLanes.map(({ label, predictions: theirs }) => ({ label, prediction: theirs[shown.index] }))}
         />
       )}
     </figure>
@@ -317,17 +327,19 @@ interface PointReadoutProps {
   position: { x: number; y: number; above: boolean };
   /** The chart's size, and the space to keep between the point and the read-out. */
   chart: { width: number; height: number; gap: number };
+  /** The same image's prediction under each other method. */
+  others: readonly { label: string; prediction: number }[];
 }
 
 /** The picked point: its CIFAR image, true class, prediction and feature, announced to screen readers. */
-function PointReadout({ testId, index, label, prediction, feature, classNames, colours, images, pointNoun, imageSize, position, chart }: PointReadoutProps) {
+function PointReadout({ testId, index, label, prediction, feature, classNames, colours, images, pointNoun, imageSize, position, chart, others }: PointReadoutProps) {
   const imageRef = useRef<HTMLCanvasElement | null>(null);
   const boxRef = useRef<HTMLDivElement | null>(null);
   const [boxWidth, setBoxWidth] = useState(280);
   useLayoutEffect(() => {
     const measured = boxRef.current?.offsetWidth;
     if (measured && measured !== boxWidth) setBoxWidth(measured);
-  }, [index, label, prediction, images, boxWidth]);
+  }, [index, label, prediction, images, boxWidth, others.length]);
   useEffect(() => {
     const context = imageRef.current?.getContext('2d');
     if (!images || !context) return;
@@ -370,6 +382,15 @@ function PointReadout({ testId, index, label, prediction, feature, classNames, c
           {pointNoun} {index + 1} · f(x) = ({formatCoordinate(feature[0])}, {formatCoordinate(feature[1])})
         </div>
         {images ? null : <div className="ip-point-meta">(image not available)</div>}
+        {others.length > 0 ? (
+          <ul className="ip-point-others" data-testid={`${testId}-others`}>
+            {others.map((other) => (
+              <li key={other.label} className={other.prediction === label ? 'ip-point-correct' : 'ip-point-wrong'}>
+                {other.label}: {other.prediction === label ? '✓' : <>✗ {classNames[other.prediction] ?? `class ${other.prediction}`}</>}
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-export { FeatureScatter, type FeatureScatterProps } from './FeatureScatter.tsx';
+export { FeatureScatter, type FeatureScatterProps, type OtherLane } from './FeatureScatter.tsx';
 export {
   sharedFeatureDomain,
   epochsFeatureDomain,
