@@ -4,9 +4,11 @@ import { estimateTextWidth, layoutLegend } from './legendLayout.ts';
 describe('legend layout', () => {
   it('estimates capitals wider than lower case, so all-capital lane labels do not run into the next item', () => {
     expect(estimateTextWidth('LDAM-DRW', 12)).toBeGreaterThan(estimateTextWidth('ldam-drw', 12));
-    // Chromium's sans-serif at 12 px draws "LDAM-DRW" 67.6 px wide and "airplane" 48.9 px (measured here).
-    expect(estimateTextWidth('LDAM-DRW', 12)).toBeCloseTo(67.6, -1);
-    expect(estimateTextWidth('airplane', 12)).toBeCloseTo(48.9, -1);
+    // Chromium's sans-serif (DejaVu Sans) at 12 px, measured here: "LDAM-DRW" 67.6 px, "automobile" 67.7, "airplane" 48.9.
+    for (const [text, measured] of [['LDAM-DRW', 67.6], ['automobile', 67.7], ['airplane', 48.9]] as const) {
+      expect(estimateTextWidth(text, 12)).toBeGreaterThanOrEqual(measured - 1);
+      expect(estimateTextWidth(text, 12)).toBeLessThanOrEqual(measured * 1.1);
+    }
   });
 
   it('wraps to a new row when the next item would pass the width', () => {

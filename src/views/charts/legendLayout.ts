@@ -9,12 +9,13 @@ export interface LegendPlacement<T> {
 }
 
 /**
- * Character widths as fractions of the font size, for system sans-serif fonts: capitals are wider
- * than the average, so an all-capitals label such as "LDAM-DRW" estimated at the average ran into the
- * next legend item.
+ * Character widths as fractions of the font size, for system sans-serif fonts (DejaVu Sans, the
+ * widest common one, measured): capitals are wider than the average, so an all-capitals label such
+ * as "LDAM-DRW" estimated at the average ran into the next legend item. Rather over than under: a
+ * label estimated short is clipped at the chart's edge.
  */
 const NARROW_CHARS = /[ilIjft.,:;'|‖! ()]/;
-const charWidth = (char: string): number => (NARROW_CHARS.test(char) ? 0.32 : /[mwMW]/.test(char) ? 0.85 : /[A-Z]/.test(char) ? 0.7 : 0.57);
+const charWidth = (char: string): number => (NARROW_CHARS.test(char) ? 0.32 : /[mwMW]/.test(char) ? 0.92 : /[A-Z]/.test(char) ? 0.7 : 0.62);
 
 export function estimateTextWidth(text: string, fontSize: number): number {
   let width = 0;
