@@ -48,10 +48,11 @@ test('a shipped recording is offered on the first screen, opens at once and play
   for (let epoch = 1; epoch <= EPOCHS; epoch++) await expect(page.getByTestId('shown-epoch')).toHaveText(String(epoch), { timeout: 5_000 });
   await expect(page.getByTestId('replay-play')).toHaveAttribute('aria-pressed', 'false');
 
-  // Closing it returns to the first screen, with the offer again.
+  // Closing it returns to the first screen, with the offer again; the sidebar lists it too.
   await page.getByTestId('close-recording').click();
   await waitForStatus(page, 'ready', 3 * 60_000);
   await expect(page.getByTestId('finished-runs')).toBeVisible();
+  await expect(page.getByTestId('shipped-list')).toContainText(`Custom settings: ERM beside MFW (ResNet-8, ${EPOCHS} epochs)`);
   console.check();
 });
 

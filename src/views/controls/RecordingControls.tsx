@@ -4,16 +4,18 @@
  */
 import { timePresetOf } from '../../config/experiment.ts';
 import { recordingFile } from '../../state/recording.ts';
-import { openRecordingFile } from '../../state/replay.ts';
+import { openRecordingFile, openShippedRecording } from '../../state/replay.ts';
 import { useAppStore } from '../../state/store.ts';
 import { downloadBlob } from '../download.ts';
 import { FilePicker } from './fields.tsx';
+import { shippedTitle } from './FinishedRuns.tsx';
 
 export function RecordingControls() {
   const history = useAppStore((s) => s.history);
   const config = useAppStore((s) => s.config);
   const backend = useAppStore((s) => s.backend?.name ?? null);
   const replaying = useAppStore((s) => s.replay !== null);
+  const shipped = useAppStore((s) => s.shippedRecordings);
 
   const save = () => {
     const file = recordingFile(config, history, backend);
@@ -34,6 +36,17 @@ export function RecordingControls() {
         </button>
         <FilePicker label="Open a recording…" accept=".json,application/json" testId="recording-input" onFiles={([file]) => void openRecordingFile(file)} />
       </div>
+      {shipped.length > 0 ? (
+        // Also once a run has started, when the first screen's offer is gone.
+        <div className="shipped-list" data-testid="shipped-list">
+          <p className="field-hint">Finished runs that came with this app:</p>
+          {shipped.map((entry) => (
+            <button key={entry.path} type="button" className="link-button" onClick={() => void openShippedRecording(entry.path)}>
+              {shippedTitle(entry)}
+            </button>
+          ))}
+        </div>
+      ) : null}
     </section>
   );
 }
