@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UsageError } from './cli.ts';
+import { expandSweep, experimentName, manifestPath, planSweep, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
+
+describe('planSweep and expandSweep', () => {
+  it('sweeps the settings given several values and the seed; lists within a run (methods, counts) are passed on whole', () => {
+    const plan = planSweep(['m=erm,mfw', 'seeds=0-2', 'rho=10,100', 'n=40,40,8,8', 'imb=custom', 'ep=2']);
+    expect(plan.axes).toEqual([
+      { key: 'seed', values: ['0', '1', '2'] },
+      { key: 'ratio', values: ['10', '100'] },
+    ]);
+    expect(plan.fixed).toEqual(['m=erm,mfw', 'n=40,40,8,8', 'imbalance=custom', 'epochs=2']);
+  });
+
+  it('reads seed lists and ranges mixed, without repeats, and keeps a later value of the same setting', () => {
+    expect(planSweep(['seed=0,2,5-7,2']).axes).toEqual([{ key: 'seed', values: ['0', '2', '5', '6', '7'] }]);
+    expect(planSweep(['ratio=10,100', 'rho=200,10']).axes).toEqual([{ key: 'ratio', values: ['200', '10'] }]);
+    expect(() => planSweep(['seeds=4-1'])).toThrow(/runs backwards/);
+  });
+
+  it('expands the product, the first axis varying slowest, into named, validated runs', () => {
+    const runs = expandSweep(planSweep(['seeds=0-1', 'imbalance=paper,long-tailed', 'ratio=10,100', 'methods=erm,la']));
+    expect(runs.map((run) => run.name)).toEqual([
+      'seed0-imbalance_paper-ratio10',
+      'seed0-imbalance_paper-ratio100',
+      'seed0-imbalance_long-tailed-ratio10',
+      'seed0-imbalance_long-tailed-ratio100',
+      'seed1-imbalance_paper-ratio10',
+      'seed1-imbalance_paper-ratio100',
+      'seed1-imbalance_long-tailed-ratio10',
+      'seed1-imbalance_long-tailed-ratio100',
+    ]);
+    expect(runs[7].settings).toEqual({ seed: '1', imbalance: 'long-tailed', ratio: '100' });
+    expect(runs[7].config).toMatchObject({ seed: 1, imbalance: 'long-tailed', ratio: 100, methods: ['erm', 'la'] });
+    expect(expandSweep(planSweep(['ep=3'])).map((run) => run.name)).toEqual(['run']);
+  });
+
+  it('refuses the whole sweep before anything runs, naming every bad combination', () => {
+    const refuse = () => expandSweep(planSweep(['depth=1,5', 'k=5', 'seeds=0-1']));
+    expect(refuse).toThrow(UsageError);
+    expect(refuse).toThrow(/Nothing was run: 2 of 4 runs are invalid/);
+    expect(refuse).toThrow(/blocksPerStage1-seed0 \(blocksPerStage=1 seed=0\): MFW mixing point must be at most 4 for ResNet-8 \(got 5\)\./);
+    expect(() => expandSweep(planSweep(['ratio=10,50']))).toThrow(/ratio50 \(ratio=50\): Imbalance ratio ρ must be one of 10, 100, 200/);
+    expect(() => expandSweep(planSweep(['colour=red,blue']))).toThrow(/Unknown setting "colour"/);
+  });
+
+  it('writes each run as one shell line from the repository root that moves its files into the sweep folder', () => {
+    const [run] = expandSweep(planSweep(['m=erm,mfw', 'seeds=3', 'ep=2']));
+    const name = experimentName('out dir', run);
+    expect(name).toMatch(/^sweep-[0-9a-f]{8}-seed3$/);
+    expect(runCommandLine('out dir', run, { backend: 'wasm', synthetic: true })).toBe(
+      `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic --name=${name} --recording && mkdir -p 'out dir/runs' ` +
+        `&& mv experiments/${name}.json 'out dir/runs/seed3.json' && mv experiments/${name}.recording.json 'out dir/runs/seed3.recording.json'`,
+    );
+  });
+});
+
+describe('resumeManifest', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const runs = ['seed0', 'seed1', 'seed2', 'seed3'].map((name) => ({ name, settings: { seed: name.slice(4) }, command: `npm run experiment -- seed=${name.slice(4)}` }));
+
+  it('keeps the done runs whose results are there and starts every other run again', () => {
+    dir = mkdtempSync(join(tmpdir(), 'sweep-test-'));
+    mkdirSync(join(dir, 'runs'));
+    writeFileSync(runFiles(dir, 'seed0').results, '{}');
+    const states: ManifestRun['state'][] = ['done', 'done', 'failed', 'running'];
+    writeFileSync(manifestPath(dir), JSON.stringify({ sweep: [], runs: runs.map((run, i) => ({ ...run, state: states[i], exitCode: i === 2 ? 1 : undefined })) }));
+    const manifest = resumeManifest(dir, ['seeds=0-3'], runs);
+    // seed1 is marked done but its results file is gone: it runs again.
+    expect(manifest.runs.map((run) => run.state)).toEqual(['done', 'pending', 'pending', 'pending']);
+    expect(manifest.runs[2].exitCode).toBeUndefined();
+  });
+
+  it('refuses a folder holding another sweep', () => {
+    dir = mkdtempSync(join(tmpdir(), 'sweep-test-'));
+    writeFileSync(manifestPath(dir), JSON.stringify({ sweep: [], runs: runs.map((run) => ({ ...run, state: 'done' })) }));
+    expect(() => resumeManifest(dir, [], runs.slice(1))).toThrow(/holds a different sweep/);
+    expect(resumeManifest(join(dir, 'new'), [], runs).runs.every((run) => run.state === 'pending')).toBe(true);
+  });
+});
