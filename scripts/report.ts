@@ -1,0 +1,34 @@
+/**
+ * Summarises a sweep (npm run sweep): prints per setting and lane the test accuracy over seeds, and
+ * writes it to DIR/report.md and DIR/report.csv. `npm run report -- --help` for the usage.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
+import { readResults, reportCsv, reportMarkdown, runsNotDone, summariseSweep } from './lib/report.ts';
+
+const REPORT_COMMAND: CommandSpec = {
+  command: 'npm run report --',
+  synopsis: 'DIR',
+  summary:
+    'Reads the finished runs of a sweep (DIR/runs/*.json, written by npm run sweep or by its --emit=commands lines) and prints, for each setting ' +
+    '(the settings that differ between runs, the seed aside) and lane, the balanced and minor-class test accuracy as mean ± sample standard ' +
+    'deviation over the seeds, at the last epoch and as each seed’s median of the last 10 epochs, with the number of seeds and the seed ' +
+    'paper’s figure where one exists. Writes the same to DIR/report.md and DIR/report.csv.',
+  positionals: { valueName: 'DIR', description: 'The sweep’s --out folder.' },
+  flags: [],
+  examples: ['npm run report -- sweeps/quick'],
+};
+
+await runCommand(REPORT_COMMAND, process.argv.slice(2), async ({ positionals }) => {
+  if (positionals.length !== 1) throw new UsageError('Give exactly one sweep folder (the --out of npm run sweep).');
+  const [dir] = positionals;
+  const { results, unfinished } = readResults(dir);
+  if (results.length === 0) throw new Error(`No finished run in ${join(dir, 'runs')} yet.`);
+  const data = summariseSweep(results);
+  const markdown = reportMarkdown(data, { unfinished, notDone: runsNotDone(dir) });
+  writeFileSync(join(dir, 'report.md'), markdown);
+  writeFileSync(join(dir, 'report.csv'), reportCsv(data));
+  console.log(markdown);
+  process.stderr.write(`wrote ${join(dir, 'report.md')} and ${join(dir, 'report.csv')}\n`);
+});
