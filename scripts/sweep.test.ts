@@ -31,6 +31,16 @@ describe('npm run sweep and npm run report', () => {
   };
   afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
+  it.each([
+    ['scripts/sweep.ts', ['seeds=0-4', '--parallel=N', '--emit=VALUE', 'DIR/manifest.json.', 'Methods for methods=']],
+    ['scripts/report.ts', ['Usage: npm run report -- DIR', 'DIR/report.csv.']],
+  ])('%s --help prints the usage and exits 0', async (script, expected) => {
+    const { code, stdout } = await runScript(script, ['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm run /);
+    for (const text of expected) expect(stdout).toContain(text);
+  });
+
   it('refuses a sweep with a bad combination before running anything (exit 2)', async () => {
     const out = join(tempDir(), 'refused');
     const { code, stderr } = await runScript('scripts/sweep.ts', ['depth=1,5', 'k=5', `--out=${out}`]);
