@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { CROSS_ORIGIN_ISOLATION_HEADERS } from './scripts/lib/cross-origin-isolation.ts';
+import { shippedIndexPlugin } from './scripts/lib/vite-shipped-index.ts';
 import { wasmThreadsPlugin } from './scripts/lib/vite-wasm-threads.ts';
 import { CONTENT_SECURITY_POLICY } from './src/security/contentSecurityPolicy.ts';
 
@@ -17,7 +18,7 @@ function contentSecurityPolicy(): Plugin {
 // base './' keeps every asset path relative, so the built folder works from any static host and sub-path.
 export default defineConfig({
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), shippedIndexPlugin()],
   worker: { format: 'es', plugins: () => [wasmThreadsPlugin()] },
   // Bundle every dependency (the workers' too) when the dev server starts: otherwise the first visit
   // after `npm start` shows a blank page while Vite discovers them one by one and reloads.
