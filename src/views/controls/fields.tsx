@@ -2,7 +2,7 @@
  * Small labelled inputs for the settings panel. Each shows its validation message next to itself
  * and only hands a value on when validateConfig accepts it, so invalid input never reaches the engine.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState, type ChangeEvent, type KeyboardEvent, type ReactNode } from 'react';
 
 interface FieldShellProps {
   id: string;
@@ -43,26 +43,38 @@ export interface NumberFieldProps {
   testId: string;
 }
 
-/**
- * A number box that validates while typing and commits on Enter or leaving the field, so a
- * half-typed number never reconfigures the training.
- */
+/** The text typed into a box, replaced whenever a new value comes from outside (a preset, a link). */
+function useDraft(shown: string): [string, (text: string) => void] {
+  const [text, setText] = useState(shown);
+  const [shownValue, setShownValue] = useState(shown);
+  if (shownValue !== shown) {
+    setShownValue(shown);
+    setText(shown);
+  }
+  return [text, setText];
+}
+
+/** A draft box's handlers: commit on Enter or leaving it, Escape brings the value back, so a half-typed value never reconfigures the training. */
+function draftHandlers(shown: string, setText: (text: string) => void, commit: () => void) {
+  return {
+    onChange: (event: ChangeEvent<HTMLInputElement>) => setText(event.target.value),
+    onBlur: commit,
+    onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => {
+      if (event.key === 'Enter') commit();
+      if (event.key === 'Escape') setText(shown);
+    },
+  };
+}
+
+/** A number box that validates while typing and commits on Enter or leaving the field. */
 export function NumberField({ label, value, validate, onCommit, hint, note, step = 'any', min, max, testId }: NumberFieldProps) {
   const id = useId();
-  const [text, setText] = useState(String(value));
-  const [shownValue, setShownValue] = useState(value);
-  // A new value from outside (a preset, a link) replaces whatever was typed.
-  if (shownValue !== value) {
-    setShownValue(value);
-    setText(String(value));
-  }
+  const [text, setText] = useDraft(String(value));
   const parsed = text.trim() === '' ? Number.NaN : Number(text);
   const error = Number.isFinite(parsed) ? validate(parsed) : `${label} must be a number.`;
-
   const commit = () => {
     if (error === null && parsed !== value) onCommit(parsed);
   };
-
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} note={note}>
       <input
@@ -76,12 +88,7 @@ export function NumberField({ label, value, validate, onCommit, hint, note, step
         aria-invalid={error !== null}
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
         data-testid={testId}
-        onChange={(event) => setText(event.target.value)}
-        onBlur={commit}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') commit();
-          if (event.key === 'Escape') setText(String(value));
-        }}
+        {...draftHandlers(String(value), setText, commit)}
       />
     </FieldShell>
   );
@@ -90,12 +97,7 @@ export function NumberField({ label, value, validate, onCommit, hint, note, step
 /** A text box for values such as “input” or “eq12”: validated while typing, committed on Enter or leaving it. */
 export function TextField({ label, value, validate, onCommit, hint, testId }: { label: string; value: string; validate: (text: string) => string | null; onCommit: (text: string) => void; hint?: string; testId: string }) {
   const id = useId();
-  const [text, setText] = useState(value);
-  const [shownValue, setShownValue] = useState(value);
-  if (shownValue !== value) {
-    setShownValue(value);
-    setText(value);
-  }
+  const [text, setText] = useDraft(value);
   const error = text.trim() === value ? null : validate(text.trim());
   const commit = () => {
     if (error === null && text.trim() !== value) onCommit(text.trim());
@@ -110,12 +112,7 @@ export function TextField({ label, value, validate, onCommit, hint, testId }: { 
         aria-invalid={error !== null}
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
         data-testid={testId}
-        onChange={(event) => setText(event.target.value)}
-        onBlur={commit}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') commit();
-          if (event.key === 'Escape') setText(value);
-        }}
+        {...draftHandlers(value, setText, commit)}
       />
     </FieldShell>
   );
