@@ -22,7 +22,7 @@ describe('shipped recordings', () => {
 
   it('refuse an index that is not one, or entries that point elsewhere or lack what the page shows', () => {
     const entry = shippedEntry(recording, 'recordings/classroom.json', 2_600_000);
-    expect(() => parseShippedIndex('<!doctype html>')).toThrow();
+    expect(() => parseShippedIndex('<!doctype html>')).toThrow('is not JSON');
     expect(() => parseShippedIndex(JSON.stringify({ format: 'other', version: 1, recordings: [] }))).toThrow('not a version 1');
     expect(() => parseShippedIndex(index([{ ...entry, path: '../secret.json' }]))).toThrow('recordings[0].path');
     expect(() => parseShippedIndex(index([{ ...entry, path: 'https://example.org/recordings/x.json' }]))).toThrow('recordings[0].path');

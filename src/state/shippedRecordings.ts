@@ -76,7 +76,12 @@ const isFraction = (value: unknown): boolean => typeof value === 'number' && val
 
 /** Reads the index; throws naming the first thing wrong. */
 export function parseShippedIndex(text: string): ShippedRecording[] {
-  const index: unknown = JSON.parse(text);
+  let index: unknown;
+  try {
+    index = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`is not JSON (${(error as Error).message}).`);
+  }
   if (!isObject(index) || index.format !== SHIPPED_INDEX_FORMAT || index.version !== 1 || !Array.isArray(index.recordings)) {
     throw new Error(`it is not a version 1 ${SHIPPED_INDEX_FORMAT} with a list of recordings.`);
   }
@@ -116,7 +121,7 @@ export async function loadShippedRecordings(baseUrl: string): Promise<void> {
     useAppStore.getState().addNotice({
       id: 'shipped-recordings',
       tone: 'error',
-      title: `The finished runs that came with this app could not be listed: ${SHIPPED_INDEX_PATH} ${(error as Error).message.replace(/^Unexpected/, 'is not JSON: unexpected')}`,
+      title: `The finished runs that came with this app could not be listed: ${SHIPPED_INDEX_PATH} ${(error as Error).message}`,
     });
   }
 }
