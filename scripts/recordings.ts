@@ -19,9 +19,12 @@ import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 const SHIPPED_RUNS: { name: string; parts: string[][]; what: string }[] = [
   { name: 'classroom-erm-mfw-seed1', parts: [[]], what: 'the Classroom preset, ERM beside MFW (ResNet-8, 40 epochs, all the §4 data)' },
   {
-    name: 'quick-rivals-seed1',
-    parts: [['ep=20', 'm=erm,mfw,drw'], ['ep=20', 'm=ldam-drw,la,remix-drw']],
-    what: 'the Quick preset with the “all rivals” lanes (six networks, three in each of two processes)',
+    name: 'quick-fifth-rivals-seed1',
+    parts: [
+      ['ep=20', 'n=1000,1000,10,10', 'imb=custom', 'm=erm,mfw,drw'],
+      ['ep=20', 'n=1000,1000,10,10', 'imb=custom', 'm=ldam-drw,la,remix-drw'],
+    ],
+    what: 'the “all rivals” lanes on the Quick preset’s network and length with a fifth of its data (six networks, three in each of two processes)',
   },
 ];
 
