@@ -16,8 +16,9 @@ const REPORT_COMMAND: CommandSpec = {
     'Reads the finished runs of a sweep (DIR/runs/*.json, written by npm run sweep or by its --emit=commands lines) and prints, for each setting ' +
     '(the settings that differ between runs, the seed aside) and lane, the balanced and minor-class test accuracy as mean ± sample standard ' +
     'deviation over the seeds, at the last epoch and as each seed’s median of the last 10 epochs, with the number of seeds and the seed ' +
-    'paper’s figure where one exists. Writes the same to DIR/report.md and DIR/report.csv, and per setting an SVG figure of each lane’s balanced and ' +
-    'minor-class test accuracy over the epochs (mean over the seeds, band ± 1 sample standard deviation) to DIR/figures/, linked from report.md.',
+    'paper’s figure where one exists. Writes the same to DIR/report.md and DIR/report.csv. Draws per setting an SVG figure of each lane’s ' +
+    'balanced and minor-class test accuracy over the epochs (the mean over the seeds, a band of ± 1 sample standard deviation) in DIR/figures/, ' +
+    'linked from report.md.',
   positionals: { valueName: 'DIR', description: 'The sweep’s --out folder.' },
   flags: [],
   examples: ['npm run report -- sweeps/quick'],
