@@ -150,8 +150,8 @@ export function reportMarkdown(data: ReportData, notes: { unfinished: string[]; 
   if (notes.unfinished.length > 0) lines.push(`Left out, unfinished (interrupted or short of their epochs): ${notes.unfinished.join(', ')}.`);
   if (notes.notDone.length > 0) lines.push(`Not done according to manifest.json: ${notes.notDone.join(', ')}.`);
   if (notes.figures?.length) {
-    lines.push('', '## Curves over the seeds', '', 'Each lane’s mean over the seeds with a band of ± 1 sample standard deviation, one figure per setting.', '');
-    for (const figure of notes.figures) lines.push(`![${figure.title}](${figure.path})`, '');
+    lines.push('', '## Curves over the seeds', '', 'Each lane’s mean over the seeds with a band of ± 1 sample standard deviation, one figure per setting.');
+    for (const figure of notes.figures) lines.push('', `![${figure.title}](${figure.path})`);
   }
   return `${lines.join('\n')}\n`;
 }
