@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, PAPER_CONFIG, type ExperimentConfig } from '../../src/config/experiment.ts';
 import type { EpochSnapshot } from '../../src/core/snapshot.ts';
-import { meanAndSd, readResults, reportCsv, reportMarkdown, summariseSweep, type RunResult } from './report.ts';
+import { readResults, reportCsv, reportMarkdown, summariseSweep, type RunResult } from './report.ts';
 
 // Counts 40,40,8,8: classes 0 and 1 are major, 2 and 3 minor.
 const CONFIG: ExperimentConfig = { ...DEFAULT_CONFIG, imbalance: 'custom', trainCounts: [40, 40, 8, 8], epochs: 3, methods: ['erm', 'mfw'] };
@@ -22,11 +22,6 @@ function run(name: string, config: ExperimentConfig, accuracies: Record<string, 
 const perClass = (major: number, minor: number) => [major, major, minor, minor];
 
 describe('the report’s numbers', () => {
-  it('meanAndSd: the sample standard deviation (n − 1), none for one value', () => {
-    expect(meanAndSd([0.5, 0.25, 0.75])).toEqual({ mean: 0.5, sd: 0.25 });
-    expect(meanAndSd([0.6])).toEqual({ mean: 0.6, sd: null });
-  });
-
   it('per setting and lane: last-epoch and median-of-last-epochs accuracy over seeds, as computed by hand', () => {
     const results = [0, 1, 2].flatMap((seed) => [10, 100].map((ratio) => {
       // Last epoch, minor classes: 0.5, 0.25, 0.75 over the seeds (mean 0.5, sd 0.25); major classes at 1.

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lanesOf, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { isMajorClass } from '../../src/core/mfwWeights.ts';
+import { meanAndSd, type Spread } from '../../src/core/seedBands.ts';
 import type { EpochSnapshot } from '../../src/core/snapshot.ts';
 import { MEDIAN_EPOCHS, paperFigure, summariseRun } from '../../src/views/charts/ResultsTable/runSummary.ts';
 import type { Manifest } from './sweep.ts';
@@ -42,19 +43,6 @@ export function runsNotDone(dir: string): string[] {
   return manifest.runs.filter((run) => run.state !== 'done').map((run) => `${run.name} (${run.state})`);
 }
 
-export interface Spread {
-  mean: number;
-  /** Sample standard deviation (n − 1); null for a single value. */
-  sd: number | null;
-}
-
-export function meanAndSd(values: readonly number[]): Spread {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (values.length < 2) return { mean, sd: null };
-  const variance = values.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (values.length - 1);
-  return { mean, sd: Math.sqrt(variance) };
-}
-
 export interface ReportRow {
   /** The swept settings' values (JSON of each), in the order of `ReportData.settingKeys`. */
   setting: string[];
@@ -79,16 +67,30 @@ const settingValue = (config: ExperimentConfig, key: keyof ExperimentConfig) => 
   return Array.isArray(value) ? value.join(',') : String(value);
 };
 
-/** Groups the runs by setting and summarises each lane over the seeds, in the order the settings first appear. */
-export function summariseSweep(results: readonly RunResult[]): ReportData {
+/** The runs of one setting (one value of every swept setting but the seed), one per seed. */
+export interface SettingGroup {
+  /** The swept settings' values, in the order of `settingKeys`. */
+  setting: string[];
+  runs: RunResult[];
+}
+
+/** Groups the runs by setting (every setting that differs between them, the seed aside), in the order the settings first appear. */
+export function groupBySetting(results: readonly RunResult[]): { settingKeys: (keyof ExperimentConfig)[]; groups: SettingGroup[] } {
   const keys = results.length > 0 ? (Object.keys(results[0].config) as (keyof ExperimentConfig)[]) : [];
   const settingKeys = keys.filter((key) => key !== 'seed' && new Set(results.map((r) => settingValue(r.config, key))).size > 1);
-  const groups = new Map<string, RunResult[]>();
+  const groups = new Map<string, SettingGroup>();
   for (const result of results) {
-    const setting = JSON.stringify(settingKeys.map((key) => settingValue(result.config, key)));
-    groups.set(setting, [...(groups.get(setting) ?? []), result]);
+    const setting = settingKeys.map((key) => settingValue(result.config, key));
+    const id = JSON.stringify(setting);
+    groups.set(id, { setting, runs: [...(groups.get(id)?.runs ?? []), result] });
   }
-  const rows = [...groups.values()].flatMap((runs) => {
+  return { settingKeys, groups: [...groups.values()] };
+}
+
+/** Summarises each lane of each setting over the seeds. */
+export function summariseSweep(results: readonly RunResult[]): ReportData {
+  const { settingKeys, groups } = groupBySetting(results);
+  const rows = groups.flatMap(({ setting, runs }) => {
     const { config } = runs[0];
     const isMajor = isMajorClass(config.trainCounts);
     return lanesOf(config).map((lane) => {
@@ -97,7 +99,7 @@ export function summariseSweep(results: readonly RunResult[]): ReportData {
       const seeds = summaries.map((s) => s!);
       const minorOf = (values: (number | null)[]) => (values.every((v) => v !== null) ? meanAndSd(values as number[]) : null);
       return {
-        setting: settingKeys.map((key) => settingValue(config, key)),
+        setting,
         lane: { id: lane.id, label: lane.label },
         seeds: seeds.length,
         last: { balanced: meanAndSd(seeds.map((s) => s.last.balanced)), minor: minorOf(seeds.map((s) => s.last.minor)) },
@@ -117,8 +119,8 @@ function formatSpread(spread: Spread | null): string {
   return `${percent(spread.mean)} ± ${spread.sd === null ? '–' : percent(spread.sd)}`;
 }
 
-/** The report's table as Markdown, then its notes. */
-export function reportMarkdown(data: ReportData, notes: { unfinished: string[]; notDone: string[] }): string {
+/** The report's table as Markdown, then its notes, then its figures (paths relative to the report) as image links. */
+export function reportMarkdown(data: ReportData, notes: { unfinished: string[]; notDone: string[]; figures?: { path: string; title: string }[] }): string {
   const header = [...data.settingKeys, 'lane', 'seeds', 'balanced, last epoch', 'minor, last epoch', 'balanced, median', 'minor, median', 'median over', 'paper (balanced)'];
   const rows = data.rows.map((row) => [
     ...row.setting,
@@ -147,6 +149,10 @@ export function reportMarkdown(data: ReportData, notes: { unfinished: string[]; 
   );
   if (notes.unfinished.length > 0) lines.push(`Left out, unfinished (interrupted or short of their epochs): ${notes.unfinished.join(', ')}.`);
   if (notes.notDone.length > 0) lines.push(`Not done according to manifest.json: ${notes.notDone.join(', ')}.`);
+  if (notes.figures?.length) {
+    lines.push('', '## Curves over the seeds', '', 'Each lane’s mean over the seeds with a band of ± 1 sample standard deviation, one figure per setting.');
+    for (const figure of notes.figures) lines.push('', `![${figure.title}](${figure.path})`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
