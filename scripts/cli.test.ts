@@ -104,7 +104,7 @@ describe('configFromArguments (npm run experiment settings)', () => {
     [['c=0,1,2,3,4,5,6,7,8,9,10', 'imb=long-tailed'], /Classes must be 2 to 10 different CIFAR-10 class ids from 0 to 9/],
     [['c=3', 'imb=long-tailed'], /Classes must be 2 to 10 different .*\(got \[3\]\)/],
     [['c=0,1,2,3,4,5,6,7,8,9'], /^The paper preset is §4's 4 classes \(5000, 5000, 50, 50\), not 10: choose imbalance long-tailed, step or custom\.$/],
-    [['c=0,1,2,3,4,5', 'imb=custom', 'n=50,40,30,20'], /Training counts must be 6 whole numbers \(one per class\) from 1 to 5000 \(got \[50,40,30,20\]\)/],
+    [['c=0,1,2,3,4,5', 'imb=custom', 'n=50,40,30,20'], /^Training counts must be 6 whole numbers \(one per class\) from 1 to 5000 \(got \[50,40,30,20\]\)\.$/],
     [['c=0,1,2,3,4,5', 'imb=custom'], /^Custom imbalance needs one training count per class: 6 classes, 4 counts\.$/],
     [['fd=32'], /^Feature dimension must be one of 2, 64 \(got 32\)\.$/],
     [['sched=step'], /^Learning-rate schedule must be one of cosine, ldam \(got step\)\.$/],

@@ -282,7 +282,7 @@ export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFA
 
   if (config.imbalance === 'paper' && K !== PAPER_SECTION4_COUNTS.length) {
     problems.push(`The paper preset is §4's ${PAPER_SECTION4_COUNTS.length} classes (${PAPER_SECTION4_COUNTS.join(', ')}), not ${K}: choose imbalance long-tailed, step or custom.`);
-    config.classes = [...base.classes];
+    config.classes = [...(base.classes.length === PAPER_SECTION4_COUNTS.length ? base : DEFAULT_CONFIG).classes];
   }
   if (config.imbalance === 'custom') {
     if (input.trainCounts !== undefined) {
@@ -295,7 +295,8 @@ export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFA
       else problems.push(`Training counts must be ${config.classes.length} whole numbers (one per class) from 1 to ${MAX_TRAIN_PER_CLASS} (got ${JSON.stringify(counts)}).`);
     }
     if (config.trainCounts.length !== config.classes.length) {
-      problems.push(`Custom imbalance needs one training count per class: ${config.classes.length} classes, ${config.trainCounts.length} counts.`);
+      // Said already when the counts given were wrong; otherwise the classes changed without counts.
+      if (input.trainCounts === undefined) problems.push(`Custom imbalance needs one training count per class: ${config.classes.length} classes, ${config.trainCounts.length} counts.`);
       config.classes = [...base.classes];
       config.trainCounts = [...base.trainCounts];
     }
