@@ -15,10 +15,11 @@ const REPORT_COMMAND: CommandSpec = {
   summary:
     'Reads the finished runs of a sweep (DIR/runs/*.json, written by npm run sweep or by its --emit=commands lines) and prints, for each setting ' +
     '(the settings that differ between runs, the seed aside) and lane, the balanced and minor-class test accuracy as mean ± sample standard ' +
-    'deviation over the seeds, at the last epoch and as each seed’s median of the last 10 epochs, with the number of seeds and the seed ' +
-    'paper’s figure where one exists. Writes the same to DIR/report.md and DIR/report.csv. Draws per setting an SVG figure of each lane’s ' +
-    'balanced and minor-class test accuracy over the epochs (the mean over the seeds, a band of ± 1 sample standard deviation) in DIR/figures/, ' +
-    'linked from report.md.',
+    'deviation over the seeds, at the last epoch and as each seed’s median of the last 10 epochs, with the number of seeds, the published ' +
+    'figures whose protocol the runs share, each tagged by source (the seed paper’s §4 and Table 1, the LDAM-DRW paper’s tables), and how the ' +
+    'setting relates to Table 1’s protocol (“2-D head: not comparable to Table 1” for the 2-D feature). Writes the same to DIR/report.md and DIR/report.csv. ' +
+    'Draws per setting an SVG figure of each lane’s balanced and minor-class test accuracy over the epochs (the mean over the seeds, a band of ' +
+    '± 1 sample standard deviation) in DIR/figures/, linked from report.md.',
   positionals: { valueName: 'DIR', description: 'The sweep’s --out folder.' },
   flags: [],
   examples: ['npm run report -- sweeps/quick'],

@@ -29,7 +29,7 @@ const SWEEP_COMMAND: CommandSpec = {
   synopsis: 'SETTING=VALUE[,VALUE…] … [seeds=A-B] --out=DIR [--parallel=N] [--emit=commands] [--backend=auto|webgpu|wasm|cpu] [--synthetic]',
   summary:
     'Trains every combination of the listed setting values, each run one `npm run experiment` process with its lanes (methods=…) side by side, ' +
-    'and keeps each run’s results and recording in DIR/runs/ and every run’s settings, command line and state (pending, running, done, failed ' +
+    'and keeps each run’s results and recording (where the app can show the run: not for Table 1’s 10 classes, 64-d feature or LDAM schedule) in DIR/runs/ and every run’s settings, command line and state (pending, running, done, failed ' +
     'with its exit code) in DIR/manifest.json. Every run’s configuration is checked before anything starts. Started again with the same ' +
     'settings and DIR, it skips the finished runs; an unfinished run starts again from its first epoch (the experiment script cannot resume ' +
     'mid-run). `npm run report -- DIR` summarises the results over seeds.',
@@ -41,7 +41,7 @@ const SWEEP_COMMAND: CommandSpec = {
       'classes= and trainCounts= are lists within one run and are not swept.',
   },
   flags: [
-    { name: 'out', kind: 'string', valueName: 'DIR', description: 'The sweep’s folder: manifest.json, runs/NAME.json, runs/NAME.recording.json, runs/NAME.log. Required.' },
+    { name: 'out', kind: 'string', valueName: 'DIR', description: 'The sweep’s folder: manifest.json, runs/NAME.json, runs/NAME.recording.json (runs the app can show), runs/NAME.log. Required.' },
     {
       name: 'parallel',
       kind: 'number',

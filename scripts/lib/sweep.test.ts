@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from './cli.ts';
-import { expandSweep, experimentName, manifestPath, planSweep, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
+import { expandSweep, experimentName, manifestPath, planSweep, recordsRun, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
 
 describe('planSweep and expandSweep', () => {
   it('sweeps the settings given several values and the seed; lists within a run (methods, counts) are passed on whole', () => {
@@ -55,6 +55,21 @@ describe('planSweep and expandSweep', () => {
       `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic --name=${name} --recording && mkdir -p 'out dir/runs' ` +
         `&& mv experiments/${name}.json 'out dir/runs/seed3.json' && mv experiments/${name}.recording.json 'out dir/runs/seed3.recording.json'`,
     );
+  });
+
+  it('sweeps Table 1’s settings (10 classes, the 64-d feature, the LDAM schedule), without a recording the app could not show', () => {
+    const table1 = ['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed,step', 'rho=10,100,200', 'fd=64', 'sched=ldam', 'seeds=0'];
+    const runs = expandSweep(planSweep(table1));
+    expect(runs).toHaveLength(6);
+    expect(runs[1].config).toMatchObject({ imbalance: 'long-tailed', ratio: 100, featureDim: 64, schedule: 'ldam', trainCounts: [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50] });
+    expect(runs[4].config.trainCounts).toEqual([5000, 5000, 5000, 5000, 5000, 50, 50, 50, 50, 50]);
+    const line = runCommandLine('out', runs[1], { backend: 'webgpu', synthetic: false });
+    expect(line).not.toContain('recording');
+    expect(line).toMatch(/ featureDim=64 schedule=ldam .*--name=sweep-[0-9a-f]{8}-imbalance_long-tailed-ratio100-seed0 && mkdir -p out\/runs && mv [^&]+\.json out\/runs\/imbalance_long-tailed-ratio100-seed0\.json$/);
+    // Sweeping the feature: only the 2-D runs of four classes keep a recording.
+    const both = expandSweep(planSweep(['fd=2,64', 'seeds=0']));
+    expect(both.map((run) => recordsRun(run))).toEqual([true, false]);
+    expect(() => expandSweep(planSweep(['c=0,1,2,3,4,5,6,7,8,9', 'seeds=0']))).toThrow(/The paper preset is §4's 4 classes \(5000, 5000, 50, 50\), not 10/);
   });
 });
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ExperimentConfig } from '../../src/config/experiment.ts';
+import { appProblems, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { settingKeyOf } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
 import { configFromArguments } from './engine-cli.ts';
@@ -142,9 +142,17 @@ export interface RunFlags {
   synthetic: boolean;
 }
 
-/** The experiment's own arguments for a run: its settings, then the flags, its name and --recording. */
+/**
+ * Whether a run also writes a recording: only what the app can show (four classes, the 2-D feature,
+ * the cosine schedule); a Table 1 run (10 classes, 64-d, LDAM schedule) has its results file only.
+ */
+export function recordsRun(run: Pick<SweepRun, 'config'>): boolean {
+  return appProblems(run.config).length === 0;
+}
+
+/** The experiment's own arguments for a run: its settings, then the flags, its name and --recording where the app can show it. */
 export function experimentArguments(outDir: string, run: SweepRun, flags: RunFlags): string[] {
-  return [...run.args, `--backend=${flags.backend}`, ...(flags.synthetic ? ['--synthetic'] : []), `--name=${experimentName(outDir, run)}`, '--recording'];
+  return [...run.args, `--backend=${flags.backend}`, ...(flags.synthetic ? ['--synthetic'] : []), `--name=${experimentName(outDir, run)}`, ...(recordsRun(run) ? ['--recording'] : [])];
 }
 
 /**
@@ -158,7 +166,7 @@ export function runCommandLine(outDir: string, run: SweepRun, flags: RunFlags): 
     `npm run experiment -- ${experimentArguments(outDir, run, flags).map(shellQuote).join(' ')}`,
     `mkdir -p ${shellQuote(join(outDir, 'runs'))}`,
     `mv experiments/${name}.json ${shellQuote(files.results)}`,
-    `mv experiments/${name}.recording.json ${shellQuote(files.recording)}`,
+    ...(recordsRun(run) ? [`mv experiments/${name}.recording.json ${shellQuote(files.recording)}`] : []),
   ].join(' && ');
 }
 

@@ -22,8 +22,31 @@ describe('config in the URL', () => {
     };
     const search = configToSearch(config);
     expect(search).toContain('m=erm,la:tau=1.5,ldam-drw,mfw:alpha=1&sv=1');
-    for (const param of Object.values(URL_PARAMS)) expect(new URLSearchParams(search).has(param)).toBe(true);
+    // Every setting but those of the command line's Table 1 protocol, which a link names only when it differs (it cannot in the app).
+    const written = Object.values(URL_PARAMS).filter((param) => param !== URL_PARAMS.featureDim && param !== URL_PARAMS.schedule);
+    for (const param of written) expect(new URLSearchParams(search).has(param)).toBe(true);
     expect(configFromSearch(search)).toEqual({ config, problems: [], fromUrl: true });
+  });
+
+  it('names the feature and the schedule only when they are not the 2-D feature and the cosine schedule, so the app’s links keep their text', () => {
+    const search = configToSearch(DEFAULT_CONFIG);
+    expect(search).not.toMatch(/(^|&)(fd|sched)=/);
+    expect(configToSearch({ ...DEFAULT_CONFIG, featureDim: 64, schedule: 'ldam' })).toBe(`${search.replace('&ep=', '&fd=64&ep=').replace('&wu=', '&sched=ldam&wu=')}`);
+  });
+
+  it('refuses, with a message saying where they train, other class counts, the 64-d feature and the LDAM schedule', () => {
+    const tenClasses = configFromSearch('?c=0,1,2,3,4,5,6,7,8,9&imb=long-tailed&rho=100');
+    expect(tenClasses.config.classes).toEqual(DEFAULT_CONFIG.classes);
+    expect(tenClasses.problems).toEqual([
+      'Classes must be 4 different CIFAR-10 class ids from 0 to 9 (got [0,1,2,3,4,5,6,7,8,9]). The app trains 4 classes; 2 to 10 train from the command line (npm run experiment).',
+    ]);
+    const table1 = configFromSearch('?fd=64&sched=ldam');
+    expect(table1.config).toMatchObject({ featureDim: 2, schedule: 'cosine' });
+    expect(table1.problems).toEqual([
+      expect.stringMatching(/^Feature dimension 64 \(fd\) is for the command line \(npm run experiment, the paper's Table 1 protocol\): the app plots the 2-D feature; using 2\.$/),
+      expect.stringMatching(/^Learning-rate schedule “ldam” \(sched\) is for the command line .*; using cosine\.$/),
+    ]);
+    expect(configFromSearch('?fd=3').problems).toEqual(['Feature dimension must be one of 2, 64 (got 3).']);
   });
 
   it('keeps valid parameters, reports and replaces invalid ones, never throws', () => {

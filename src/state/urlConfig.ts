@@ -3,7 +3,7 @@
  * reproduces an experiment. Parsing never throws: whatever a link carries goes through
  * validateConfig, and every ignored parameter is reported for a visible notice.
  */
-import { DEFAULT_CONFIG, FIELDS, validateConfig, type ConfigInput, type ExperimentConfig } from '../config/experiment.ts';
+import { DEFAULT_CONFIG, FIELDS, LEGACY_TRAINING, validateConfig, type ConfigInput, type ExperimentConfig } from '../config/experiment.ts';
 
 /** Short URL name of every configuration field (tensorflow/playground style). */
 export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
@@ -14,9 +14,11 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
   seed: 'seed',
   blocksPerStage: 'depth',
   width: 'w',
+  featureDim: 'fd',
   epochs: 'ep',
   batchSize: 'bs',
   learningRate: 'lr',
+  schedule: 'sched',
   warmupEpochs: 'wu',
   momentum: 'mom',
   weightDecay: 'wd',
@@ -49,11 +51,18 @@ export function settingKeyOf(name: string): keyof ExperimentConfig | null {
   return KEY_OF_PARAM.get(name) ?? (name in URL_PARAMS ? (name as keyof ExperimentConfig) : null);
 }
 
-/** The config as a query string (without '?'), every field, in a fixed order: also the storage key of its training. */
+/**
+ * The config as a query string (without '?'), every field, in a fixed order: also the storage key of
+ * its training. The settings of the command line's Table 1 protocol (fd, sched) are written only when
+ * they differ from what every link meant before them (LEGACY_TRAINING), so the app's links and stored
+ * trainings keep their text.
+ */
 export function configToSearch(config: ExperimentConfig): string {
   const params = new URLSearchParams();
+  const legacy: Partial<Record<keyof ExperimentConfig, unknown>> = LEGACY_TRAINING;
   for (const [key, param] of Object.entries(URL_PARAMS) as [keyof ExperimentConfig, string][]) {
     const value = config[key];
+    if (key in legacy && legacy[key] === value) continue;
     params.set(param, Array.isArray(value) ? value.join(',') : String(value));
   }
   // Commas, colons and '=' inside a value are safe in a query string; readable, links are easier to edit by hand.
