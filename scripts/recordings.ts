@@ -11,27 +11,15 @@ import { mergeRecordings, parseRecording, recordingFile } from '../src/state/rec
 import { SHIPPED_INDEX_FORMAT, SHIPPED_MAX_BYTES, shippedEntry, type ShippedIndex, type ShippedRecording } from '../src/state/shippedRecordings.ts';
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 
-/**
- * What the app ships, by name: each made by `npm run experiment -- ARGS --recording`. A run of several
- * parts trains its lanes in that many processes at once (one per core; each lane is the same as in one
- * process, bit for bit), each part as NAME-a, NAME-b, …, and is packed as one recording of every lane.
- */
-const SHIPPED_RUNS: { name: string; parts: string[][]; what: string }[] = [
-  { name: 'classroom-erm-mfw-seed1', parts: [[]], what: 'the Classroom preset, ERM beside MFW (ResNet-8, 40 epochs, all the §4 data)' },
+/** What the app ships, by experiment name: each made by `npm run experiment -- ARGS --recording --name=NAME`. */
+const SHIPPED_RUNS: { name: string; args: string[]; what: string }[] = [
+  { name: 'classroom-erm-mfw-seed1', args: [], what: 'the Classroom preset, ERM beside MFW (ResNet-8, 40 epochs, all the §4 data)' },
   {
-    name: 'quick-fifth-rivals-seed1',
-    parts: [
-      ['ep=20', 'n=1000,1000,10,10', 'imb=custom', 'm=erm,mfw,drw'],
-      ['ep=20', 'n=1000,1000,10,10', 'imb=custom', 'm=ldam-drw,la,remix-drw'],
-    ],
-    what: 'the “all rivals” lanes on the Quick preset’s network and length with a fifth of its data (six networks, three in each of two processes)',
+    name: 'quick-fifth-lab-seed1',
+    args: ['n=1000,1000,10,10', 'methods=erm,mfw,drw,la', 'epochs=20', 'imbalance=custom', 'seed=1'],
+    what: 'ERM, MFW, DRW and LA on the Quick preset’s network and length with a fifth of its data (seed 1 of the sweep in docs/SCALE.md)',
   },
 ];
-
-type ShippedRun = (typeof SHIPPED_RUNS)[number];
-
-/** The experiment names of a run's parts: the run's own name for a run of one part. */
-const partNames = (run: ShippedRun) => (run.parts.length === 1 ? [run.name] : run.parts.map((_, i) => `${run.name}-${String.fromCharCode(97 + i)}`));
 
 const RECORDINGS_COMMAND: CommandSpec = {
   command: 'npm run recordings --',
@@ -39,24 +27,34 @@ const RECORDINGS_COMMAND: CommandSpec = {
   summary:
     'Packs finished runs into the built app: each recording is checked, rewritten in the current format and listed in DIR/index.json, ' +
     'which the first screen reads to offer “Watch a finished run (instant)”. Without files, packs the runs the app ships ' +
-    `(${SHIPPED_RUNS.flatMap((run) => partNames(run).map((name) => `experiments/${name}.recording.json`)).join(', ')}); with --train, first trains those that are missing, ` +
-    'the parts of one run at the same time (hours on a CPU; minutes on a GPU). The parts of a run are packed as one recording of all their lanes. ' +
-    'Partial runs are packed as partial (a run in parts up to the epoch every part reached). The set must stay under 30 MB.',
-  positionals: { valueName: 'FILE.recording.json', description: 'Recordings made by npm run experiment -- … --recording, packed instead of the shipped list.' },
+    `(${SHIPPED_RUNS.map((run) => `experiments/${run.name}.recording.json`).join(', ')}); with --train, first trains those that are missing, ` +
+    'all at once, one process each (hours on a CPU; minutes on a GPU). Partial runs are packed as partial (parts of one run up to the epoch ' +
+    'every part reached). The set must stay under 30 MB.',
+  positionals: {
+    valueName: 'FILE.recording.json[+FILE…]',
+    description:
+      'Recordings made by npm run experiment -- … --recording, packed instead of the shipped list; files joined by + are parts of one run ' +
+      '(the same settings, other lanes, e.g. trained on two machines) and are packed as one recording named after the first.',
+  },
   flags: [
     { name: 'train', kind: 'boolean', description: 'Train the shipped runs whose recording is missing (npm run experiment -- … --recording) before packing.' },
     { name: 'backend', kind: 'string', choices: ['auto', 'webgpu', 'wasm', 'cpu'], default: 'auto', description: 'The backend that trains with --train.' },
     { name: 'out', kind: 'string', valueName: 'DIR', default: 'public/recordings', description: 'Where the packed files and index.json go (replacing the .json files there).' },
   ],
-  examples: ['npm run recordings                 (pack what experiments/ holds of the shipped runs)', 'npm run recordings -- --train --backend=webgpu', 'npm run recordings -- experiments/mine.recording.json --out=/tmp/shipped'],
+  examples: [
+    'npm run recordings                 (pack what experiments/ holds of the shipped runs)',
+    'npm run recordings -- --train --backend=webgpu',
+    'npm run recordings -- experiments/mine.recording.json --out=/tmp/shipped',
+    'npm run recordings -- experiments/run-a.recording.json+experiments/run-b.recording.json --out=/tmp/shipped    (two parts of one run)',
+  ],
 };
 
 const experimentArgs = (args: string[], name: string, backend: string) => [...args, `--backend=${backend}`, '--recording', `--name=${name}`];
 
-/** Trains the given parts of a run at the same time, each in its own process. */
-async function trainParts(parts: { args: string[]; name: string }[], backend: string): Promise<void> {
+/** Trains the given runs at the same time, each in its own process (one thread each on the CPU). */
+async function trainRuns(runs: { args: string[]; name: string }[], backend: string): Promise<void> {
   const statuses = await Promise.all(
-    parts.map(
+    runs.map(
       ({ args, name }) =>
         new Promise<{ name: string; status: number | null }>((resolve) => {
           const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/experiment.ts', ...experimentArgs(args, name, backend)], { stdio: 'inherit' });
@@ -72,20 +70,20 @@ await runCommand(RECORDINGS_COMMAND, process.argv.slice(2), async ({ flags, posi
   const out = flags.out as string;
   const backend = flags.backend as string;
   // Each packed recording and the files it is made of (several for a run trained in parts).
-  const sources: { name: string; files: string[] }[] = positionals.map((file) => ({ name: basename(file).replace(/\.recording\.json$/, ''), files: [file] }));
+  const sources: { name: string; files: string[] }[] = positionals.map((argument) => {
+    const files = argument.split('+');
+    return { name: basename(files[0]).replace(/\.recording\.json$/, ''), files };
+  });
   if (sources.length === 0) {
+    const missing = SHIPPED_RUNS.filter((run) => !existsSync(`experiments/${run.name}.recording.json`));
+    if (missing.length && flags.train) {
+      process.stderr.write(`training ${missing.map((run) => run.what).join(' and ')}…\n`);
+      await trainRuns(missing, backend);
+    }
     for (const run of SHIPPED_RUNS) {
-      const parts = partNames(run).map((name, i) => ({ name, args: run.parts[i], file: `experiments/${name}.recording.json` }));
-      const missing = parts.filter(({ file }) => !existsSync(file));
-      if (missing.length && flags.train) {
-        process.stderr.write(`training ${run.what}…\n`);
-        await trainParts(missing, backend);
-      }
-      if (parts.every(({ file }) => existsSync(file))) sources.push({ name: run.name, files: parts.map(({ file }) => file) });
-      else {
-        const commands = missing.map(({ args, name }) => `npm run experiment -- ${experimentArgs(args, name, backend).join(' ')}`);
-        process.stderr.write(`missing ${missing.map(({ file }) => file).join(' and ')} (${run.what}): make ${missing.length === 1 ? 'it' : 'them'} with ${commands.join(' & ')}\n`);
-      }
+      const file = `experiments/${run.name}.recording.json`;
+      if (existsSync(file)) sources.push({ name: run.name, files: [file] });
+      else process.stderr.write(`missing ${file} (${run.what}): make it with npm run experiment -- ${experimentArgs(run.args, run.name, backend).join(' ')}\n`);
     }
   }
   for (const { files } of sources) for (const file of files) if (!existsSync(file)) throw new UsageError(`${file} does not exist.`);
