@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from './cli.ts';
+import { EXPERIMENT_COMMAND_ENV, experimentCommandPrefix } from './bundle.ts';
 import { expandSweep, experimentName, manifestPath, planSweep, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
 
 describe('planSweep and expandSweep', () => {
@@ -55,6 +56,21 @@ describe('planSweep and expandSweep', () => {
       `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic --name=${name} --recording && mkdir -p 'out dir/runs' ` +
         `&& mv experiments/${name}.json 'out dir/runs/seed3.json' && mv experiments/${name}.recording.json 'out dir/runs/seed3.recording.json'`,
     );
+  });
+
+  it('starts the line with the experiment command it is given: the GPU bundle’s run.sh, through $IMBALANCE_EXPERIMENT_COMMAND', () => {
+    const [run] = expandSweep(planSweep(['seeds=3', 'ep=2']));
+    const saved = process.env[EXPERIMENT_COMMAND_ENV];
+    try {
+      process.env[EXPERIMENT_COMMAND_ENV] = "'/gpu bench/run.sh' experiment";
+      const line = runCommandLine('out', run, { backend: 'webgpu', synthetic: false }, experimentCommandPrefix());
+      expect(line).toMatch(new RegExp(`^'/gpu bench/run\\.sh' experiment epochs=2 seed=3 --backend=webgpu --name=sweep-[0-9a-f]{8}-seed3 --recording && mkdir -p out/runs && mv experiments/`));
+      delete process.env[EXPERIMENT_COMMAND_ENV];
+      expect(experimentCommandPrefix()).toBe('npm run experiment --');
+    } finally {
+      if (saved === undefined) delete process.env[EXPERIMENT_COMMAND_ENV];
+      else process.env[EXPERIMENT_COMMAND_ENV] = saved;
+    }
   });
 });
 
