@@ -3,11 +3,11 @@
  * experiments/<name>.json — after every epoch, and on Ctrl-C with the epochs finished so far;
  * with --recording also a recording the app replays. `npm run experiment -- --help` lists every setting.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { EpochSnapshot } from '../src/core/snapshot.ts';
 import { recordingFile, type Provenance } from '../src/state/recording.ts';
 import { configToSearch } from '../src/state/urlConfig.ts';
+import { codeCommit, experimentCommandPrefix, shellQuote } from './lib/bundle.ts';
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 import type { EngineBackendChoice } from '../src/engine/backend.ts';
 import { configFromArguments, loadData, methodsHelp, settingsHelp, startNodeBackend } from './lib/engine-cli.ts';
@@ -98,18 +98,9 @@ function progressBar(fraction: number, text: string): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}   `);
 }
 
-/** This run's command line and the checkout's commit (marked `+changes` when files differ from it), or null outside git. */
+/** This run's command line and the code's commit (the checkout's, marked `+changes` when files differ from it, or the GPU bundle's), or null outside git. */
 function provenance(args: readonly string[]): Provenance {
-  const quote = (arg: string) => (/^[\w.,:=+/@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
-  const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  let commit: string | null = null;
-  try {
-    commit = git('rev-parse', '--short=12', 'HEAD');
-    if (git('status', '--porcelain', '--untracked-files=no') !== '') commit += '+changes';
-  } catch {
-    commit = null;
-  }
-  return { command: ['npm run experiment --', ...args.map(quote)].join(' '), commit };
+  return { command: [experimentCommandPrefix(), ...args.map(shellQuote)].join(' '), commit: codeCommit() };
 }
 
 await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, positionals }) => {

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { experimentCommandPrefix, experimentProcess, gpuBundle } from './lib/bundle.ts';
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 import { methodsHelp, settingsHelp } from './lib/engine-cli.ts';
 import {
@@ -55,7 +56,9 @@ const SWEEP_COMMAND: CommandSpec = {
       name: 'emit',
       kind: 'string',
       choices: ['commands'],
-      description: 'Print one shell line per run (run from the repository root, moving its files into DIR/runs/) and nothing else, for GNU parallel, Slurm or Kubernetes (docs/SCALE.md); runs nothing.',
+      description:
+        'Print one shell line per run (run from the repository root, moving its files into DIR/runs/) and nothing else, for GNU parallel, Slurm or Kubernetes (docs/SCALE.md); runs nothing. ' +
+        'A line starts with `npm run experiment --`, or with $IMBALANCE_EXPERIMENT_COMMAND where set (the GPU bundle’s run.sh sets it to itself: its lines run from any folder).',
     },
     { name: 'backend', kind: 'string', choices: ['auto', 'webgpu', 'wasm', 'cpu'], default: 'auto', description: 'The tfjs backend of every run (see npm run experiment -- --help).' },
     { name: 'synthetic', kind: 'boolean', description: 'Train on synthetic colour classes instead of CIFAR-10 (no data needed).' },
@@ -87,7 +90,8 @@ function moveFile(from: string, to: string): void {
 function runExperiment(outDir: string, run: SweepRun, flags: RunFlags, children: Set<ChildProcess>): Promise<number | null> {
   const files = runFiles(outDir, run.name);
   const log = openSync(files.log, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/experiment.ts', ...experimentArguments(outDir, run, flags)], { stdio: ['ignore', log, log] });
+  const { command, args } = experimentProcess();
+  const child = spawn(command, [...args, ...experimentArguments(outDir, run, flags)], { stdio: ['ignore', log, log] });
   children.add(child);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
@@ -108,7 +112,8 @@ await runCommand(SWEEP_COMMAND, process.argv.slice(2), async ({ flags, positiona
   if (!outDir) throw new UsageError('--out=DIR is required: the folder that holds the runs and the manifest.');
   const runs = expandSweep(planSweep(positionals));
   const runFlags: RunFlags = { backend: flags.backend as string, synthetic: flags.synthetic as boolean };
-  const commands = runs.map((run) => runCommandLine(outDir, run, runFlags));
+  const experimentCommand = experimentCommandPrefix();
+  const commands = runs.map((run) => runCommandLine(outDir, run, runFlags, experimentCommand));
   if (flags.emit === 'commands') {
     console.log(commands.join('\n'));
     return;
@@ -158,5 +163,5 @@ await runCommand(SWEEP_COMMAND, process.argv.slice(2), async ({ flags, positiona
   }
   const failed = manifest.runs.filter((run) => run.state === 'failed');
   if (failed.length > 0) throw new Error(`${failed.length} run${failed.length === 1 ? '' : 's'} failed: ${failed.map((run) => run.name).join(', ')}. The same command runs them again.`);
-  process.stderr.write(`all ${runs.length} runs done: npm run report -- ${outDir}\n`);
+  process.stderr.write(`all ${runs.length} runs done: ${gpuBundle ? 'run.sh report' : 'npm run report --'} ${outDir}\n`);
 });

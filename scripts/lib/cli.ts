@@ -4,6 +4,7 @@
  * An unknown flag or a bad value is a UsageError naming it and what is accepted; `runCommand`
  * turns that into exit status 2, and `--help` into the usage text and exit status 0, before any work.
  */
+import { gpuBundle } from './bundle.ts';
 
 export type FlagValue = string | number | boolean | string[];
 
@@ -187,7 +188,9 @@ export function helpText(spec: CommandSpec): string {
  * work; a UsageError prints its message and a pointer to --help and exits 2; any other error prints
  * its message and exits 1.
  */
-export async function runCommand(spec: CommandSpec, argv: readonly string[], main: (parsed: ParsedCommandLine) => Promise<void>): Promise<void> {
+export async function runCommand(commandSpec: CommandSpec, argv: readonly string[], main: (parsed: ParsedCommandLine) => Promise<void>): Promise<void> {
+  // In the GPU bundle `npm run experiment --` is `./run.sh experiment` (and the sweep and the report likewise).
+  const spec = gpuBundle ? { ...commandSpec, command: commandSpec.command.replace(/^npm run (experiment|sweep|report) --$/, './run.sh $1') } : commandSpec;
   if (argv.some((arg) => HELP_FLAGS.has(arg))) {
     console.log(helpText(spec));
     return;

@@ -154,8 +154,16 @@ export async function startNodeBackend(choice: EngineBackendChoice): Promise<Bac
   return initBackend(choice);
 }
 
+/**
+ * Where the scripts read the prepared CIFAR-10: $IMBALANCE_DATA_DIR where set (the GPU bundle's run.sh
+ * points it at the data it carries; a node may keep the data anywhere), else public/data/cifar10.
+ */
+export function dataDir(): string {
+  return process.env.IMBALANCE_DATA_DIR || 'public/data/cifar10';
+}
+
 /** CIFAR-10 from the prepared assets, or synthetic colour classes with the same counts. */
-export async function loadData(config: ExperimentConfig, synthetic: boolean, dir = 'public/data/cifar10'): Promise<ExperimentData> {
+export async function loadData(config: ExperimentConfig, synthetic: boolean, dir = dataDir()): Promise<ExperimentData> {
   const { syntheticExperimentData } = await import('../../src/engine/syntheticData.ts');
   if (synthetic) return syntheticExperimentData(config.trainCounts, 100, config.seed);
   if (!existsSync(`${dir}/manifest.json`)) {

@@ -24,7 +24,8 @@ function ensureRuntimeDir(): void {
 
 /** Installs navigator.gpu; resolves to null on success, else why WebGPU is unavailable. */
 export async function installNodeWebGpu(): Promise<string | null> {
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  // VK_DRIVER_FILES (newer loaders' name) chooses the driver too: then SwiftShader must not override it.
+  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   ensureRuntimeDir();
   try {
     const { create, globals } = await import('webgpu');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from './cli.ts';
+import { EXPERIMENT_COMMAND_ENV, experimentCommandPrefix } from './bundle.ts';
 import { expandSweep, experimentName, manifestPath, planSweep, recordsRun, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
 
 describe('planSweep and expandSweep', () => {
@@ -70,6 +71,21 @@ describe('planSweep and expandSweep', () => {
     const both = expandSweep(planSweep(['fd=2,64', 'seeds=0']));
     expect(both.map((run) => recordsRun(run))).toEqual([true, false]);
     expect(() => expandSweep(planSweep(['c=0,1,2,3,4,5,6,7,8,9', 'seeds=0']))).toThrow(/The paper preset is §4's 4 classes \(5000, 5000, 50, 50\), not 10/);
+  });
+
+  it('starts the line with the experiment command it is given: the GPU bundle’s run.sh, through $IMBALANCE_EXPERIMENT_COMMAND', () => {
+    const [run] = expandSweep(planSweep(['seeds=3', 'ep=2']));
+    const saved = process.env[EXPERIMENT_COMMAND_ENV];
+    try {
+      process.env[EXPERIMENT_COMMAND_ENV] = "'/gpu bench/run.sh' experiment";
+      const line = runCommandLine('out', run, { backend: 'webgpu', synthetic: false }, experimentCommandPrefix());
+      expect(line).toMatch(new RegExp(`^'/gpu bench/run\\.sh' experiment epochs=2 seed=3 --backend=webgpu --name=sweep-[0-9a-f]{8}-seed3 --recording && mkdir -p out/runs && mv experiments/`));
+      delete process.env[EXPERIMENT_COMMAND_ENV];
+      expect(experimentCommandPrefix()).toBe('npm run experiment --');
+    } finally {
+      if (saved === undefined) delete process.env[EXPERIMENT_COMMAND_ENV];
+      else process.env[EXPERIMENT_COMMAND_ENV] = saved;
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { appProblems, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { settingKeyOf } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
+import { shellQuote } from './bundle.ts';
 import { configFromArguments } from './engine-cli.ts';
 
 /** One swept setting: its long name and the values (as written) in the order given. */
@@ -116,11 +117,6 @@ export function expandSweep(plan: SweepPlan): SweepRun[] {
   return runs;
 }
 
-/** Quotes a command-line argument for sh where needed. */
-export function shellQuote(arg: string): string {
-  return /^[\w.,:=+/@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The experiment script writes only under experiments/: runs are named there with a tag of the
  * output folder, so two sweeps (or two nodes sharing a checkout) never write the same file.
@@ -156,14 +152,16 @@ export function experimentArguments(outDir: string, run: SweepRun, flags: RunFla
 }
 
 /**
- * One shell line that runs the run from the repository root and moves its files into the sweep's
- * folder, as `npm run sweep` itself does: what --emit=commands prints, one per run.
+ * One shell line that runs the run and moves its files into the sweep's folder, as `npm run sweep`
+ * itself does: what --emit=commands prints, one per run. `experimentCommand` runs one experiment
+ * (scripts/lib/bundle.ts): `npm run experiment --`, run from the repository root, or the GPU bundle's
+ * `run.sh experiment`, run from any folder; the line's relative paths (experiments/) are that folder's.
  */
-export function runCommandLine(outDir: string, run: SweepRun, flags: RunFlags): string {
+export function runCommandLine(outDir: string, run: SweepRun, flags: RunFlags, experimentCommand = 'npm run experiment --'): string {
   const name = experimentName(outDir, run);
   const files = runFiles(outDir, run.name);
   return [
-    `npm run experiment -- ${experimentArguments(outDir, run, flags).map(shellQuote).join(' ')}`,
+    `${experimentCommand} ${experimentArguments(outDir, run, flags).map(shellQuote).join(' ')}`,
     `mkdir -p ${shellQuote(join(outDir, 'runs'))}`,
     `mv experiments/${name}.json ${shellQuote(files.results)}`,
     ...(recordsRun(run) ? [`mv experiments/${name}.recording.json ${shellQuote(files.recording)}`] : []),

@@ -3,7 +3,7 @@
  * fetch that serves a prepared folder, so caching, verification and drop-in are checked without
  * a browser.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,7 +13,7 @@ import { importArchiveIntoCache } from './archiveImport.ts';
 import { DataLoadError } from './errors.ts';
 import { TRAIN_BATCH_FILES, RECORD_BYTES } from './format.ts';
 import { dataBaseUrl, loadExperimentData, loadManifest, loadSampleImages } from './loader.ts';
-import { loadExperimentDataFromDir } from './node.ts';
+import { loadExperimentDataFromDir, PARTIAL_FILE } from './node.ts';
 import type { LoadProgress } from './subset.ts';
 import { IMAGE_BYTES } from './types.ts';
 
@@ -124,6 +124,15 @@ describe('loader', () => {
       expect(firsts(data, 5).every((r) => all.has(r))).toBe(true);
     }
     expect(Buffer.compare((await loadExperimentData(BASE, request)).test.images, data.test.images)).toBe(0);
+  });
+
+  it('from disk, a chunk missing from a partial copy (the GPU bundle\'s) is named with what the copy holds', async () => {
+    const partial = join(root, 'partial');
+    await mkdir(partial);
+    await writeFile(join(partial, 'manifest.json'), await readFile(join(dataDir, 'manifest.json')));
+    await expect(loadExperimentDataFromDir(partial, REQUEST)).rejects.toThrow(/partial\/(train|test)\/\d\/\d+\.bin is missing: the prepared data is incomplete; prepare it again \(npm run data\)/);
+    await writeFile(join(partial, PARTIAL_FILE), 'This copy holds only classes 0–3.\n');
+    await expect(loadExperimentDataFromDir(partial, REQUEST)).rejects.toThrow(/\.bin is missing: This copy holds only classes 0–3\.$/);
   });
 
   it('a reload downloads no chunk, and works offline from the cache', async () => {

@@ -33,8 +33,28 @@ export async function loadExperimentDataFromDir(
   const plan = planExperiment(await readManifestFromDir(dir), request);
   return loadPlan(plan, async (chunk) => {
     const path = join(dir, chunk.file);
-    const bytes = new Uint8Array(await readFile(path));
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      throw new DataLoadError(`${path} is missing: ${await partialNote(dir)}`);
+    }
     await verifyChunk(bytes, chunk, path);
     return bytes;
   }, onProgress);
+}
+
+/**
+ * A copy of the data that holds only some chunks (the GPU bundle's) says what it holds in PARTIAL.txt
+ * beside the manifest; a full copy that lacks a chunk was damaged.
+ */
+export const PARTIAL_FILE = 'PARTIAL.txt';
+
+async function partialNote(dir: string): Promise<string> {
+  try {
+    return (await readFile(join(dir, PARTIAL_FILE), 'utf8')).trim();
+  } catch {
+    return 'the prepared data is incomplete; prepare it again (npm run data)';
+  }
 }
