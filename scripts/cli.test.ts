@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, PAPER_CONFIG } from '../src/config/experiment.ts';
 import { parseRecording } from '../src/state/recording.ts';
 import { configFromSearch, configToSearch, URL_PARAMS } from '../src/state/urlConfig.ts';
 import { helpText, parseCommandLine, UsageError, type CommandSpec } from './lib/cli.ts';
-import { configFromArguments } from './lib/engine-cli.ts';
+import { configFromArguments, loadData, settingsHelp } from './lib/engine-cli.ts';
 
 const SPEC: CommandSpec = {
   command: 'npm run demo --',
@@ -110,9 +110,27 @@ describe('configFromArguments (npm run experiment settings)', () => {
     expect(() => configFromArguments(args)).toThrow(message);
   });
 
+  it('a seed alone draws the subset too, as before the split; subsetSeed (ss) draws it apart; the data follow the subset seed', async () => {
+    expect(configFromArguments(['seed=3'])).toMatchObject({ seed: 3, subsetSeed: 3 });
+    expect(configFromArguments(['ss=2', 'seed=3'])).toMatchObject({ seed: 3, subsetSeed: 2 });
+    expect(configFromArguments(['subsetSeed=2'])).toMatchObject({ seed: DEFAULT_CONFIG.seed, subsetSeed: 2 });
+    expect(() => configFromArguments(['ss=-1'])).toThrow(/Subset seed must be between 0 and 2147483647 \(got -1\)/);
+    const help = settingsHelp().join('\n');
+    expect(help).toMatch(/subsetSeed \(ss\) +Subset seed: which images of each class are drawn .*; default: the seed$/m);
+    expect(help).toMatch(/seed \(seed\) +Seed of the initial weights, batch order, augmentation and each lane's draws/);
+    // Synthetic images stand in for the subset: drawn by the subset seed, whatever the seed.
+    const images = async (args: string[]) => (await loadData(configFromArguments(['imb=custom', 'n=4,4,2,2', ...args]), true)).train.images;
+    const subset1 = await images(['seed=1']);
+    expect(await images(['seed=5', 'ss=1'])).toEqual(subset1);
+    expect(await images(['seed=1', 'ss=2'])).not.toEqual(subset1);
+  });
+
   it('accepts every URL parameter name the app writes', () => {
-    const names = new Set(new URLSearchParams(configToSearch(DEFAULT_CONFIG)).keys());
+    // Every name, the subset seed's too: it is written when it differs from the seed.
+    const config = { ...DEFAULT_CONFIG, subsetSeed: 2 };
+    const names = new Set(new URLSearchParams(configToSearch(config)).keys());
     expect(names).toEqual(new Set(Object.values(URL_PARAMS)));
+    expect(configFromArguments([configToSearch(config)])).toEqual(config);
     expect(configFromArguments([configToSearch(DEFAULT_CONFIG)])).toEqual(DEFAULT_CONFIG);
   });
 });

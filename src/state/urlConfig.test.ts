@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, PAPER_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
+import { DEFAULT_CONFIG, PAPER_CONFIG, validateConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { configFromSearch, configToSearch, URL_PARAMS } from './urlConfig.ts';
 
 describe('config in the URL', () => {
@@ -10,6 +10,7 @@ describe('config in the URL', () => {
       imbalance: 'custom',
       trainCounts: [4000, 300, 20, 7],
       seed: 12345,
+      subsetSeed: 7,
       width: 0.5,
       learningRate: 0.0125,
       warmupEpochs: 5,
@@ -24,6 +25,44 @@ describe('config in the URL', () => {
     expect(search).toContain('m=erm,la:tau=1.5,ldam-drw,mfw:alpha=1&sv=1');
     for (const param of Object.values(URL_PARAMS)) expect(new URLSearchParams(search).has(param)).toBe(true);
     expect(configFromSearch(search)).toEqual({ config, problems: [], fromUrl: true });
+  });
+
+  it('opens a link without a subset seed as before the split: one seed draws the subset and the weights', () => {
+    // A link made before the subset seed existed: it carries one seed.
+    const old = 'c=2,3,0,1&imb=step&rho=10&seed=7&depth=1&ep=30&m=erm,mfw&sv=2';
+    const { config, problems } = configFromSearch(`?${old}`);
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({ seed: 7, subsetSeed: 7 });
+    // Written back, it has no `ss`: the same link, the same storage key of its training in the browser.
+    expect(configToSearch(config)).not.toContain('ss=');
+    expect(new URLSearchParams(configToSearch(config)).get('seed')).toBe('7');
+    expect(configFromSearch(`?${configToSearch(config)}`).config).toEqual(config);
+    // No seed at all: the default's, both.
+    expect(configFromSearch('?ep=3').config).toMatchObject({ seed: DEFAULT_CONFIG.seed, subsetSeed: DEFAULT_CONFIG.seed });
+  });
+
+  it('round-trips a subset seed apart from the seed as ss, and checks it like the seed', () => {
+    const config: ExperimentConfig = { ...DEFAULT_CONFIG, seed: 3, subsetSeed: 0 };
+    const search = configToSearch(config);
+    expect(search).toContain('seed=3&ss=0&');
+    expect(configFromSearch(`?${search}`)).toEqual({ config, problems: [], fromUrl: true });
+    // The parameters' order does not matter: ss before seed means the same.
+    expect(configFromSearch('?ss=4&seed=2').config).toMatchObject({ seed: 2, subsetSeed: 4 });
+    for (const bad of ['-1', '1.5', 'x', String(2 ** 31)]) {
+      const { config: read, problems } = configFromSearch(`?seed=2&ss=${bad}`);
+      expect(read.subsetSeed, bad).toBe(2);
+      expect(problems, bad).toEqual([expect.stringContaining('Subset seed')]);
+    }
+  });
+
+  it('validateConfig: a seed alone sets the subset seed too (as one seed did); given both, each keeps its own', () => {
+    const split = validateConfig({ seed: 4, subsetSeed: 9 }).config;
+    expect(split).toMatchObject({ seed: 4, subsetSeed: 9 });
+    // The settings panel edits the seed with the subset seed as it is (SettingsPanel's seed field).
+    expect(validateConfig({ seed: 5, subsetSeed: split.subsetSeed }, split).config).toMatchObject({ seed: 5, subsetSeed: 9 });
+    expect(validateConfig({ seed: 5 }, split).config).toMatchObject({ seed: 5, subsetSeed: 5 });
+    expect(validateConfig({ subsetSeed: 2 }, split).config).toMatchObject({ seed: 4, subsetSeed: 2 });
+    expect(validateConfig({ epochs: 3 }, split).config).toMatchObject({ seed: 4, subsetSeed: 9 });
   });
 
   it('keeps valid parameters, reports and replaces invalid ones, never throws', () => {

@@ -12,6 +12,7 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
   imbalance: 'imb',
   ratio: 'rho',
   seed: 'seed',
+  subsetSeed: 'ss',
   blocksPerStage: 'depth',
   width: 'w',
   epochs: 'ep',
@@ -49,10 +50,15 @@ export function settingKeyOf(name: string): keyof ExperimentConfig | null {
   return KEY_OF_PARAM.get(name) ?? (name in URL_PARAMS ? (name as keyof ExperimentConfig) : null);
 }
 
-/** The config as a query string (without '?'), every field, in a fixed order: also the storage key of its training. */
+/**
+ * The config as a query string (without '?'), every field in a fixed order, except the subset seed
+ * where it equals the seed (a link without it means that): also the storage key of its training, so
+ * the links and keys made before the subset seed existed are still this config's.
+ */
 export function configToSearch(config: ExperimentConfig): string {
   const params = new URLSearchParams();
   for (const [key, param] of Object.entries(URL_PARAMS) as [keyof ExperimentConfig, string][]) {
+    if (key === 'subsetSeed' && config.subsetSeed === config.seed) continue;
     const value = config[key];
     params.set(param, Array.isArray(value) ? value.join(',') : String(value));
   }
