@@ -26,7 +26,7 @@ import {
 
 const SWEEP_COMMAND: CommandSpec = {
   command: 'npm run sweep --',
-  synopsis: 'SETTING=VALUE[,VALUE…] … [seeds=A-B] --out=DIR [--parallel=N] [--emit=commands] [--backend=auto|webgpu|wasm|cpu] [--synthetic]',
+  synopsis: 'SETTING=VALUE[,VALUE…] … [seeds=A-B] [subsetSeeds=A-B] --out=DIR [--parallel=N] [--emit=commands] [--backend=auto|webgpu|wasm|cpu] [--synthetic]',
   summary:
     'Trains every combination of the listed setting values, each run one `npm run experiment` process with its lanes (methods=…) side by side, ' +
     'and keeps each run’s results and recording in DIR/runs/ and every run’s settings, command line and state (pending, running, done, failed ' +
@@ -37,7 +37,9 @@ const SWEEP_COMMAND: CommandSpec = {
     valueName: 'SETTING=VALUE[,VALUE…]',
     description:
       'The settings of `npm run experiment` (long or short names, links, JSON files). A setting with a single value (epochs, ratio, imbalance, …) ' +
-      'may list several, comma-separated, to sweep over them; seeds=0-4 (or seed=0,1,2) is the seed axis. methods= (the lanes of each run), ' +
+      'may list several, comma-separated, to sweep over them; seeds=0-4 (or seed=0,1,2) is the seed axis (initial weights, batches, draws), ' +
+      'subsetSeeds=0-2 (or subsetSeed=0,1,2) the subset seed’s (which images are drawn; without it each run’s subset seed is its seed, ' +
+      'and subsetSeed=0 keeps one subset under every seed). methods= (the lanes of each run), ' +
       'classes= and trainCounts= are lists within one run and are not swept.',
   },
   flags: [
@@ -67,6 +69,7 @@ const SWEEP_COMMAND: CommandSpec = {
   examples: [
     'npm run sweep -- methods=erm,mfw seeds=0-4 imbalance=paper,long-tailed ratio=10,100 --out=sweeps/rho',
     'npm run sweep -- ep=20 methods=erm,mfw,drw,la seeds=0-2 --out=sweeps/quick --parallel=2',
+    'npm run sweep -- ep=20 methods=erm,mfw seeds=0-4 subsetSeed=0 --out=sweeps/one-subset      (five initialisations, one subset)',
     'npm run sweep -- methods=erm,mfw seeds=0-4 --out=sweeps/s --emit=commands > commands.txt   (then: parallel -j 4 < commands.txt)',
     'npm run sweep -- methods=erm,mfw seeds=0,1 ep=2 n=40,40,8,8 imb=custom tpc=20 --synthetic --backend=wasm --parallel=2 --out=/tmp/tiny',
   ],

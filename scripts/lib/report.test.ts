@@ -85,6 +85,14 @@ describe('the report’s numbers', () => {
     expect(reportMarkdown({ settingKeys: [], rows: paper }, { unfinished: [], notDone: [] })).toMatch(/\| MFW .*\| 83\.65 \(§4\) +\|/);
     expect(summariseSweep([lastOnly(DEFAULT_CONFIG)]).rows.map((row) => row.paper)).toEqual([null, null]);
   });
+
+  it('spreads over the subset seeds as over the seeds: they are no setting of their own', () => {
+    // seeds=0-2 alone: each run's subset seed follows its seed; with subsetSeeds= they vary apart.
+    const results = [0, 1, 2].map((seed) => run(`seed${seed}`, { ...CONFIG, seed, subsetSeed: seed === 2 ? 7 : seed }, { erm: [perClass(1, 0), perClass(1, 0), perClass(1, seed / 4)], mfw: [perClass(1, 0), perClass(1, 0), perClass(1, 0)] }));
+    const data = summariseSweep(results);
+    expect(data.settingKeys).toEqual([]);
+    expect(data.rows.map((row) => [row.lane.id, row.seeds])).toEqual([['erm', 3], ['mfw', 3]]);
+  });
 });
 
 describe('readResults', () => {

@@ -82,7 +82,8 @@ const settingValue = (config: ExperimentConfig, key: keyof ExperimentConfig) => 
 /** Groups the runs by setting and summarises each lane over the seeds, in the order the settings first appear. */
 export function summariseSweep(results: readonly RunResult[]): ReportData {
   const keys = results.length > 0 ? (Object.keys(results[0].config) as (keyof ExperimentConfig)[]) : [];
-  const settingKeys = keys.filter((key) => key !== 'seed' && new Set(results.map((r) => settingValue(r.config, key))).size > 1);
+  // The spread is over the seeds and the subsets they draw: without subsetSeed= a run's subset seed is its seed.
+  const settingKeys = keys.filter((key) => key !== 'seed' && key !== 'subsetSeed' && new Set(results.map((r) => settingValue(r.config, key))).size > 1);
   const groups = new Map<string, RunResult[]>();
   for (const result of results) {
     const setting = JSON.stringify(settingKeys.map((key) => settingValue(result.config, key)));

@@ -38,6 +38,24 @@ describe('planSweep and expandSweep', () => {
     expect(expandSweep(planSweep(['ep=3'])).map((run) => run.name)).toEqual(['run']);
   });
 
+  it('sweeps the subset seed as subsetSeeds= (or a subsetSeed list), named in the runs; a single subset seed is shared', () => {
+    const plan = planSweep(['seeds=0-1', 'subsetSeeds=5-6', 'ep=2']);
+    expect(plan.axes).toEqual([
+      { key: 'seed', values: ['0', '1'] },
+      { key: 'subsetSeed', values: ['5', '6'] },
+    ]);
+    const runs = expandSweep(plan);
+    expect(runs.map((run) => run.name)).toEqual(['seed0-subsetSeed5', 'seed0-subsetSeed6', 'seed1-subsetSeed5', 'seed1-subsetSeed6']);
+    expect(runs.map((run) => [run.config.seed, run.config.subsetSeed])).toEqual([[0, 5], [0, 6], [1, 5], [1, 6]]);
+    expect(planSweep(['ss=1,3', 'seed=2']).axes).toEqual([{ key: 'subsetSeed', values: ['1', '3'] }, { key: 'seed', values: ['2'] }]);
+    // One subset under every seed: the subset seed is no axis and the names stay the seeds'.
+    const fixed = expandSweep(planSweep(['seeds=0-2', 'subsetSeed=7']));
+    expect(fixed.map((run) => run.name)).toEqual(['seed0', 'seed1', 'seed2']);
+    expect(fixed.map((run) => run.config.subsetSeed)).toEqual([7, 7, 7]);
+    // Without one, each run's subset is its seed's, as before the split.
+    expect(expandSweep(planSweep(['seeds=0-2'])).map((run) => run.config.subsetSeed)).toEqual([0, 1, 2]);
+  });
+
   it('refuses the whole sweep before anything runs, naming every bad combination', () => {
     const refuse = () => expandSweep(planSweep(['depth=1,5', 'k=5', 'seeds=0-1']));
     expect(refuse).toThrow(UsageError);

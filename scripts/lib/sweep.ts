@@ -37,7 +37,10 @@ export interface SweepRun {
 /** Settings that are lists of one run (the lanes, the classes, the counts): commas never mean a sweep there. */
 const LIST_SETTINGS = new Set<keyof ExperimentConfig>(['methods', 'classes', 'trainCounts']);
 
-/** `0-4` → 0,1,2,3,4; whole numbers and ranges may be mixed: `0,2,5-7`. Only for the seed. */
+/** The seed axes: ranges are read in their lists, and `seeds=` / `subsetSeeds=` name them too. */
+const SEED_AXES: Readonly<Record<string, keyof ExperimentConfig>> = { seeds: 'seed', subsetSeeds: 'subsetSeed' };
+
+/** `0-4` → 0,1,2,3,4; whole numbers and ranges may be mixed: `0,2,5-7`. Only for the seeds. */
 function seedValues(text: string): string[] {
   return text.split(',').flatMap((part) => {
     const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
@@ -51,7 +54,9 @@ function seedValues(text: string): string[] {
 
 /**
  * Splits the sweep's settings into the swept axes (settings given several values, and the seed) and
- * the arguments every run shares. `seeds=` is the seed axis; a later value of the same setting replaces an earlier one, as in `npm run experiment`.
+ * the arguments every run shares. `seeds=` is the seed axis, `subsetSeeds=` the subset seed's (without
+ * it each run's subset seed is its seed, as in `npm run experiment`); a later value of the same setting
+ * replaces an earlier one, as in `npm run experiment`.
  */
 export function planSweep(args: readonly string[]): SweepPlan {
   const fixed: string[] = [];
@@ -64,12 +69,13 @@ export function planSweep(args: readonly string[]): SweepPlan {
       continue;
     }
     const [, name, text] = pair;
-    const key = name === 'seeds' ? 'seed' : settingKeyOf(name);
+    const key = SEED_AXES[name] ?? settingKeyOf(name);
     if (key === null || LIST_SETTINGS.has(key)) {
       fixed.push(arg);
       continue;
     }
-    const values = [...new Set(key === 'seed' ? seedValues(text) : text.split(',').map((value) => value.trim()))];
+    const isSeed = key === 'seed' || key === 'subsetSeed';
+    const values = [...new Set(isSeed ? seedValues(text) : text.split(',').map((value) => value.trim()))];
     axes.delete(key);
     axes.set(key, values);
   }
