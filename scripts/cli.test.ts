@@ -207,6 +207,10 @@ describe('the scripts’ command lines', () => {
     expect(existsSync(path)).toBe(true);
     const written = JSON.parse(readFileSync(path, 'utf8')) as { interrupted: boolean; epochs: { epoch: number }[] };
     rmSync(path);
+    // The state of the last finished epoch stays for --resume (scripts/resume.test.ts).
+    const state = join('experiments', `${name}.state.bin`);
+    expect(existsSync(state)).toBe(true);
+    rmSync(state);
     expect(written.interrupted).toBe(true);
     expect(written.epochs.length).toBeGreaterThanOrEqual(1);
     expect(written.epochs.map((e) => e.epoch)).toEqual(written.epochs.map((_, i) => i + 1));
@@ -223,6 +227,8 @@ describe('the scripts’ command lines', () => {
     const recording = parseRecording(readFileSync(recordingPath, 'utf8'));
     rmSync(resultsPath);
     rmSync(recordingPath);
+    // A finished run keeps no state: it has nothing left to resume.
+    expect(existsSync(join('experiments', `${name}.state.bin`))).toBe(false);
     expect(recording.config).toEqual(results.config);
     expect(recording.backend).toBe('cpu');
     expect(recording.history.map((s) => s.epoch)).toEqual([1, 2]);
