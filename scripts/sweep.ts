@@ -5,7 +5,7 @@
  * `npm run sweep -- --help` lists the settings; docs/SCALE.md shows GNU parallel, Slurm and Kubernetes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
@@ -13,7 +13,6 @@ import { methodsHelp, settingsHelp } from './lib/engine-cli.ts';
 import {
   expandSweep,
   experimentArguments,
-  experimentName,
   planSweep,
   resumeManifest,
   runCommandLine,
@@ -31,8 +30,8 @@ const SWEEP_COMMAND: CommandSpec = {
     'Trains every combination of the listed setting values, each run one `npm run experiment` process with its lanes (methods=…) side by side, ' +
     'and keeps each run’s results and recording in DIR/runs/ and every run’s settings, command line and state (pending, running, done, failed ' +
     'with its exit code) in DIR/manifest.json. Every run’s configuration is checked before anything starts. Started again with the same ' +
-    'settings and DIR, it skips the finished runs; an unfinished run starts again from its first epoch (the experiment script cannot resume ' +
-    'mid-run). `npm run report -- DIR` summarises the results over seeds.',
+    'settings and DIR, it skips the finished runs and resumes each unfinished one from its last finished epoch (npm run experiment --resume), ' +
+    'exactly as if it had not stopped. `npm run report -- DIR` summarises the results over seeds.',
   positionals: {
     valueName: 'SETTING=VALUE[,VALUE…]',
     description:
@@ -43,7 +42,12 @@ const SWEEP_COMMAND: CommandSpec = {
       'classes= and trainCounts= are lists within one run and are not swept.',
   },
   flags: [
-    { name: 'out', kind: 'string', valueName: 'DIR', description: 'The sweep’s folder: manifest.json, runs/NAME.json, runs/NAME.recording.json, runs/NAME.log. Required.' },
+    {
+      name: 'out',
+      kind: 'string',
+      valueName: 'DIR',
+      description: 'The sweep’s folder: manifest.json, runs/NAME.json, runs/NAME.recording.json, runs/NAME.log, and runs/NAME.state.bin while a run is unfinished. Required.',
+    },
     {
       name: 'parallel',
       kind: 'number',
@@ -57,7 +61,9 @@ const SWEEP_COMMAND: CommandSpec = {
       name: 'emit',
       kind: 'string',
       choices: ['commands'],
-      description: 'Print one shell line per run (run from the repository root, moving its files into DIR/runs/) and nothing else, for GNU parallel, Slurm or Kubernetes (docs/SCALE.md); runs nothing.',
+      description:
+        'Print one shell line per run (run from the repository root, writing into DIR/runs/; run again, it resumes the run or does nothing when it is done) ' +
+        'and nothing else, for GNU parallel, Slurm or Kubernetes (docs/SCALE.md); runs nothing.',
     },
     { name: 'backend', kind: 'string', choices: ['auto', 'webgpu', 'wasm', 'cpu'], default: 'auto', description: 'The tfjs backend of every run (see npm run experiment -- --help).' },
     { name: 'synthetic', kind: 'boolean', description: 'Train on synthetic colour classes instead of CIFAR-10 (no data needed).' },
@@ -75,32 +81,19 @@ const SWEEP_COMMAND: CommandSpec = {
   ],
 };
 
-/** Moves a file, copying where a rename cannot cross file systems (experiments/ and DIR may be on different ones). */
-function moveFile(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    copyFileSync(from, to);
-    rmSync(from);
-  }
-}
-
-/** Runs one experiment process, its output going to its log; resolves with its exit code once its files are in DIR/runs/. */
+/**
+ * Runs one experiment process (it writes its files into DIR/runs/ itself), its output appended to its
+ * log, so a resumed run's log keeps what came before; resolves with its exit code.
+ */
 function runExperiment(outDir: string, run: SweepRun, flags: RunFlags, children: Set<ChildProcess>): Promise<number | null> {
   const files = runFiles(outDir, run.name);
-  const log = openSync(files.log, 'w');
+  const log = openSync(files.log, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/experiment.ts', ...experimentArguments(outDir, run, flags)], { stdio: ['ignore', log, log] });
   children.add(child);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       children.delete(child);
       closeSync(log);
-      // A failed or interrupted run's finished epochs are kept too, for a look; only a done run is skipped later.
-      const name = experimentName(outDir, run);
-      for (const [from, to] of [[`experiments/${name}.json`, files.results], [`experiments/${name}.recording.json`, files.recording]]) {
-        if (existsSync(from)) moveFile(from, to);
-      }
       resolve(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : null));
     });
   });
@@ -121,9 +114,12 @@ await runCommand(SWEEP_COMMAND, process.argv.slice(2), async ({ flags, positiona
   const manifest: Manifest = resumeManifest(outDir, process.argv.slice(2), runs.map((run, i) => ({ name: run.name, settings: run.settings, command: commands[i] })));
   writeManifest(outDir, manifest);
   const todo = runs.filter((_, i) => manifest.runs[i].state !== 'done');
+  // Runs with a state file go on from it (their command has --resume).
+  const resumable = (list: readonly SweepRun[]) => list.filter((run) => existsSync(runFiles(outDir, run.name).state)).length;
   const parallel = Math.min(flags.parallel as number, Math.max(todo.length, 1));
   process.stderr.write(
-    `${runs.length} run${runs.length === 1 ? '' : 's'} in ${outDir}: ${runs.length - todo.length} already done, ${todo.length} to run, ${parallel} at a time.\n`,
+    `${runs.length} run${runs.length === 1 ? '' : 's'} in ${outDir}: ${runs.length - todo.length} already done, ${todo.length} to run` +
+      `${resumable(todo) > 0 ? ` (${resumable(todo)} resumed from their last finished epoch)` : ''}, ${parallel} at a time.\n`,
   );
 
   // Ctrl-C (or a scheduler's SIGTERM): start nothing more, pass the signal on, and record how the runs ended.
@@ -144,7 +140,7 @@ await runCommand(SWEEP_COMMAND, process.argv.slice(2), async ({ flags, positiona
       const entry = manifest.runs.find((r) => r.name === run.name)!;
       Object.assign(entry, { state: 'running', exitCode: undefined, startedAt: new Date().toISOString(), finishedAt: undefined });
       writeManifest(outDir, manifest);
-      process.stderr.write(`started ${run.name}\n`);
+      process.stderr.write(`${resumable([run]) > 0 ? 'resumed' : 'started'} ${run.name}\n`);
       const code = await runExperiment(outDir, run, runFlags, children);
       Object.assign(entry, { state: code === 0 ? 'done' : 'failed', exitCode: code, finishedAt: new Date().toISOString() });
       writeManifest(outDir, manifest);
@@ -156,7 +152,7 @@ await runCommand(SWEEP_COMMAND, process.argv.slice(2), async ({ flags, positiona
   await Promise.all(Array.from({ length: parallel }, worker));
 
   if (stopped) {
-    process.stderr.write(`${stopped === 'SIGINT' ? 'interrupted' : 'terminated'}: the same command starts the unfinished runs again from their first epoch.\n`);
+    process.stderr.write(`${stopped === 'SIGINT' ? 'interrupted' : 'terminated'}: the same command resumes the unfinished runs from their last finished epoch.\n`);
     process.exit(stopped === 'SIGINT' ? 130 : 143);
   }
   const failed = manifest.runs.filter((run) => run.state === 'failed');

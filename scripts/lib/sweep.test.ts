@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from './cli.ts';
-import { expandSweep, experimentName, manifestPath, planSweep, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
+import { expandSweep, manifestPath, planSweep, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
 
 describe('planSweep and expandSweep', () => {
   it('sweeps the settings given several values and the seed; lists within a run (methods, counts) are passed on whole', () => {
@@ -65,14 +65,12 @@ describe('planSweep and expandSweep', () => {
     expect(() => expandSweep(planSweep(['colour=red,blue']))).toThrow(/Unknown setting "colour"/);
   });
 
-  it('writes each run as one shell line from the repository root that moves its files into the sweep folder', () => {
+  it('writes each run as one shell line from the repository root that writes into the sweep folder and resumes when run again', () => {
     const [run] = expandSweep(planSweep(['m=erm,mfw', 'seeds=3', 'ep=2']));
-    const name = experimentName('out dir', run);
-    expect(name).toMatch(/^sweep-[0-9a-f]{8}-seed3$/);
     expect(runCommandLine('out dir', run, { backend: 'wasm', synthetic: true })).toBe(
-      `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic --name=${name} --recording && mkdir -p 'out dir/runs' ` +
-        `&& mv experiments/${name}.json 'out dir/runs/seed3.json' && mv experiments/${name}.recording.json 'out dir/runs/seed3.recording.json'`,
+      `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic '--out=out dir/runs' --name=seed3 --recording --resume`,
     );
+    expect(runFiles('out dir', run.name)).toEqual({ results: 'out dir/runs/seed3.json', recording: 'out dir/runs/seed3.recording.json', state: 'out dir/runs/seed3.state.bin', log: 'out dir/runs/seed3.log' });
   });
 });
 

@@ -4,9 +4,8 @@
  * process. Also the manifest that records every run's state, so a sweep started again skips what
  * finished. Pure apart from reading and writing the manifest; scripts/sweep.ts runs the processes.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { ExperimentConfig } from '../../src/config/experiment.ts';
 import { settingKeyOf } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
@@ -128,18 +127,13 @@ export function shellQuote(arg: string): string {
 }
 
 /**
- * The experiment script writes only under experiments/: runs are named there with a tag of the
- * output folder, so two sweeps (or two nodes sharing a checkout) never write the same file.
+ * A run's files in the sweep's folder, written there by the experiment itself (--out): its results and
+ * recording after every epoch, its state while it is unfinished (what --resume continues from), and
+ * the log `npm run sweep` keeps of its output.
  */
-export function experimentName(outDir: string, run: Pick<SweepRun, 'name'>): string {
-  const tag = createHash('sha256').update(resolve(outDir)).digest('hex').slice(0, 8);
-  return `sweep-${tag}-${run.name}`;
-}
-
-/** Where a finished run's results and recording end up in the sweep's folder. */
-export function runFiles(outDir: string, name: string): { results: string; recording: string; log: string } {
+export function runFiles(outDir: string, name: string): { results: string; recording: string; state: string; log: string } {
   const base = join(outDir, 'runs', name);
-  return { results: `${base}.json`, recording: `${base}.recording.json`, log: `${base}.log` };
+  return { results: `${base}.json`, recording: `${base}.recording.json`, state: `${base}.state.bin`, log: `${base}.log` };
 }
 
 /** The flags every run gets from the sweep (the backend, synthetic data). */
@@ -148,24 +142,22 @@ export interface RunFlags {
   synthetic: boolean;
 }
 
-/** The experiment's own arguments for a run: its settings, then the flags, its name and --recording. */
+/**
+ * The experiment's own arguments for a run: its settings, then the flags, its folder and name,
+ * --recording, and --resume: run again, it continues from its last finished epoch (or does nothing
+ * when it is done), so starting a sweep again never trains an epoch twice.
+ */
 export function experimentArguments(outDir: string, run: SweepRun, flags: RunFlags): string[] {
-  return [...run.args, `--backend=${flags.backend}`, ...(flags.synthetic ? ['--synthetic'] : []), `--name=${experimentName(outDir, run)}`, '--recording'];
+  return [...run.args, `--backend=${flags.backend}`, ...(flags.synthetic ? ['--synthetic'] : []), `--out=${join(outDir, 'runs')}`, `--name=${run.name}`, '--recording', '--resume'];
 }
 
 /**
- * One shell line that runs the run from the repository root and moves its files into the sweep's
- * folder, as `npm run sweep` itself does: what --emit=commands prints, one per run.
+ * One shell line that runs the run from the repository root, as `npm run sweep` itself does: what
+ * --emit=commands prints, one per run. Run again after an interruption, a line goes on from the run's
+ * last finished epoch; run again after the run is done, it does nothing.
  */
 export function runCommandLine(outDir: string, run: SweepRun, flags: RunFlags): string {
-  const name = experimentName(outDir, run);
-  const files = runFiles(outDir, run.name);
-  return [
-    `npm run experiment -- ${experimentArguments(outDir, run, flags).map(shellQuote).join(' ')}`,
-    `mkdir -p ${shellQuote(join(outDir, 'runs'))}`,
-    `mv experiments/${name}.json ${shellQuote(files.results)}`,
-    `mv experiments/${name}.recording.json ${shellQuote(files.recording)}`,
-  ].join(' && ');
+  return `npm run experiment -- ${experimentArguments(outDir, run, flags).map(shellQuote).join(' ')}`;
 }
 
 export type RunState = 'pending' | 'running' | 'done' | 'failed';
@@ -200,8 +192,8 @@ export function writeManifest(outDir: string, manifest: Manifest): void {
 /**
  * The manifest for this sweep in `outDir`: the existing one's states where it is the same sweep (the
  * same runs with the same command lines), a run counting as done only while its results file is
- * there; everything else pending (an unfinished run restarts from its first epoch). Refuses a folder
- * holding a different sweep, whose results would mix with these in one report.
+ * there; everything else pending (an unfinished run goes on from its last finished epoch: its command
+ * has --resume). Refuses a folder holding a different sweep, whose results would mix with these in one report.
  */
 export function resumeManifest(outDir: string, sweep: readonly string[], runs: readonly Omit<ManifestRun, 'state'>[]): Manifest {
   const fresh: Manifest = { sweep: [...sweep], runs: runs.map((run) => ({ ...run, state: 'pending' })) };
