@@ -6,7 +6,7 @@
  * run exactly. `npm run experiment -- --help` lists every setting.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { EpochSnapshot } from '../src/core/snapshot.ts';
 import { IncompatibleStateError } from '../src/engine/checkpoint.ts';
 // Only the type: the engine (tfjs) is imported once the backend is installed.
@@ -159,6 +159,7 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
   }
   if (plan.kind === 'fresh') {
     if (plan.note) process.stderr.write(`cannot resume: ${plan.note}; training from epoch 1.\n`);
+    if (!flags.resume && existsSync(files.state)) process.stderr.write(`note: starting ${name} again from epoch 1 over its unfinished run (--resume would continue it).\n`);
     // An earlier run's state under this name must never be continued with this run's results.
     rmSync(files.state, { force: true });
   }
