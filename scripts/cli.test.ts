@@ -99,7 +99,16 @@ describe('configFromArguments (npm run experiment settings)', () => {
     [['ep=abc'], /Epochs must be a number \(got NaN\)/],
     [['ep=0'], /Epochs must be between 1 and 400 \(got 0\)/],
     [['lr=7'], /Learning rate must be between/],
-    [['c=0,0,1,2'], /Classes must be 4 different/],
+    [['c=0,0,1,2'], /Classes must be 2 to 10 different CIFAR-10 class ids from 0 to 9 \(got \[0,0,1,2\]\)/],
+    [['c=0,1,2,3,4,5,6,7,8,9,0', 'imb=long-tailed'], /Classes must be 2 to 10 different .*\(got \[0,1,2,3,4,5,6,7,8,9,0\]\)/],
+    [['c=0,1,2,3,4,5,6,7,8,9,10', 'imb=long-tailed'], /Classes must be 2 to 10 different CIFAR-10 class ids from 0 to 9/],
+    [['c=3', 'imb=long-tailed'], /Classes must be 2 to 10 different .*\(got \[3\]\)/],
+    [['c=0,1,2,3,4,5,6,7,8,9'], /^The paper preset is §4's 4 classes \(5000, 5000, 50, 50\), not 10: choose imbalance long-tailed, step or custom\.$/],
+    [['c=0,1,2,3,4,5', 'imb=custom', 'n=50,40,30,20'], /^Training counts must be 6 whole numbers \(one per class\) from 1 to 5000 \(got \[50,40,30,20\]\)\.$/],
+    [['c=0,1,2,3,4,5', 'imb=custom'], /^Custom imbalance needs one training count per class: 6 classes, 4 counts\.$/],
+    [['fd=32'], /^Feature dimension must be one of 2, 64 \(got 32\)\.$/],
+    [['sched=step'], /^Learning-rate schedule must be one of cosine, ldam \(got step\)\.$/],
+    [['sched=ldam', 'wu=5'], /^The LDAM schedule has its own warm-up \(5 epochs, as kaidic\/LDAM-DRW\), so Linear warm-up epochs must be 0 with it \(got 5\)\.$/],
     [['w=0.3'], /Width multiplier must be one of 0.25, 0.5, 1/],
     [['depth=1', 'k=9'], /^MFW mixing point must be at most 4 for ResNet-8 \(got 9\)\.$/],
     [['ep=5', 'wu=5'], /^Warm-up \(5 epochs\) must be shorter than the run \(5 epochs\)\.$/],
@@ -125,12 +134,32 @@ describe('configFromArguments (npm run experiment settings)', () => {
     expect(await images(['seed=1', 'ss=2'])).not.toEqual(subset1);
   });
 
+  it('takes Table 1’s settings: all ten classes long-tailed or step, the 64-d feature, the LDAM schedule', () => {
+    const long = configFromArguments(['classes=0,1,2,3,4,5,6,7,8,9', 'imbalance=long-tailed', 'ratio=100', 'featureDim=64', 'schedule=ldam', 'blocksPerStage=5', 'epochs=200']);
+    const short = configFromArguments(['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed', 'rho=100', 'fd=64', 'sched=ldam', 'depth=5', 'ep=200']);
+    expect(short).toEqual(long);
+    // LDAM-DRW's IMBALANCECIFAR10 at imb_factor 0.01: int(5000 · 0.01^(c/9)).
+    expect(long).toMatchObject({ featureDim: 64, schedule: 'ldam', trainCounts: [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50] });
+    expect(configFromArguments(['c=9,0', 'imb=step', 'rho=10']).trainCounts).toEqual([5000, 500]);
+    expect(configFromArguments(['c=1,2,3,4,5', 'imb=custom', 'n=9,8,7,6,5']).trainCounts).toEqual([9, 8, 7, 6, 5]);
+    // A link the app wrote names neither: the 2-D feature and the cosine schedule.
+    expect(configFromArguments([configToSearch(DEFAULT_CONFIG)])).toMatchObject({ featureDim: 2, schedule: 'cosine' });
+    // The subset seed splits off under Table 1's protocol as in the app's: a seed alone draws both.
+    expect(configFromArguments(['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed', 'fd=64', 'sched=ldam', 'seed=3'])).toMatchObject({ featureDim: 64, schedule: 'ldam', seed: 3, subsetSeed: 3 });
+    expect(configFromArguments(['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed', 'fd=64', 'sched=ldam', 'seed=3', 'ss=0'])).toMatchObject({ featureDim: 64, schedule: 'ldam', seed: 3, subsetSeed: 0 });
+  });
+
   it('accepts every URL parameter name the app writes', () => {
-    // Every name, the subset seed's too: it is written when it differs from the seed.
-    const config = { ...DEFAULT_CONFIG, subsetSeed: 2 };
-    const names = new Set(new URLSearchParams(configToSearch(config)).keys());
-    expect(names).toEqual(new Set(Object.values(URL_PARAMS)));
-    expect(configFromArguments([configToSearch(config)])).toEqual(config);
+    const names = new Set(new URLSearchParams(configToSearch(DEFAULT_CONFIG)).keys());
+    // All but the subset seed (written only when it differs from the seed), the feature and the schedule
+    // (which the app's links never name: they are the 2-D feature and the cosine schedule there).
+    expect(names).toEqual(new Set(Object.values(URL_PARAMS).filter((name) => name !== 'ss' && name !== 'fd' && name !== 'sched')));
+    // Every name, once each differs from its default.
+    const table1 = { ...DEFAULT_CONFIG, subsetSeed: 2, featureDim: 64 as const, schedule: 'ldam' as const };
+    expect(new Set(new URLSearchParams(configToSearch(table1)).keys())).toEqual(new Set(Object.values(URL_PARAMS)));
+    expect(configFromArguments([configToSearch(table1)])).toEqual(table1);
+    const split = { ...DEFAULT_CONFIG, subsetSeed: 2 };
+    expect(configFromArguments([configToSearch(split)])).toEqual(split);
     expect(configFromArguments([configToSearch(DEFAULT_CONFIG)])).toEqual(DEFAULT_CONFIG);
   });
 });
@@ -152,7 +181,7 @@ function runScript(script: string, args: string[], options: { env?: NodeJS.Proce
 
 describe('the scripts’ command lines', () => {
   it.each([
-    ['scripts/experiment.ts', ['Settings (long name', 'epochs (ep)', 'testPerClass (tpc)', 'methods (m)', 'Methods for methods=', 'ldam-drw', 'maxm=0.5', 'tau=1', 'kappa=3', '--backend', '--print-config', 'Examples:']],
+    ['scripts/experiment.ts', ['Settings (long name', 'epochs (ep)', 'testPerClass (tpc)', 'featureDim (fd)', 'schedule (sched)', '2 to 10 different CIFAR-10 class ids', 'methods (m)', 'Methods for methods=', 'ldam-drw', 'maxm=0.5', 'tau=1', 'kappa=3', '--backend', '--print-config', 'Examples:']],
     ['scripts/bench.ts', ['--backends', '--methods', '--blocks', '--batch', 'Default: 8', 'Examples:']],
     ['scripts/prepare-data.ts', ['--archive', '--out', 'CIFAR10_TAR', 'Examples:']],
   ])('%s --help prints the usage and exits 0 without doing work', async (script, expected) => {
@@ -167,6 +196,12 @@ describe('the scripts’ command lines', () => {
     ['scripts/experiment.ts', ['--epochs=3'], /Unknown flag "--epochs=3"/],
     ['scripts/experiment.ts', ['ep=abc'], /Epochs must be a number/],
     ['scripts/experiment.ts', ['--backend=tpu'], /--backend=tpu is not valid: expected one of auto, webgpu, wasm, cpu/],
+    [
+      'scripts/experiment.ts',
+      ['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed', 'fd=64', '--recording'],
+      /--recording makes a file for the app, which cannot show this run: it trains 10 classes \(the app shows 4\); its feature is 64-dimensional \(fd=64; the app plots the 2-D feature\)\. Leave out --recording/,
+    ],
+    ['scripts/experiment.ts', ['sched=ldam', '--recording'], /cannot show this run: it uses the ldam schedule \(sched=ldam; the app trains with the cosine schedule\)/],
     ['scripts/bench.ts', ['--blocks=4'], /--blocks=4 is not valid: expected one of 1, 2, 3, 5, 7, 9/],
     ['scripts/prepare-data.ts', ['--archve=x'], /Unknown flag "--archve=x"/],
   ])('%s %j exits 2 naming the problem and pointing to --help', async (script, args, message) => {
@@ -185,6 +220,35 @@ describe('the scripts’ command lines', () => {
     const printed = JSON.parse(stdout.slice(0, stdout.lastIndexOf('}') + 1));
     expect(printed).toEqual(configFromSearch(new URL(link).search).config);
     expect(stdout).toContain(`link query: ?${configToSearch(config)}`);
+  });
+
+  it('--print-config shows Table 1’s settings, and says the app does not open them', async () => {
+    const { code, stdout } = await runScript('scripts/experiment.ts', ['c=0,1,2,3,4,5,6,7,8,9', 'imb=step', 'rho=200', 'fd=64', 'sched=ldam', '--print-config']);
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout.slice(0, stdout.lastIndexOf('}') + 1));
+    expect(printed).toMatchObject({ classes: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], featureDim: 64, schedule: 'ldam', trainCounts: [5000, 5000, 5000, 5000, 5000, 25, 25, 25, 25, 25] });
+    expect(stdout).toMatch(/settings query \(for npm run experiment and sweep; the app does not open it: it trains 10 classes .*\): \?c=0,1,2,3,4,5,6,7,8,9&.*&fd=64&.*&sched=ldam&/);
+    expect(configFromArguments([stdout.slice(stdout.lastIndexOf('?')).trim()])).toEqual(printed);
+  });
+
+  it('trains ten classes with the 64-d feature and the LDAM schedule into a results file (no recording)', async () => {
+    const name = `cli-test-table1-${process.pid}`;
+    const path = join('experiments', `${name}.json`);
+    const args = ['c=0,1,2,3,4,5,6,7,8,9', 'imb=custom', 'n=2,2,2,1,1,1,1,1,1,1', 'fd=64', 'sched=ldam', 'w=0.25', 'bs=8', 'tpc=10', 'pts=100', 'ep=1', 'm=erm,ldam-drw', '--synthetic', '--backend=cpu', `--name=${name}`];
+    const { code, stdout, stderr } = await runScript('scripts/experiment.ts', args);
+    expect(code).toBe(0);
+    const results = JSON.parse(readFileSync(path, 'utf8')) as { config: { featureDim: number }; epochs: { runs: Record<string, { testAccuracy: number[]; trainLoss: number; testFeatures: number[] }> }[] };
+    rmSync(path);
+    expect(results.config.featureDim).toBe(64);
+    for (const lane of ['erm', 'ldam-drw']) {
+      const run = results.epochs[0].runs[lane];
+      expect(run.testAccuracy).toHaveLength(10);
+      expect(Number.isFinite(run.trainLoss)).toBe(true);
+      expect(run.testFeatures).toEqual([]);
+    }
+    expect(stderr).toMatch(/epoch 1: balanced test acc % ERM [\d.]+ \(minor [\d.]+\), LDAM-DRW [\d.]+ \(minor [\d.]+\);/);
+    expect(stdout).toMatch(/ResNet-8 \(width 0.25, 64-d feature, LDAM schedule\), 1 epochs, batch 8, seed 1; synthetic-0 2, /);
+    expect(existsSync(join('experiments', `${name}.recording.json`))).toBe(false);
   });
 
   it('Ctrl-C writes the epochs finished so far and marks the file interrupted', async () => {

@@ -18,7 +18,7 @@ import { encodeState, experimentFiles, planResume, resultsJson, writeFileAtomic,
 import type { EngineBackendChoice } from '../src/engine/backend.ts';
 import { configFromArguments, loadData, methodsHelp, settingsHelp, startNodeBackend } from './lib/engine-cli.ts';
 import { isMajorClass } from '../src/core/mfwWeights.ts';
-import { lanesOf, type ExperimentConfig } from '../src/config/experiment.ts';
+import { appProblems, lanesOf, type ExperimentConfig } from '../src/config/experiment.ts';
 import type { Lane } from '../src/core/methods.ts';
 import { printTable } from './lib/table.ts';
 
@@ -30,7 +30,9 @@ const EXPERIMENT_COMMAND: CommandSpec = {
     'epoch’s measurements per lane (per-class accuracy, clean training loss, gradient norms and their minor/major ratio, feature deviation, ' +
     '2-D features, classifier and its weight norms, class weights, mixing shares) to experiments/NAME.json. ' +
     'Needs the prepared CIFAR-10 data (npm run data) unless --synthetic is given. Ctrl-C stops and keeps the finished epochs; ' +
-    'the state of the last one (NAME.state.bin, removed when the run is done) lets --resume continue exactly where it stopped.',
+    'the state of the last one (NAME.state.bin, removed when the run is done) lets --resume continue exactly where it stopped. ' +
+    'Beside the app’s four classes it trains 2 to 10 (classes=…), the 64-d feature without the 2-D projection (featureDim=64) and the LDAM-DRW ' +
+    'authors’ schedule (schedule=ldam): the paper’s Table 1 protocol (docs/SCALE.md); those runs keep no 2-D features and make no recording.',
   positionals: {
     valueName: 'SETTING=VALUE | LINK | FILE.json',
     description:
@@ -68,7 +70,8 @@ const EXPERIMENT_COMMAND: CommandSpec = {
       kind: 'boolean',
       description:
         'Also write experiments/NAME.recording.json after every epoch: a recording the app replays at once (Recording → Open a recording…, or a ?rec= link ' +
-        'to the file placed next to the app), so a long run trained here overnight can be shown in class (docs/RECORDING.md).',
+        'to the file placed next to the app), so a long run trained here overnight can be shown in class (docs/RECORDING.md). ' +
+        'Only for what the app shows: four classes, the 2-D feature, the cosine schedule; refused otherwise.',
     },
     { name: 'synthetic', kind: 'boolean', description: 'Train on synthetic colour classes with the same counts instead of CIFAR-10 (no data needed).' },
     { name: 'print-config', kind: 'boolean', description: 'Print the resolved configuration and the equivalent app link query, then exit without training.' },
@@ -87,6 +90,8 @@ const EXPERIMENT_COMMAND: CommandSpec = {
     'npm run experiment -- ep=2 n=40,40,8,8 imb=custom tpc=50 --synthetic --backend=wasm',
     'npm run experiment -- methods=erm,mfw,drw,ldam-drw,la,remix-drw ep=20 --name=rivals   (six lanes on the same batches)',
     'npm run experiment -- m=erm,la:tau=1.5,mixup:alpha=0.4 ep=20                              (parameters per lane)',
+    'npm run experiment -- c=0,1,2,3,4,5,6,7,8,9 imb=long-tailed rho=100 fd=64 sched=ldam depth=5 ep=200 m=erm,ldam-drw,mfw,mfw-drw sn=eq12 beta=2 --backend=webgpu',
+    '      (Table 1’s protocol, CIFAR-10 long-tailed ρ = 100: the report shows the published figures beside it)',
   ],
 };
 
@@ -95,9 +100,10 @@ function printSummary(config: ExperimentConfig, classNames: readonly string[], l
   const major = isMajorClass(config.trainCounts);
   const percent = (x: number) => (100 * x).toFixed(1);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const protocol = `${config.featureDim === 64 ? ', 64-d feature' : ''}${config.schedule === 'ldam' ? ', LDAM schedule' : ''}`;
   const seeds = `seed ${config.seed}${config.subsetSeed === config.seed ? '' : `, subset seed ${config.subsetSeed}`}`;
   console.log(
-    `\nResNet-${6 * config.blocksPerStage + 2} (width ${config.width}), ${config.epochs} epochs, batch ${config.batchSize}, ${seeds}; ` +
+    `\nResNet-${6 * config.blocksPerStage + 2} (width ${config.width}${protocol}), ${config.epochs} epochs, batch ${config.batchSize}, ${seeds}; ` +
       `${classNames.map((name, c) => `${name} ${config.trainCounts[c]}`).join(', ')} training images; ${Math.round(seconds)} s${resumedAfter > 0 ? ` since resuming after epoch ${resumedAfter}` : ''}.`,
   );
   console.log(`Test accuracy (%) after epoch ${last.epoch}:`);
@@ -135,10 +141,15 @@ function provenance(args: readonly string[]): Provenance {
 
 await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, positionals }) => {
   const config = configFromArguments(positionals);
+  const notForApp = appProblems(config);
   if (flags['print-config']) {
     console.log(JSON.stringify(config, null, 2));
-    console.log(`link query: ?${configToSearch(config)}`);
+    if (notForApp.length === 0) console.log(`link query: ?${configToSearch(config)}`);
+    else console.log(`settings query (for npm run experiment and sweep; the app does not open it: ${notForApp.join('; ')}): ?${configToSearch(config)}`);
     return;
+  }
+  if (flags.recording && notForApp.length > 0) {
+    throw new UsageError(`--recording makes a file for the app, which cannot show this run: ${notForApp.join('; ')}. Leave out --recording: the results file holds every epoch's measurements.`);
   }
   const synthetic = flags.synthetic as boolean;
   const dir = flags.out as string;

@@ -4,18 +4,34 @@
  * public/recordings/index.json, which the first screen reads to offer "Watch a finished run". The
  * files are derived from CIFAR-10, so they are built, never committed (public/recordings is ignored).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseRecording, recordingFile } from '../src/state/recording.ts';
+import { mergeRecordings, parseRecording, recordingFile } from '../src/state/recording.ts';
 import { SHIPPED_INDEX_FORMAT, SHIPPED_MAX_BYTES, shippedEntry, type ShippedIndex, type ShippedRecording } from '../src/state/shippedRecordings.ts';
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 
-/** What the app ships, by experiment name: each made by `npm run experiment -- ARGS --recording --name=NAME`. */
-const SHIPPED_RUNS: { name: string; args: string[]; what: string }[] = [
-  { name: 'classroom-erm-mfw-seed1', args: [], what: 'the Classroom preset, ERM beside MFW (ResNet-8, 40 epochs, all the §4 data)' },
-  { name: 'quick-rivals-seed1', args: ['ep=20', 'm=erm,mfw,drw,ldam-drw,la,remix-drw'], what: 'the Quick preset with the “all rivals” lanes (six networks)' },
+/**
+ * What the app ships, by name: each made by `npm run experiment -- ARGS --recording`. A run of several
+ * parts trains its lanes in that many processes at once (one per core; each lane is the same as in one
+ * process, bit for bit), each part as NAME-a, NAME-b, …, and is packed as one recording of every lane.
+ */
+const SHIPPED_RUNS: { name: string; parts: string[][]; what: string }[] = [
+  { name: 'classroom-erm-mfw-seed1', parts: [[]], what: 'the Classroom preset, ERM beside MFW (ResNet-8, 40 epochs, all the §4 data)' },
+  {
+    name: 'quick-fifth-rivals-seed1',
+    parts: [
+      ['ep=20', 'n=1000,1000,10,10', 'imb=custom', 'm=erm,mfw,drw'],
+      ['ep=20', 'n=1000,1000,10,10', 'imb=custom', 'm=ldam-drw,la,remix-drw'],
+    ],
+    what: 'the “all rivals” lanes on the Quick preset’s network and length with a fifth of its data (six networks, three in each of two processes)',
+  },
 ];
+
+type ShippedRun = (typeof SHIPPED_RUNS)[number];
+
+/** The experiment names of a run's parts: the run's own name for a run of one part. */
+const partNames = (run: ShippedRun) => (run.parts.length === 1 ? [run.name] : run.parts.map((_, i) => `${run.name}-${String.fromCharCode(97 + i)}`));
 
 const RECORDINGS_COMMAND: CommandSpec = {
   command: 'npm run recordings --',
@@ -23,8 +39,9 @@ const RECORDINGS_COMMAND: CommandSpec = {
   summary:
     'Packs finished runs into the built app: each recording is checked, rewritten in the current format and listed in DIR/index.json, ' +
     'which the first screen reads to offer “Watch a finished run (instant)”. Without files, packs the runs the app ships ' +
-    `(${SHIPPED_RUNS.map((run) => `experiments/${run.name}.recording.json`).join(', ')}); with --train, first trains those that are missing ` +
-    '(hours on a CPU; minutes on a GPU). Partial runs are packed as partial. The set must stay under 30 MB.',
+    `(${SHIPPED_RUNS.flatMap((run) => partNames(run).map((name) => `experiments/${name}.recording.json`)).join(', ')}); with --train, first trains those that are missing, ` +
+    'the parts of one run at the same time (hours on a CPU; minutes on a GPU). The parts of a run are packed as one recording of all their lanes. ' +
+    'Partial runs are packed as partial (a run in parts up to the epoch every part reached). The set must stay under 30 MB.',
   positionals: { valueName: 'FILE.recording.json', description: 'Recordings made by npm run experiment -- … --recording, packed instead of the shipped list.' },
   flags: [
     { name: 'train', kind: 'boolean', description: 'Train the shipped runs whose recording is missing (npm run experiment -- … --recording) before packing.' },
@@ -34,32 +51,50 @@ const RECORDINGS_COMMAND: CommandSpec = {
   examples: ['npm run recordings                 (pack what experiments/ holds of the shipped runs)', 'npm run recordings -- --train --backend=webgpu', 'npm run recordings -- experiments/mine.recording.json --out=/tmp/shipped'],
 };
 
-const experimentCommand = (run: (typeof SHIPPED_RUNS)[number], backend: string) => [...run.args, `--backend=${backend}`, '--recording', `--name=${run.name}`];
+const experimentArgs = (args: string[], name: string, backend: string) => [...args, `--backend=${backend}`, '--recording', `--name=${name}`];
+
+/** Trains the given parts of a run at the same time, each in its own process. */
+async function trainParts(parts: { args: string[]; name: string }[], backend: string): Promise<void> {
+  const statuses = await Promise.all(
+    parts.map(
+      ({ args, name }) =>
+        new Promise<{ name: string; status: number | null }>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/experiment.ts', ...experimentArgs(args, name, backend)], { stdio: 'inherit' });
+          child.on('exit', (status) => resolve({ name, status }));
+        }),
+    ),
+  );
+  const failed = statuses.filter(({ status }) => status !== 0);
+  if (failed.length) throw new Error(failed.map(({ name, status }) => `npm run experiment for ${name} stopped with status ${status}.`).join(' '));
+}
 
 await runCommand(RECORDINGS_COMMAND, process.argv.slice(2), async ({ flags, positionals }) => {
   const out = flags.out as string;
   const backend = flags.backend as string;
-  const sources = [...positionals];
+  // Each packed recording and the files it is made of (several for a run trained in parts).
+  const sources: { name: string; files: string[] }[] = positionals.map((file) => ({ name: basename(file).replace(/\.recording\.json$/, ''), files: [file] }));
   if (sources.length === 0) {
     for (const run of SHIPPED_RUNS) {
-      const source = `experiments/${run.name}.recording.json`;
-      if (!existsSync(source) && flags.train) {
+      const parts = partNames(run).map((name, i) => ({ name, args: run.parts[i], file: `experiments/${name}.recording.json` }));
+      const missing = parts.filter(({ file }) => !existsSync(file));
+      if (missing.length && flags.train) {
         process.stderr.write(`training ${run.what}…\n`);
-        const trained = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/experiment.ts', ...experimentCommand(run, backend)], { stdio: 'inherit' });
-        if (trained.status !== 0) throw new Error(`npm run experiment for ${run.name} stopped with status ${trained.status}.`);
+        await trainParts(missing, backend);
       }
-      if (existsSync(source)) sources.push(source);
-      else process.stderr.write(`missing ${source} (${run.what}): make it with npm run experiment -- ${experimentCommand(run, backend).join(' ')}\n`);
+      if (parts.every(({ file }) => existsSync(file))) sources.push({ name: run.name, files: parts.map(({ file }) => file) });
+      else {
+        const commands = missing.map(({ args, name }) => `npm run experiment -- ${experimentArgs(args, name, backend).join(' ')}`);
+        process.stderr.write(`missing ${missing.map(({ file }) => file).join(' and ')} (${run.what}): make ${missing.length === 1 ? 'it' : 'them'} with ${commands.join(' & ')}\n`);
+      }
     }
   }
-  for (const source of sources) if (!existsSync(source)) throw new UsageError(`${source} does not exist.`);
+  for (const { files } of sources) for (const file of files) if (!existsSync(file)) throw new UsageError(`${file} does not exist.`);
 
-  const packed: { entry: ShippedRecording; text: string }[] = sources.map((source) => {
-    const recording = parseRecording(readFileSync(source, 'utf8'));
+  const packed: { entry: ShippedRecording; text: string }[] = sources.map(({ name, files }) => {
+    const recording = mergeRecordings(files.map((file) => parseRecording(readFileSync(file, 'utf8'))));
     const file = recordingFile(recording.config, recording.history, recording.backend, new Date(recording.createdAt), recording.provenance ?? undefined);
     const text = JSON.stringify(file);
-    const name = basename(source).replace(/\.recording\.json$/, '.json');
-    return { entry: shippedEntry(recording, `recordings/${name}`, Buffer.byteLength(text)), text };
+    return { entry: shippedEntry(recording, `recordings/${name}.json`, Buffer.byteLength(text)), text };
   });
   const total = packed.reduce((sum, { entry }) => sum + entry.bytes, 0);
   if (total > SHIPPED_MAX_BYTES) throw new Error(`the recordings come to ${(total / 1e6).toFixed(1)} MB, more than the ${SHIPPED_MAX_BYTES / 1e6} MB the app ships; pack fewer.`);

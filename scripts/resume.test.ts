@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ResultsFile } from './lib/resume.ts';
+import { decodeState, type ResultsFile } from './lib/resume.ts';
 
 /** Runs a script as npm does (node with the tsx loader); resolves with its exit code and output. */
 function runScript(script: string, args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void) {
@@ -97,6 +97,39 @@ describe('npm run experiment --resume', () => {
     const results = read(files('ctrl-c').results);
     expect(results.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: kept + 1 }, (_, i) => i + 1));
     expect(results.resumes?.map((r) => r.afterEpoch)).toEqual([after]);
+  }, 600_000);
+
+  it('a 64-d, LDAM-schedule run of six classes (Table 1’s protocol) resumes number for number too; --recording is refused for it', async () => {
+    // Six classes, the pooled feature without the projection, the LDAM schedule (warm-up, then decays at epochs 2 and 3 of 3 here), a subset seed of its own.
+    const TABLE1 = ['c=0,1,2,3,4,5', 'imb=custom', 'n=4,4,2,2,2,2', 'fd=64', 'sched=ldam', 'seed=2', 'ss=0', 'w=0.25', 'bs=4', 'tpc=10', 'pts=100', 'm=erm,ldam-drw,mfw', 'ep=3', '--synthetic', '--backend=cpu', `--out=${dir}`];
+    const refused = await runScript('scripts/experiment.ts', [...TABLE1, '--name=t1-recording', '--recording', '--resume']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--recording makes a file for the app, which cannot show this run');
+    expect(existsSync(files('t1-recording').results)).toBe(false);
+
+    const [whole, first] = await Promise.all([
+      runScript('scripts/experiment.ts', [...TABLE1, '--name=t1-whole']),
+      runScript('scripts/experiment.ts', [...TABLE1, '--name=t1-part', '--stop-after=1']),
+    ]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
+    // The state names the 64-d feature, so it continues only a 64-d run.
+    expect(decodeState(new Uint8Array(readFileSync(files('t1-part').state))).state.shape).toMatchObject({ numClasses: 6, featureDim: 64 });
+
+    const resumed = await runScript('scripts/experiment.ts', [...TABLE1, '--name=t1-part', '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('resuming t1-part after epoch 1 of 3');
+    expect(resumed.stdout).toMatch(/\(width 0\.25, 64-d feature, LDAM schedule\), 3 epochs, batch 4, seed 2, subset seed 0;/);
+    expect(existsSync(files('t1-part').state)).toBe(false);
+    expect(existsSync(files('t1-part').recording)).toBe(false);
+    const [once, twice] = [read(files('t1-whole').results), read(files('t1-part').results)];
+    expect(twice.config).toMatchObject({ featureDim: 64, schedule: 'ldam', seed: 2, subsetSeed: 0 });
+    expect(twice.epochs.map((e) => e.learningRate)).toEqual(once.epochs.map((e) => e.learningRate));
+    expect(JSON.stringify(measured(twice))).toBe(JSON.stringify(measured(once)));
+    // The 2-D feature under the same name is another run: refused.
+    const other = await runScript('scripts/experiment.ts', [...TABLE1.filter((arg) => arg !== 'fd=64'), '--name=t1-part', '--resume']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('holds a run of other settings (featureDim 64 there, 2 here)');
   }, 600_000);
 
   it('--resume needs the name of the run', async () => {

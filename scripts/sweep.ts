@@ -1,7 +1,7 @@
 /**
  * Runs a sweep: the product of the listed setting values, one `npm run experiment` process per run,
- * N at a time, every run's results and recording moved into DIR/runs/ and its state kept in
- * DIR/manifest.json; or, with --emit=commands, only prints the runs' command lines for a scheduler.
+ * N at a time, each writing its results (and its recording, where the app can show the run) into
+ * DIR/runs/ itself, every run's state kept in DIR/manifest.json; or, with --emit=commands, only prints the runs' command lines for a scheduler.
  * `npm run sweep -- --help` lists the settings; docs/SCALE.md shows GNU parallel, Slurm and Kubernetes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,7 +28,7 @@ const SWEEP_COMMAND: CommandSpec = {
   synopsis: 'SETTING=VALUE[,VALUE…] … [seeds=A-B] [subsetSeeds=A-B] --out=DIR [--parallel=N] [--emit=commands] [--backend=auto|webgpu|wasm|cpu] [--synthetic]',
   summary:
     'Trains every combination of the listed setting values, each run one `npm run experiment` process with its lanes (methods=…) side by side, ' +
-    'and keeps each run’s results and recording in DIR/runs/ and every run’s settings, command line and state (pending, running, done, failed ' +
+    'and keeps each run’s results and recording (where the app can show the run: not for Table 1’s 10 classes, 64-d feature or LDAM schedule) in DIR/runs/ and every run’s settings, command line and state (pending, running, done, failed ' +
     'with its exit code) in DIR/manifest.json. Every run’s configuration is checked before anything starts. Started again with the same ' +
     'settings and DIR, it skips the finished runs and resumes each unfinished one from its last finished epoch (npm run experiment --resume), ' +
     'exactly as if it had not stopped. `npm run report -- DIR` summarises the results over seeds.',
@@ -46,7 +46,8 @@ const SWEEP_COMMAND: CommandSpec = {
       name: 'out',
       kind: 'string',
       valueName: 'DIR',
-      description: 'The sweep’s folder: manifest.json, runs/NAME.json, runs/NAME.recording.json, runs/NAME.log, and runs/NAME.state.bin while a run is unfinished. Required.',
+      description:
+        'The sweep’s folder: manifest.json, runs/NAME.json, runs/NAME.recording.json (runs the app can show), runs/NAME.log, and runs/NAME.state.bin while a run is unfinished. Required.',
     },
     {
       name: 'parallel',

@@ -5,7 +5,7 @@
  * Nothing here imports tfjs, so WebGPU globals can be installed before the engine is loaded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, FIELDS, NUM_CHOSEN_CLASSES, subsetRequestOf, validateConfig, type ConfigInput, type ExperimentConfig } from '../../src/config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, ENGINE_CLASS_COUNTS, FIELDS, NUM_CHOSEN_CLASSES, subsetRequestOf, validateConfig, type ConfigInput, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { MAX_LANES, METHOD_NAMES, METHODS, methodParameters } from '../../src/core/methods.ts';
 import { MAX_TRAIN_PER_CLASS } from '../../src/config/imbalance.ts';
 import type { ExperimentData } from '../../src/data/types.ts';
@@ -18,8 +18,22 @@ import { installNodeWebGpu } from './engine-node-gpu.ts';
 const SETTING_KEYS = Object.keys(URL_PARAMS) as (keyof ExperimentConfig)[];
 
 function describeSetting(key: keyof ExperimentConfig): string {
-  if (key === 'classes') return `${NUM_CHOSEN_CLASSES} different CIFAR-10 class ids 0–9, most to fewest images (${CIFAR10_CLASS_NAMES.map((name, id) => `${id} ${name}`).join(', ')})`;
-  if (key === 'trainCounts') return `${NUM_CHOSEN_CLASSES} training counts 1–${MAX_TRAIN_PER_CLASS}, used when imbalance=custom (a preset sets them otherwise)`;
+  if (key === 'classes') {
+    return (
+      `${ENGINE_CLASS_COUNTS.min} to ${ENGINE_CLASS_COUNTS.max} different CIFAR-10 class ids 0–9, most to fewest images (${CIFAR10_CLASS_NAMES.map((name, id) => `${id} ${name}`).join(', ')}); ` +
+      `the app shows ${NUM_CHOSEN_CLASSES}; c=0,1,2,3,4,5,6,7,8,9 with imbalance long-tailed or step is the paper's Table 1`
+    );
+  }
+  if (key === 'trainCounts') return `one training count 1–${MAX_TRAIN_PER_CLASS} per class, used when imbalance=custom (a preset sets them otherwise)`;
+  if (key === 'featureDim') {
+    return `${FIELDS.featureDim.label}: 2 (the pooled feature projected to the plotted 2-D feature, the app's) or 64 (no projection: the classifier reads the pooled 64·width-d feature, as Table 1's numbers; command line only)`;
+  }
+  if (key === 'schedule') {
+    return (
+      `${FIELDS.schedule.label}: cosine (§4's, from lr to 0 after warmupEpochs) or ldam (kaidic/LDAM-DRW's: 5 warm-up epochs, then lr×0.01 from 80 % and lr×0.0001 from 90 % of the epochs, ` +
+      `i.e. epochs 160 and 180 of 200; needs warmupEpochs=0; command line only)`
+    );
+  }
   if (key === 'methods') return `the lanes trained side by side: 1–${MAX_LANES} methods, comma-separated, each NAME or NAME:param=value:… (listed below)`;
   const field = FIELDS[key];
   // A link carries the page's backend choice; in Node the --backend flag decides.
@@ -108,9 +122,12 @@ export function configFromArguments(args: readonly string[], base: ExperimentCon
   return strictConfig(input, base);
 }
 
-/** validateConfig, but every problem is an error (a script must not run something other than asked). */
+/**
+ * validateConfig, but every problem is an error (a script must not run something other than asked),
+ * under the engine's limits: 2 to 10 classes, the 64-d feature and the LDAM schedule allowed.
+ */
 export function strictConfig(input: ConfigInput, base: ExperimentConfig = DEFAULT_CONFIG): ExperimentConfig {
-  const { config, problems } = validateConfig(input, base);
+  const { config, problems } = validateConfig(input, base, 'engine');
   const counts = input.trainCounts;
   if (config.imbalance !== 'custom' && counts !== undefined && JSON.stringify(counts) !== JSON.stringify(config.trainCounts)) {
     problems.push(`trainCounts ${JSON.stringify(counts)} conflict with the "${config.imbalance}" preset (which sets ${config.trainCounts.join(',')}): add imbalance=custom to use your own counts.`);

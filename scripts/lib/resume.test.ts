@@ -75,6 +75,15 @@ describe('the state file', () => {
     expect(bytes.length).toBeLessThan(bufferBytes + 4000);
   });
 
+  it('keeps a 64-d, LDAM-schedule run’s state with its shape (the feature named) and its settings', () => {
+    const table1: ExperimentConfig = { ...CONFIG, classes: [0, 1, 2, 3, 4, 5], trainCounts: [4, 4, 2, 2, 2, 2], featureDim: 64, schedule: 'ldam', seed: 3, subsetSeed: 0 };
+    const saved: LockstepState = { ...state(1), shape: { ...state(1).shape, numClasses: 6, featureDim: 64 } };
+    const read = decodeState(encodeState(saved, { config: table1, synthetic: true }));
+    expect(read.state.shape).toEqual({ ...saved.shape, featureDim: 64 });
+    expect(read.config).toEqual(table1);
+    expect(floatsOf(read.state)).toBe(floatsOf(saved));
+  });
+
   it('refuses bytes that are not a whole state file, saying why', () => {
     const bytes = encodeState(state(1), { config: CONFIG, synthetic: false });
     expect(() => decodeState(new TextEncoder().encode('{"config": 1}'))).toThrow(/not a state file of npm run experiment: it does not start as one/);
@@ -152,5 +161,19 @@ describe('results and resuming', () => {
     // Every epoch there (even marked interrupted by a late signal): finished.
     writeFileSync(files.results, resultsJson(results(3)));
     expect(planResume(dir, 'run', CONFIG, true)).toMatchObject({ kind: 'finished', epochs: results(3).epochs });
+  });
+
+  it('plans a 64-d, LDAM-schedule run as any other, and refuses its name to the 2-D feature, the cosine schedule or another subset', () => {
+    dir = mkdtempSync(join(tmpdir(), 'resume-test-'));
+    const files = experimentFiles(dir, 'table1');
+    const table1: ExperimentConfig = { ...CONFIG, featureDim: 64, schedule: 'ldam', subsetSeed: 0 };
+    writeFileSync(files.results, resultsJson(results(2, table1)));
+    writeFileSync(files.state, encodeState({ ...state(2), shape: { ...state(2).shape, featureDim: 64 } }, { config: table1, synthetic: true }));
+    const plan = planResume(dir, 'table1', table1, true);
+    expect(plan).toMatchObject({ kind: 'resume', epochs: results(2).epochs });
+    if (plan.kind === 'resume') expect(plan.state.shape.featureDim).toBe(64);
+    expect(() => planResume(dir, 'table1', { ...table1, featureDim: 2 }, true)).toThrow(/holds a run of other settings \(featureDim 64 there, 2 here\)/);
+    expect(() => planResume(dir, 'table1', { ...table1, schedule: 'cosine' }, true)).toThrow(/holds a run of other settings \(schedule "ldam" there, "cosine" here\)/);
+    expect(() => planResume(dir, 'table1', { ...table1, subsetSeed: 1 }, true)).toThrow(/holds a run of other settings \(subsetSeed 0 there, 1 here\)/);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from './cli.ts';
-import { expandSweep, manifestPath, planSweep, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
+import { expandSweep, manifestPath, planSweep, recordsRun, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
 
 describe('planSweep and expandSweep', () => {
   it('sweeps the settings given several values and the seed; lists within a run (methods, counts) are passed on whole', () => {
@@ -71,6 +71,22 @@ describe('planSweep and expandSweep', () => {
       `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic '--out=out dir/runs' --name=seed3 --recording --resume`,
     );
     expect(runFiles('out dir', run.name)).toEqual({ results: 'out dir/runs/seed3.json', recording: 'out dir/runs/seed3.recording.json', state: 'out dir/runs/seed3.state.bin', log: 'out dir/runs/seed3.log' });
+  });
+
+  it('sweeps Table 1’s settings (10 classes, the 64-d feature, the LDAM schedule), without a recording the app could not show', () => {
+    const table1 = ['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed,step', 'rho=10,100,200', 'fd=64', 'sched=ldam', 'seeds=0'];
+    const runs = expandSweep(planSweep(table1));
+    expect(runs).toHaveLength(6);
+    expect(runs[1].config).toMatchObject({ imbalance: 'long-tailed', ratio: 100, featureDim: 64, schedule: 'ldam', trainCounts: [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50] });
+    expect(runs[4].config.trainCounts).toEqual([5000, 5000, 5000, 5000, 5000, 50, 50, 50, 50, 50]);
+    const line = runCommandLine('out', runs[1], { backend: 'webgpu', synthetic: false });
+    expect(line).not.toContain('recording');
+    // Written into the sweep's folder and resumed when run again, as every run: a Table 1 run is the one that takes hours.
+    expect(line).toMatch(/ featureDim=64 schedule=ldam .*--backend=webgpu --out=out\/runs --name=imbalance_long-tailed-ratio100-seed0 --resume$/);
+    // Sweeping the feature: only the 2-D runs of four classes keep a recording.
+    const both = expandSweep(planSweep(['fd=2,64', 'seeds=0']));
+    expect(both.map((run) => recordsRun(run))).toEqual([true, false]);
+    expect(() => expandSweep(planSweep(['c=0,1,2,3,4,5,6,7,8,9', 'seeds=0']))).toThrow(/The paper preset is §4's 4 classes \(5000, 5000, 50, 50\), not 10/);
   });
 });
 

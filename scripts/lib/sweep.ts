@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentConfig } from '../../src/config/experiment.ts';
+import { appProblems, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { settingKeyOf } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
 import { configFromArguments } from './engine-cli.ts';
@@ -143,12 +143,28 @@ export interface RunFlags {
 }
 
 /**
+ * Whether a run also writes a recording: only what the app can show (four classes, the 2-D feature,
+ * the cosine schedule); a Table 1 run (10 classes, 64-d, LDAM schedule) has its results file only.
+ */
+export function recordsRun(run: Pick<SweepRun, 'config'>): boolean {
+  return appProblems(run.config).length === 0;
+}
+
+/**
  * The experiment's own arguments for a run: its settings, then the flags, its folder and name,
- * --recording, and --resume: run again, it continues from its last finished epoch (or does nothing
- * when it is done), so starting a sweep again never trains an epoch twice.
+ * --recording where the app can show the run, and --resume: run again, it continues from its last
+ * finished epoch (or does nothing when it is done), so starting a sweep again never trains an epoch twice.
  */
 export function experimentArguments(outDir: string, run: SweepRun, flags: RunFlags): string[] {
-  return [...run.args, `--backend=${flags.backend}`, ...(flags.synthetic ? ['--synthetic'] : []), `--out=${join(outDir, 'runs')}`, `--name=${run.name}`, '--recording', '--resume'];
+  return [
+    ...run.args,
+    `--backend=${flags.backend}`,
+    ...(flags.synthetic ? ['--synthetic'] : []),
+    `--out=${join(outDir, 'runs')}`,
+    `--name=${run.name}`,
+    ...(recordsRun(run) ? ['--recording'] : []),
+    '--resume',
+  ];
 }
 
 /**

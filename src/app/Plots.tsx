@@ -4,7 +4,8 @@
  * above test on the lane's own axis range) with each method's card and the post-hoc corrections, the
  * curves along the epochs, the results at the shown epoch (table and confusion matrices) and over the
  * run (a row per lane). Every caption says what the paper found and what this run shows. In
- * presentation mode only the plots a class needs are shown.
+ * presentation mode only the plots a class needs are shown. Recordings of several seeds opened
+ * together add, first, each lane's accuracy over the seeds; the rest shows the first seed's run.
  */
 import { createContext, useCallback, useContext, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { lanesOf } from '../config/experiment.ts';
@@ -12,6 +13,7 @@ import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
 import { fileSafeLaneId, logitScale, type Lane } from '../core/methods.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
+import { seedLabels, sharedSubsetSeed } from '../state/seedSet.ts';
 import {
   AccuracyCurves,
   BalancedAccuracyCurves,
@@ -30,6 +32,7 @@ import {
   RatioCurves,
   ResultsTable,
   RunResultsTable,
+  SeedCurves,
   epochsFeatureDomain,
   linkedIndexFor,
   nextLinkedPick,
@@ -331,6 +334,46 @@ function FeatureSpace({ classNames }: { classNames: string[] }) {
   );
 }
 
+const SEED_MEASURES = ['balanced', 'minor'] as const;
+
+/** A seed set on screen (recordings of one setting, differing in seed): every lane's mean accuracy over the seeds with its band. */
+function SeedAggregate({ presentation }: { presentation: boolean }) {
+  const seeds = useAppStore((s) => s.replay?.seeds ?? null);
+  const selectedEpoch = useAppStore((s) => s.selectedEpoch);
+  const history = useAppStore((s) => s.history);
+  const lanes = useLanes();
+  if (!seeds) return null;
+  const count = seeds.seeds.length;
+  const labels = seedLabels(seeds);
+  const shared = sharedSubsetSeed(seeds);
+  const epoch = selectedEpoch ?? history.at(-1)?.epoch ?? null;
+  return (
+    <section className="seed-aggregate" aria-labelledby="seed-aggregate-title" data-testid="seed-aggregate">
+      <h2 id="seed-aggregate-title">
+        Seeds: {count}{' '}
+        <span className="run-subtitle">
+          {labels.every((label, i) => label === `seed ${seeds.seeds[i]}`) ? `seeds ${seeds.seeds.join(', ')}` : labels.join('; ')}
+          {shared === null ? '' : ` (one subset: subset seed ${shared})`} of one setting, opened together
+        </span>
+      </h2>
+      <p className="ip-what-to-look-for" data-testid="seed-caption">
+        Each method’s test accuracy over the {count} seeds: the line is the mean, the shaded band ± 1 sample standard deviation (n − 1) over
+        the seeds. Where two methods’ bands overlap, these seeds do not tell them apart. Everything below — the feature space, the per-class
+        curves and the tables — shows one run: {labels[0]} (<code>{seeds.names[0]}</code>).
+      </p>
+      <div className="curve-grid">
+        {SEED_MEASURES.map((measure) => (
+          <div key={measure} data-testid={`curve-seed-${measure}`}>
+            <ChartFrame name={`seed-${measure}`} epoch={epoch} label={`${measure} test accuracy over the seeds`}>
+              <SeedCurves bands={seeds.bands} lanes={lanes} measure={measure} seeds={count} selectedEpoch={selectedEpoch} plotHeight={presentation ? 280 : 220} />
+            </ChartFrame>
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
 interface CurveSpec {
   name: string;
   label: string;
@@ -559,6 +602,7 @@ export function Plots({ classNames }: { classNames: string[] }) {
   return (
     <PostHocContext.Provider value={postHocContext}>
     <ChartSizeContext.Provider value={presentation ? PRESENTATION_SIZES : FONT}>
+      <SeedAggregate presentation={presentation} />
       <FeatureSpace classNames={classNames} />
       <Curves classNames={classNames} presentation={presentation} />
       <Results classNames={classNames} presentation={presentation} />

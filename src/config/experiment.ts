@@ -3,14 +3,22 @@
  * ranges and validation for the settings panel, the URL, the engine and the headless scripts.
  * Nothing outside this module decides whether a setting is in range.
  */
-import { MAX_TRAIN_PER_CLASS, TEST_PER_CLASS, presetCounts, type ImbalancePreset } from './imbalance.ts';
+import { MAX_TRAIN_PER_CLASS, PAPER_SECTION4_COUNTS, TEST_PER_CLASS, presetCounts, type ImbalancePreset } from './imbalance.ts';
 import { DEFAULT_LANES, LEGACY_DRW_LANES, parseLanes, type Lane } from '../core/methods.ts';
+import type { FeatureDim } from '../core/architecture.ts';
+import { LDAM_WARMUP_EPOCHS, type ScheduleName } from '../core/schedule.ts';
 
 export const CIFAR10_CLASS_NAMES = [
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
 ] as const;
 
+/** Classes the app trains and shows (its settings, links, recordings and weights files). */
 export const NUM_CHOSEN_CLASSES = 4;
+/**
+ * Classes the engine and the command line train (npm run experiment, npm run sweep): 2 to all 10 of
+ * CIFAR-10, for the paper's Table 1 settings beside the app's four.
+ */
+export const ENGINE_CLASS_COUNTS = { min: 2, max: 10 } as const;
 export const BLOCKS_PER_STAGE_CHOICES = [1, 2, 3, 5, 7, 9] as const;
 export const WIDTH_CHOICES = [0.25, 0.5, 1] as const;
 
@@ -38,9 +46,21 @@ export interface ExperimentConfig {
   blocksPerStage: number;
   /** Channel multiplier on 16/32/64 (1 = the paper's network; smaller for quick tests). */
   width: number;
+  /**
+   * The feature the classifier reads. 2: the pooled feature projected to the plotted 2-D feature (the
+   * app's network, the seed paper's §4). 64: the pooled feature itself, no projection: 64·width
+   * dimensions, 64 on the width-1 network that Table 1 and kaidic/LDAM-DRW use. The app shows 2 only.
+   */
+  featureDim: FeatureDim;
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /**
+   * The learning-rate schedule (core/schedule.ts): 'cosine' (§4, after warmupEpochs of linear warm-up)
+   * or 'ldam' (kaidic/LDAM-DRW's: 5 epochs of warm-up, ×0.01 and ×0.0001 at 80 % and 90 % of the
+   * epochs, i.e. epochs 160 and 180 of 200). The app trains with 'cosine' only.
+   */
+  schedule: ScheduleName;
   warmupEpochs: number;
   momentum: number;
   weightDecay: number;
@@ -99,9 +119,11 @@ export const FIELDS: Record<ScalarKey, FieldSpec> = {
   subsetSeed: { kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, label: 'Subset seed' },
   blocksPerStage: { kind: 'number', min: 1, max: 9, integer: true, choices: BLOCKS_PER_STAGE_CHOICES, label: 'Blocks per stage n (ResNet-6n+2)' },
   width: { kind: 'number', min: 0.25, max: 1, integer: false, choices: WIDTH_CHOICES, label: 'Width multiplier' },
+  featureDim: { kind: 'number', min: 2, max: 64, integer: true, choices: [2, 64], label: 'Feature dimension' },
   epochs: { kind: 'number', min: 1, max: 400, integer: true, label: 'Epochs' },
   batchSize: { kind: 'number', min: 2, max: 512, integer: true, label: 'Batch size' },
   learningRate: { kind: 'number', min: 1e-5, max: 1, integer: false, label: 'Learning rate' },
+  schedule: { kind: 'enum', choices: ['cosine', 'ldam'], label: 'Learning-rate schedule' },
   warmupEpochs: { kind: 'number', min: 0, max: 20, integer: true, label: 'Linear warm-up epochs' },
   momentum: { kind: 'number', min: 0, max: 0.99, integer: false, label: 'Momentum' },
   weightDecay: { kind: 'number', min: 0, max: 1e-2, integer: false, label: 'Weight decay' },
@@ -125,9 +147,11 @@ export const PAPER_CONFIG: ExperimentConfig = {
   subsetSeed: 1,
   blocksPerStage: 5,
   width: 1,
+  featureDim: 2,
   epochs: 200,
   batchSize: 128,
   learningRate: 0.1,
+  schedule: 'cosine',
   warmupEpochs: 0,
   momentum: 0.9,
   weightDecay: 2e-4,
@@ -202,10 +226,30 @@ function checkNumber(spec: NumberField, value: unknown): string | null {
 }
 
 /**
+ * Who a configuration is for. 'app': the page, its links, recordings and weights files: four classes,
+ * the plotted 2-D feature and the cosine schedule. 'engine': the engine's command line (npm run
+ * experiment, npm run sweep), which also trains 2 to 10 classes, the 64-d feature and the LDAM
+ * schedule: the paper's Table 1 protocol.
+ */
+export type ConfigScope = 'app' | 'engine';
+
+/** Why the app cannot take settings that only the command line trains; null for the app's defaults. */
+function appOnlyProblem(key: 'featureDim' | 'schedule', value: unknown): string | null {
+  if (key === 'featureDim' && value !== 2) {
+    return `${FIELDS.featureDim.label} ${String(value)} (fd) is for the command line (npm run experiment, the paper's Table 1 protocol): the app plots the 2-D feature; using 2.`;
+  }
+  if (key === 'schedule' && value !== 'cosine') {
+    return `${FIELDS.schedule.label} “${String(value)}” (sched) is for the command line (npm run experiment, the paper's Table 1 protocol): the app trains with the cosine schedule; using cosine.`;
+  }
+  return null;
+}
+
+/**
  * Validates a possibly partial, possibly hostile configuration. Every invalid field is replaced by
  * the default's value and reported, so the result is always a configuration the engine accepts.
+ * `scope` says whose limits apply (ConfigScope): the app's unless the command line asks.
  */
-export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFAULT_CONFIG): ValidationResult {
+export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFAULT_CONFIG, scope: ConfigScope = 'app'): ValidationResult {
   const problems: string[] = [];
   const config: ExperimentConfig = { ...base, classes: [...base.classes], trainCounts: [...base.trainCounts], methods: [...base.methods] };
   const out = config as unknown as Record<string, unknown>;
@@ -217,6 +261,7 @@ export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFA
     let problem: string | null = null;
     if (spec.kind === 'number') problem = checkNumber(spec, value);
     else problem = spec.choices.includes(value as string) ? null : `${spec.label} must be one of ${spec.choices.join(', ')} (got ${String(value)}).`;
+    if (!problem && scope === 'app' && (key === 'featureDim' || key === 'schedule')) problem = appOnlyProblem(key, value);
     if (problem) problems.push(problem);
     else out[key] = value;
   }
@@ -224,29 +269,50 @@ export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFA
   // link, file or command line of that time draws the same subset. (The settings panel passes both.)
   if (input.seed !== undefined && config.seed === input.seed && config.subsetSeed !== input.subsetSeed) config.subsetSeed = config.seed;
 
+  const classCounts = scope === 'app' ? { min: NUM_CHOSEN_CLASSES, max: NUM_CHOSEN_CLASSES } : ENGINE_CLASS_COUNTS;
+  const howMany = classCounts.min === classCounts.max ? String(classCounts.min) : `${classCounts.min} to ${classCounts.max}`;
   if (input.classes !== undefined) {
     const classes = input.classes;
     const valid =
       Array.isArray(classes) &&
-      classes.length === NUM_CHOSEN_CLASSES &&
+      classes.length >= classCounts.min &&
+      classes.length <= classCounts.max &&
       classes.every((c) => Number.isInteger(c) && c >= 0 && c < CIFAR10_CLASS_NAMES.length) &&
       new Set(classes).size === classes.length;
     if (valid) config.classes = [...(classes as number[])];
-    else problems.push(`Classes must be ${NUM_CHOSEN_CLASSES} different CIFAR-10 class ids from 0 to 9 (got ${JSON.stringify(classes)}).`);
+    else {
+      // The app names where other class counts train, when that is all that is wrong.
+      const elsewhere =
+        scope === 'app' && Array.isArray(classes) && classes.length !== NUM_CHOSEN_CLASSES && classes.length >= ENGINE_CLASS_COUNTS.min && classes.length <= ENGINE_CLASS_COUNTS.max
+          ? ` The app trains ${NUM_CHOSEN_CLASSES} classes; ${ENGINE_CLASS_COUNTS.min} to ${ENGINE_CLASS_COUNTS.max} train from the command line (npm run experiment).`
+          : '';
+      problems.push(`Classes must be ${howMany} different CIFAR-10 class ids from 0 to 9 (got ${JSON.stringify(classes)}).${elsewhere}`);
+    }
   }
+  const K = config.classes.length;
 
+  if (config.imbalance === 'paper' && K !== PAPER_SECTION4_COUNTS.length) {
+    problems.push(`The paper preset is §4's ${PAPER_SECTION4_COUNTS.length} classes (${PAPER_SECTION4_COUNTS.join(', ')}), not ${K}: choose imbalance long-tailed, step or custom.`);
+    config.classes = [...(base.classes.length === PAPER_SECTION4_COUNTS.length ? base : DEFAULT_CONFIG).classes];
+  }
   if (config.imbalance === 'custom') {
     if (input.trainCounts !== undefined) {
       const counts = input.trainCounts;
       const valid =
         Array.isArray(counts) &&
-        counts.length === NUM_CHOSEN_CLASSES &&
+        counts.length === config.classes.length &&
         counts.every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_TRAIN_PER_CLASS);
       if (valid) config.trainCounts = [...(counts as number[])];
-      else problems.push(`Training counts must be ${NUM_CHOSEN_CLASSES} whole numbers from 1 to ${MAX_TRAIN_PER_CLASS} (got ${JSON.stringify(counts)}).`);
+      else problems.push(`Training counts must be ${config.classes.length} whole numbers (one per class) from 1 to ${MAX_TRAIN_PER_CLASS} (got ${JSON.stringify(counts)}).`);
+    }
+    if (config.trainCounts.length !== config.classes.length) {
+      // Said already when the counts given were wrong; otherwise the classes changed without counts.
+      if (input.trainCounts === undefined) problems.push(`Custom imbalance needs one training count per class: ${config.classes.length} classes, ${config.trainCounts.length} counts.`);
+      config.classes = [...base.classes];
+      config.trainCounts = [...base.trainCounts];
     }
   } else {
-    config.trainCounts = presetCounts(config.imbalance, NUM_CHOSEN_CLASSES, config.ratio);
+    config.trainCounts = presetCounts(config.imbalance, config.classes.length, config.ratio);
   }
 
   const groups = convolutionGroups(config.blocksPerStage);
@@ -274,21 +340,29 @@ export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFA
     problems.push(`Warm-up (${config.warmupEpochs} epochs) must be shorter than the run (${config.epochs} epochs); warm-up turned off.`);
     config.warmupEpochs = 0;
   }
+  if (config.schedule === 'ldam' && config.warmupEpochs > 0) {
+    problems.push(`The LDAM schedule has its own warm-up (${LDAM_WARMUP_EPOCHS} epochs, as kaidic/LDAM-DRW), so Linear warm-up epochs must be 0 with it (got ${config.warmupEpochs}); warm-up turned off.`);
+    config.warmupEpochs = 0;
+  }
   return { config, problems };
 }
+
+/** What a file or link without these settings trained: every one before they existed. */
+export const LEGACY_TRAINING = { featureDim: 2, schedule: 'cosine' } as const satisfies Partial<ExperimentConfig>;
 
 /**
  * A configuration read from a file (a recording, a weights file): it must be complete and valid as
  * it stands, since replacing a value would misdescribe what the file holds. Null with the reasons otherwise.
  */
-export function strictConfig(value: unknown): { config: ExperimentConfig | null; problems: string[] } {
+export function strictConfig(value: unknown, scope: ConfigScope = 'app'): { config: ExperimentConfig | null; problems: string[] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { config: null, problems: ['the configuration must be an object of settings.'] };
   // Files made before the method lab have no lanes (`drw` instead) and the first seed semantics;
-  // files made before the subset seed was split off have none: their seed drew the subset too.
-  const input: ConfigInput = { seedVersion: 1, ...(value as ConfigInput) };
+  // files made before the subset seed was split off have none: their seed drew the subset too;
+  // files made before the 64-d feature and the LDAM schedule trained the 2-D feature with the cosine one.
+  const input: ConfigInput = { seedVersion: 1, ...LEGACY_TRAINING, ...(value as ConfigInput) };
   const legacy = predatesMethodLab(input);
   const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input) && !(key === 'methods' && legacy) && key !== 'subsetSeed');
-  const { config, problems } = validateConfig(legacy ? { ...input, methods: input.drw === true ? LEGACY_DRW_LANES : DEFAULT_LANES } : input);
+  const { config, problems } = validateConfig(legacy ? { ...input, methods: input.drw === true ? LEGACY_DRW_LANES : DEFAULT_LANES } : input, DEFAULT_CONFIG, scope);
   const all = [...(missing.length ? [`the configuration lacks ${missing.join(', ')}.`] : []), ...problems];
   if (JSON.stringify(config.trainCounts) !== JSON.stringify(input.trainCounts)) {
     all.push(`the training counts ${JSON.stringify(input.trainCounts)} do not match the “${config.imbalance}” imbalance preset.`);
@@ -299,6 +373,18 @@ export function strictConfig(value: unknown): { config: ExperimentConfig | null;
 /** Whether a file's configuration was written before the method lab: it names no lanes (its runs are LEGACY_RUNS). */
 export function predatesMethodLab(config: unknown): boolean {
   return typeof config === 'object' && config !== null && !('methods' in config);
+}
+
+/**
+ * Why the app cannot open a configuration the command line accepted (as a link, a recording or a
+ * weights file): other than four classes, the 64-d feature or the LDAM schedule. Empty when it can.
+ */
+export function appProblems(config: ExperimentConfig): string[] {
+  const problems: string[] = [];
+  if (config.classes.length !== NUM_CHOSEN_CLASSES) problems.push(`it trains ${config.classes.length} classes (the app shows ${NUM_CHOSEN_CLASSES})`);
+  if (config.featureDim !== 2) problems.push(`its feature is ${config.featureDim}-dimensional (fd=${config.featureDim}; the app plots the 2-D feature)`);
+  if (config.schedule !== 'cosine') problems.push(`it uses the ${config.schedule} schedule (sched=${config.schedule}; the app trains with the cosine schedule)`);
+  return problems;
 }
 
 /** The configuration's lanes (its methods are valid: validateConfig saw to that). */

@@ -7,10 +7,28 @@
 /** The plotted feature f(x) is 2-D. */
 export const FEATURE_DIM = 2;
 
+/**
+ * The feature the classifier reads (ExperimentConfig.featureDim): 2, the pooled feature projected to
+ * the plotted 2-D f(x); 64, the pooled feature itself without the projection (64·width dimensions).
+ */
+export type FeatureDim = 2 | 64;
+
 export interface ResNetSpec {
   blocksPerStage: number;
   width: number;
   numClasses: number;
+  /** Absent: 2, the projection to the plotted 2-D feature. */
+  featureDim?: FeatureDim;
+}
+
+/** Whether the network projects its pooled feature to the plotted 2-D feature. */
+export function hasProjection(spec: ResNetSpec): boolean {
+  return (spec.featureDim ?? FEATURE_DIM) === FEATURE_DIM;
+}
+
+/** Dimensions of the feature the classifier reads: 2, or the last stage's channels (64 at width 1) without the projection. */
+export function featureSize(spec: ResNetSpec): number {
+  return hasProjection(spec) ? FEATURE_DIM : stageChannels(spec.width)[2];
 }
 
 /** One parameter or buffer as it is saved and exported: a stable name and its shape. */
@@ -41,7 +59,10 @@ export function forwardMacsPerImage(blocksPerStage: number, width: number): numb
   return macs;
 }
 
-/** Names and shapes of every variable, in the fixed order used by init, save, restore and export. */
+/**
+ * Names and shapes of every variable, in the fixed order used by init, save, restore and export. The
+ * 64-d network has no projection: its classifier is [64·width, C] on the pooled feature.
+ */
 export function variableSpecs(spec: ResNetSpec): VariableSpec[] {
   const specs: VariableSpec[] = [];
   const conv = (name: string, inC: number, outC: number) => specs.push({ name, shape: [3, 3, inC, outC], trainable: true });
@@ -65,9 +86,11 @@ export function variableSpecs(spec: ResNetSpec): VariableSpec[] {
       inC = outC;
     }
   });
-  specs.push({ name: 'projection/weight', shape: [inC, FEATURE_DIM], trainable: true });
-  specs.push({ name: 'projection/bias', shape: [FEATURE_DIM], trainable: true });
-  specs.push({ name: 'classifier/weight', shape: [FEATURE_DIM, spec.numClasses], trainable: true });
+  if (hasProjection(spec)) {
+    specs.push({ name: 'projection/weight', shape: [inC, FEATURE_DIM], trainable: true });
+    specs.push({ name: 'projection/bias', shape: [FEATURE_DIM], trainable: true });
+  }
+  specs.push({ name: 'classifier/weight', shape: [featureSize(spec), spec.numClasses], trainable: true });
   specs.push({ name: 'classifier/bias', shape: [spec.numClasses], trainable: true });
   return specs;
 }

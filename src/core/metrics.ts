@@ -1,6 +1,8 @@
 /**
- * Per-epoch measurements computed on the CPU from read-back 2-D features (2 floats per image, so
- * one read-back per epoch is cheap). No tfjs here.
+ * Per-epoch measurements computed on the CPU from read-back features: the plotted 2-D features (2
+ * floats per image, so one read-back per epoch is cheap), or the 64-d feature of Table 1's protocol
+ * (the command line only), for which every function takes the feature's dimension from the
+ * classifier's rows or its `dim` argument. No tfjs here.
  */
 import type { Rng } from '../util/rng.ts';
 import { FEATURE_DIM } from './architecture.ts';
@@ -11,6 +13,20 @@ export interface LinearClassifier {
   bias: number[];
 }
 
+/** A linear classifier on a feature of any dimension D: weight[c] has D entries. */
+export interface DenseClassifier {
+  weight: number[][];
+  bias: number[];
+}
+
+/** Either: what the measurements below read. */
+export type AnyClassifier = { readonly weight: readonly (readonly number[])[]; readonly bias: readonly number[] };
+
+/** The feature dimension of a classifier (2 when it has no class). */
+function dimOf(classifier: AnyClassifier): number {
+  return classifier.weight[0]?.length ?? FEATURE_DIM;
+}
+
 /** Classifier from the flat tfjs weight [2, C] (row-major) and bias [C]. */
 export function classifierFromFlat(weight: ArrayLike<number>, bias: ArrayLike<number>, numClasses: number): LinearClassifier {
   return {
@@ -19,17 +35,27 @@ export function classifierFromFlat(weight: ArrayLike<number>, bias: ArrayLike<nu
   };
 }
 
-/** Arg-max class of each interleaved 2-D feature. */
-export function predict(features: Float32Array, classifier: LinearClassifier): Uint8Array {
-  const n = features.length / FEATURE_DIM;
+/** Classifier from the flat tfjs weight [D, C] (row-major) and bias [C], for a feature of any dimension D. */
+export function denseClassifierFromFlat(weight: ArrayLike<number>, bias: ArrayLike<number>, numClasses: number, dim: number): DenseClassifier {
+  return {
+    weight: Array.from({ length: numClasses }, (_, c) => Array.from({ length: dim }, (_, d) => weight[d * numClasses + c])),
+    bias: Array.from(bias),
+  };
+}
+
+/** Arg-max class of each feature (interleaved: D values per image, D the classifier's). */
+export function predict(features: Float32Array, classifier: AnyClassifier): Uint8Array {
+  const D = dimOf(classifier);
+  const n = features.length / D;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const f0 = features[FEATURE_DIM * i];
-    const f1 = features[FEATURE_DIM * i + 1];
     let best = 0;
     let bestLogit = -Infinity;
-    classifier.weight.forEach(([w0, w1], c) => {
-      const logit = w0 * f0 + w1 * f1 + classifier.bias[c];
+    classifier.weight.forEach((w, c) => {
+      // Summed in the same order as w0·f0 + w1·f1 + b always was, so 2-D predictions do not move by a rounding.
+      let logit = 0;
+      for (let d = 0; d < D; d++) logit += w[d] * features[D * i + d];
+      logit += classifier.bias[c];
       if (logit > bestLogit) {
         bestLogit = logit;
         best = c;
@@ -62,14 +88,13 @@ export function classStatistics(predictions: Uint8Array, labels: Uint8Array, num
   };
 }
 
-function normalisedFeaturesOfClass(features: Float32Array, labels: Uint8Array, c: number): Float32Array {
+function normalisedFeaturesOfClass(features: Float32Array, labels: Uint8Array, c: number, D: number): Float32Array {
   const rows: number[] = [];
   labels.forEach((y, i) => {
     if (y !== c) return;
-    const f0 = features[FEATURE_DIM * i];
-    const f1 = features[FEATURE_DIM * i + 1];
-    const norm = Math.hypot(f0, f1) || 1;
-    rows.push(f0 / norm, f1 / norm);
+    const row = features.subarray(D * i, D * (i + 1));
+    const norm = Math.hypot(...row) || 1;
+    for (const value of row) rows.push(value / norm);
   });
   return Float32Array.from(rows);
 }
@@ -77,7 +102,8 @@ function normalisedFeaturesOfClass(features: Float32Array, labels: Uint8Array, c
 /**
  * Feature deviation dis(c) of §5.4: on ℓ2-normalised features, the mean over `rounds` rounds of
  * ‖mean(K random training features of c) − mean(all test features of c)‖₂, K = the smallest
- * training class size (so the minor class uses all its features every round).
+ * training class size (so the minor class uses all its features every round). Features of `dim`
+ * dimensions, interleaved (2 for the plotted feature).
  */
 export function featureDeviation(
   trainFeatures: Float32Array,
@@ -87,37 +113,35 @@ export function featureDeviation(
   numClasses: number,
   rng: Rng,
   rounds = 1000,
+  dim = FEATURE_DIM,
 ): number[] {
-  const trainByClass = Array.from({ length: numClasses }, (_, c) => normalisedFeaturesOfClass(trainFeatures, trainLabels, c));
-  const k = Math.min(...trainByClass.map((f) => f.length / FEATURE_DIM));
+  const D = dim;
+  const trainByClass = Array.from({ length: numClasses }, (_, c) => normalisedFeaturesOfClass(trainFeatures, trainLabels, c, D));
+  const k = Math.min(...trainByClass.map((f) => f.length / D));
   return trainByClass.map((train, c) => {
-    const test = normalisedFeaturesOfClass(testFeatures, testLabels, c);
-    const testCount = test.length / FEATURE_DIM;
+    const test = normalisedFeaturesOfClass(testFeatures, testLabels, c, D);
+    const testCount = test.length / D;
     if (testCount === 0 || k === 0) return NaN;
-    let t0 = 0;
-    let t1 = 0;
-    for (let i = 0; i < testCount; i++) {
-      t0 += test[2 * i];
-      t1 += test[2 * i + 1];
-    }
-    t0 /= testCount;
-    t1 /= testCount;
-    const n = train.length / FEATURE_DIM;
+    const testMean = new Float64Array(D);
+    for (let i = 0; i < testCount; i++) for (let d = 0; d < D; d++) testMean[d] += test[D * i + d];
+    for (let d = 0; d < D; d++) testMean[d] /= testCount;
+    const n = train.length / D;
     const pool = Int32Array.from({ length: n }, (_, i) => i);
+    const sum = new Float64Array(D);
+    const gap = new Float64Array(D);
     let total = 0;
     for (let r = 0; r < rounds; r++) {
       // Partial Fisher–Yates: the first k entries of `pool` become a uniform k-subset.
-      let s0 = 0;
-      let s1 = 0;
+      sum.fill(0);
       for (let i = 0; i < k; i++) {
         const j = i + rng.int(n - i);
         const picked = pool[j];
         pool[j] = pool[i];
         pool[i] = picked;
-        s0 += train[2 * picked];
-        s1 += train[2 * picked + 1];
+        for (let d = 0; d < D; d++) sum[d] += train[D * picked + d];
       }
-      total += Math.hypot(s0 / k - t0, s1 / k - t1);
+      for (let d = 0; d < D; d++) gap[d] = sum[d] / k - testMean[d];
+      total += Math.hypot(...gap);
     }
     return total / rounds;
   });
@@ -153,46 +177,48 @@ export function waterFillSample(labels: Uint8Array, numClasses: number, max: num
   return Int32Array.from(chosen.sort((a, b) => a - b));
 }
 
-/** Per class, ‖w_c‖ of a classifier's 2-D weights. */
-export function classifierWeightNorms(classifier: LinearClassifier): number[] {
-  return classifier.weight.map(([a, b]) => Math.hypot(a, b));
+/** Per class, ‖w_c‖ of a classifier's weights. */
+export function classifierWeightNorms(classifier: AnyClassifier): number[] {
+  return classifier.weight.map((w) => Math.hypot(...w));
 }
 
 /**
  * A cosine head (scale·cos(f, w_c), no bias) as the linear classifier with the same arg max: the unit
  * class weights and bias 0 (cos(f, w_c) = ⟨f, w_c/‖w_c‖⟩ / ‖f‖, and ‖f‖ is the same for every class).
  */
-export function unitClassifier(classifier: LinearClassifier): LinearClassifier {
+export function unitClassifier<T extends LinearClassifier | DenseClassifier>(classifier: T): T {
   return {
-    weight: classifier.weight.map(([a, b]) => {
-      const norm = Math.max(Math.hypot(a, b), 1e-12);
-      return [a / norm, b / norm] as [number, number];
+    weight: classifier.weight.map((w) => {
+      const norm = Math.max(Math.hypot(...w), 1e-12);
+      return w.map((value) => value / norm);
     }),
     bias: classifier.bias.map(() => 0),
-  };
+  } as T;
 }
 
 /**
- * Mean cross-entropy of interleaved 2-D features under a classifier: linear (W·f + b), or with
- * `cosineScale` a cosine head (scale·⟨f/‖f‖, w_c/‖w_c‖⟩, PyTorch's F.normalize floor 1e-12). In double
- * precision, with a stable log-sum-exp.
+ * Mean cross-entropy of interleaved features (the classifier's dimension) under a classifier: linear
+ * (W·f + b), or with `cosineScale` a cosine head (scale·⟨f/‖f‖, w_c/‖w_c‖⟩, PyTorch's F.normalize floor
+ * 1e-12). In double precision, with a stable log-sum-exp.
  */
-export function meanCrossEntropy(features: Float32Array, labels: Uint8Array, classifier: LinearClassifier, cosineScale: number | null): number {
+export function meanCrossEntropy(features: Float32Array, labels: Uint8Array, classifier: LinearClassifier | DenseClassifier, cosineScale: number | null): number {
   const C = classifier.bias.length;
-  const head = cosineScale === null ? classifier : unitClassifier(classifier);
+  const D = dimOf(classifier);
+  const head: AnyClassifier = cosineScale === null ? classifier : unitClassifier(classifier);
   const logits = new Float64Array(C);
+  const f = new Float64Array(D);
   let total = 0;
   for (let n = 0; n < labels.length; n++) {
-    let f0 = features[2 * n];
-    let f1 = features[2 * n + 1];
+    for (let d = 0; d < D; d++) f[d] = features[D * n + d];
     if (cosineScale !== null) {
-      const norm = Math.max(Math.hypot(f0, f1), 1e-12);
-      f0 = (cosineScale * f0) / norm;
-      f1 = (cosineScale * f1) / norm;
+      const norm = Math.max(Math.hypot(...f), 1e-12);
+      for (let d = 0; d < D; d++) f[d] = (cosineScale * f[d]) / norm;
     }
     let top = -Infinity;
     for (let c = 0; c < C; c++) {
-      logits[c] = head.weight[c][0] * f0 + head.weight[c][1] * f1 + head.bias[c];
+      let logit = 0;
+      for (let d = 0; d < D; d++) logit += head.weight[c][d] * f[d];
+      logits[c] = logit + head.bias[c];
       top = Math.max(top, logits[c]);
     }
     let sum = 0;

@@ -25,19 +25,23 @@ export interface RunSnapshot {
    * comparable across methods, whose raw norms differ in scale); NaN when not measured.
    */
   gradientNormRatio: number;
-  /** Per class: dis(c) of §5.4 between ℓ2-normalised training and test features. */
+  /** Per class: dis(c) of §5.4 between ℓ2-normalised training and test features (2-D, or all 64 dimensions). */
   featureDeviation: number[];
-  /** 2-D features f(x) of the plotted training subsample, interleaved x0, y0, x1, y1, … */
+  /**
+   * 2-D features f(x) of the plotted training subsample, interleaved x0, y0, x1, y1, … Empty for the
+   * 64-d feature (featureDim 64, command line only): nothing to plot, and the file stays small.
+   */
   trainFeatures: Float32Array;
-  /** 2-D features of every test image, interleaved. */
+  /** 2-D features of every test image, interleaved; empty for the 64-d feature. */
   testFeatures: Float32Array;
   /**
    * Linear classifier on the 2-D feature whose arg max is the lane's prediction: logits_c =
    * weight[c]·f + bias[c]. A cosine head (LDAM) is given as its unit-length class weights and bias 0,
-   * which predicts as it does (the regions become sectors from the origin).
+   * which predicts as it does (the regions become sectors from the origin). Empty (no weight, no
+   * bias) for the 64-d feature, which has no plane to draw regions in; its norms are below.
    */
   classifier: { weight: [number, number][]; bias: number[] };
-  /** Per class, ‖w_c‖ of the classifier as trained (before a cosine head's normalisation). */
+  /** Per class, ‖w_c‖ of the classifier as trained (before a cosine head's normalisation), whatever the feature's dimension. */
   classifierWeightNorm: number[];
   /** Per class, the loss weight in force at the epoch's end (all 1 without re-weighting). */
   classWeights: number[];

@@ -28,7 +28,17 @@ export interface LaneState {
 export interface LockstepState {
   version: typeof LOCKSTEP_STATE_VERSION;
   /** Checked on restore against the configuration and data. */
-  shape: { blocksPerStage: number; width: number; numClasses: number; trainSize: number; batchSize: number; seedVersion: 1 | 2; lanes: string[] };
+  shape: {
+    blocksPerStage: number;
+    width: number;
+    numClasses: number;
+    trainSize: number;
+    batchSize: number;
+    seedVersion: 1 | 2;
+    lanes: string[];
+    /** The 64-d feature (command line only); absent for the 2-D one, as in states saved before it existed. */
+    featureDim?: 64;
+  };
   epoch: number;
   step: number;
   /** The current epoch's permutation of the training set (Int32Array buffer). */

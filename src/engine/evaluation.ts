@@ -1,22 +1,26 @@
 /**
- * The epoch-end evaluation of lanes: 2-D features of the training and test sets in evaluation mode
+ * The epoch-end evaluation of lanes: the features of the training and test sets in evaluation mode
  * (no augmentation, no mixing, running BN statistics), read back with the classifiers and gradient
- * sums in one transfer, then every metric on the CPU (core/metrics.ts).
+ * sums in one transfer, then every metric on the CPU (core/metrics.ts). The features are the plotted
+ * 2-D ones, or for the 64-d network (Table 1's protocol, command line only) the pooled feature, which
+ * the metrics read in full but the snapshot does not keep (it has no plane to plot them in).
  */
 import * as tf from '@tensorflow/tfjs';
 import { makeEvalBatch } from '../data/batches.ts';
 import { IMAGE_CHANNELS, IMAGE_SIZE, type LabeledImages } from '../data/types.ts';
 import { Rng } from '../util/rng.ts';
-import { FEATURE_DIM } from '../core/architecture.ts';
+import { FEATURE_DIM, featureSize } from '../core/architecture.ts';
 import {
   classifierFromFlat,
   classifierWeightNorms,
+  denseClassifierFromFlat,
   classStatistics,
   featureDeviation,
   meanCrossEntropy,
   minorMajorRatio,
   predict,
   unitClassifier,
+  type LinearClassifier,
 } from '../core/metrics.ts';
 import type { RunSnapshot } from '../core/snapshot.ts';
 import type { LaneTrainer } from './laneTrainer.ts';
@@ -56,7 +60,7 @@ export interface EvaluationContext {
   deviationSeed: number;
 }
 
-/** 2-D features of a whole image set for every lane, in evaluation mode; tensors stay on the device. */
+/** Features of a whole image set for every lane, in evaluation mode; tensors stay on the device. */
 function laneFeatures(images: LabeledImages, lanes: readonly EvaluatedLane[]): tf.Tensor2D[] {
   const chunks = lanes.map((): tf.Tensor2D[] => []);
   for (let start = 0; start < images.count; start += EVAL_BATCH_SIZE) {
@@ -93,18 +97,23 @@ export async function evaluateLanes(lanes: readonly EvaluatedLane[], context: Ev
   let offset = 0;
   const take = (n: number) => values.slice(offset, (offset += n));
   const runs = lanes.map((lane): RunSnapshot => {
-    const trainF = take(train.count * FEATURE_DIM);
-    const testF = take(test.count * FEATURE_DIM);
-    const trained = classifierFromFlat(take(FEATURE_DIM * C), take(C), C);
+    const D = featureSize(lane.trainer.model.spec);
+    const plane = D === FEATURE_DIM;
+    const trainF = take(train.count * D);
+    const testF = take(test.count * D);
+    const [weight, bias] = [take(D * C), take(C)];
+    const trained = plane ? classifierFromFlat(weight, bias, C) : denseClassifierFromFlat(weight, bias, C, D);
     const normSums = take(C);
     const classifier = lane.cosineScale === null ? trained : unitClassifier(trained);
     const trainStats = classStatistics(predict(trainF, classifier), train.labels, C);
     const testStats = classStatistics(predict(testF, classifier), test.labels, C);
-    const plotted = new Float32Array(context.plotIndices.length * FEATURE_DIM);
-    context.plotIndices.forEach((i, j) => {
-      plotted[FEATURE_DIM * j] = trainF[FEATURE_DIM * i];
-      plotted[FEATURE_DIM * j + 1] = trainF[FEATURE_DIM * i + 1];
-    });
+    const plotted = new Float32Array(plane ? context.plotIndices.length * FEATURE_DIM : 0);
+    if (plane) {
+      context.plotIndices.forEach((i, j) => {
+        plotted[FEATURE_DIM * j] = trainF[FEATURE_DIM * i];
+        plotted[FEATURE_DIM * j + 1] = trainF[FEATURE_DIM * i + 1];
+      });
+    }
     const featureGradientNorm = Array.from(normSums, (sum, c) => sum / Math.max(1, context.samplesPerClass[c]));
     return {
       trainLoss: lane.trainLoss,
@@ -114,10 +123,11 @@ export async function evaluateLanes(lanes: readonly EvaluatedLane[], context: Ev
       classificationRatio: trainStats.classificationRatio,
       featureGradientNorm,
       gradientNormRatio: minorMajorRatio(featureGradientNorm, context.majorClasses),
-      featureDeviation: featureDeviation(trainF, train.labels, testF, test.labels, C, new Rng(context.deviationSeed), DEVIATION_ROUNDS),
+      featureDeviation: featureDeviation(trainF, train.labels, testF, test.labels, C, new Rng(context.deviationSeed), DEVIATION_ROUNDS, D),
       trainFeatures: plotted,
-      testFeatures: testF,
-      classifier,
+      testFeatures: plane ? testF : new Float32Array(0),
+      // A 64-d lane's snapshot holds no classifier: there is no plane to draw its regions in.
+      classifier: plane ? (classifier as LinearClassifier) : { weight: [], bias: [] },
       classifierWeightNorm: classifierWeightNorms(trained),
       classWeights: lane.classWeights,
       relabelledFraction: lane.relabelledFraction,

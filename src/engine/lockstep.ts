@@ -22,7 +22,7 @@ import { isMajorClass } from '../core/mfwWeights.ts';
 import { classWeightsAt, drawMixing, drawKey, fileSafeLaneId, laneStream, lossTargets, trainingLogitOffsets, type Lane, type MixingDraw } from '../core/methods.ts';
 import { learningRateAt } from '../core/schedule.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
-import { variableSpecs, type ResNetSpec } from '../core/architecture.ts';
+import { FEATURE_DIM, variableSpecs, type ResNetSpec } from '../core/architecture.ts';
 import { checkState, LOCKSTEP_STATE_VERSION, type LaneState, type LockstepState } from './checkpoint.ts';
 import { evaluateLanes, imageTensor, type EvaluatedLane } from './evaluation.ts';
 import { LaneTrainer, type MixingInputs } from './laneTrainer.ts';
@@ -112,7 +112,7 @@ export class LockstepRunner {
     if (trainSize === 0) throw new Error('LockstepRunner: the training set is empty.');
     this.numClasses = numClasses;
     this.stepsPerEpoch = Math.ceil(trainSize / config.batchSize);
-    this.spec = { blocksPerStage: config.blocksPerStage, width: config.width, numClasses };
+    this.spec = LockstepRunner.specOf(config, numClasses);
     this.lanes = lanesOf(config);
     const groups = 1 + 3 * config.blocksPerStage;
     if (config.mixingPoint < 1 || config.mixingPoint > groups) {
@@ -193,7 +193,7 @@ export class LockstepRunner {
   static async fromWeights(data: ExperimentData, config: ExperimentConfig, weights: Record<string, Float32Array[]>, epoch: number): Promise<LockstepRunner> {
     await tf.ready();
     const numClasses = data.trainCounts.length;
-    const spec: ResNetSpec = { blocksPerStage: config.blocksPerStage, width: config.width, numClasses };
+    const spec = LockstepRunner.specOf(config, numClasses);
     const specs = variableSpecs(spec);
     const streams = engineStreams(config.seed);
     const fallback = Object.values(weights)[0];
@@ -230,6 +230,11 @@ export class LockstepRunner {
     return new LockstepRunner(data, config, state, {});
   }
 
+  /** The network of every lane: the configuration's depth, width and feature for the data's classes. */
+  private static specOf(config: ExperimentConfig, numClasses: number): ResNetSpec {
+    return { blocksPerStage: config.blocksPerStage, width: config.width, numClasses, featureDim: config.featureDim };
+  }
+
   private static shapeOf(config: ExperimentConfig, numClasses: number, trainSize: number): LockstepState['shape'] {
     return {
       blocksPerStage: config.blocksPerStage,
@@ -239,6 +244,8 @@ export class LockstepRunner {
       batchSize: config.batchSize,
       seedVersion: config.seedVersion,
       lanes: [...config.methods],
+      // Named only when not the 2-D feature, so the states saved before it existed still match.
+      ...(config.featureDim !== FEATURE_DIM ? { featureDim: config.featureDim } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng.ts';
-import { initialValues, parameterCount, ResNet, variableSpecs } from './resnet.ts';
+import { cosineHeadValues, featureSize, initialValues, parameterCount, ResNet, variableSpecs } from './resnet.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -22,6 +22,41 @@ describe('CIFAR ResNet', () => {
     const expected = stem + stage1 + stage2 + stage3 + projection + classifier;
     expect(expected).toBe(463_646);
     expect(parameterCount({ blocksPerStage: 5, width: 1, numClasses: 4 })).toBe(expected);
+  });
+
+  it('ResNet-32 with the 64-d feature and 10 classes (Table 1’s network) has no projection and 464,154 parameters, resnet_cifar’s resnet32', () => {
+    const spec = { blocksPerStage: 5, width: 1, numClasses: 10, featureDim: 64 as const };
+    const specs = variableSpecs(spec);
+    expect(specs.some((v) => v.name.startsWith('projection'))).toBe(false);
+    expect(specs.slice(-2)).toEqual([
+      { name: 'classifier/weight', shape: [64, 10], trainable: true },
+      { name: 'classifier/bias', shape: [10], trainable: true },
+    ]);
+    // The trunk as above (463,646 − 130 − 12 = 463,504), then a 64 → 10 classifier with bias: the count of
+    // kaidic/LDAM-DRW's (and akamaster's) resnet32 for CIFAR-10.
+    const trunk = 463_646 - (64 * 2 + 2) - (2 * 4 + 4);
+    expect(parameterCount(spec)).toBe(trunk + 64 * 10 + 10);
+    expect(parameterCount(spec)).toBe(464_154);
+    // Narrower, the pooled feature narrows with it: 16-d at width 0.25.
+    expect(featureSize({ ...spec, width: 0.25 })).toBe(16);
+    expect(featureSize({ ...spec, featureDim: 2 })).toBe(2);
+  });
+
+  it('the 64-d network maps images to the pooled feature and its logits; its cosine head normalises 64-d columns', () => {
+    const spec = { blocksPerStage: 1, width: 0.25, numClasses: 10, featureDim: 64 as const };
+    const model = ResNet.create(spec, new Rng(1));
+    const x = tf.randomNormal([3, 32, 32, 3], 0.5, 1, 'float32', 2) as tf.Tensor4D;
+    const [features, logits] = tf.tidy(() => {
+      const out = model.forward(x, { training: false });
+      return [tf.keep(out.features), tf.keep(out.logits)];
+    });
+    expect(features.shape).toEqual([3, 16]);
+    expect(logits.shape).toEqual([3, 10]);
+    const weight = cosineHeadValues(spec, initialValues(spec, new Rng(1))).at(-2)!;
+    expect(weight).toHaveLength(16 * 10);
+    for (let c = 0; c < 10; c++) expect(Math.hypot(...Array.from({ length: 16 }, (_, d) => weight[d * 10 + c]))).toBeCloseTo(1, 6);
+    tf.dispose([features, logits, x]);
+    model.dispose();
   });
 
   it('the same seed gives the same initial weights (Kaiming normal, fan_in)', () => {

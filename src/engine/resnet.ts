@@ -8,6 +8,8 @@
  *     stride 2 entering stages 2 and 3, option-A shortcuts (subsample by 2, zero-pad channels)
  *   global average pool → 64w-d → linear projection to the plotted 2-D feature f(x) (with bias)
  *   → linear classifier 2→C (with bias).
+ *   With featureDim 64 (Table 1's protocol) there is no projection: the classifier reads the pooled
+ *   64w-d feature, as resnet_cifar's does.
  *
  * Convolutions have no bias (BN follows each). The projection keeps a bias, as a PyTorch
  * nn.Linear would; that is the design brief's "≈ 0.46 M" count (463,646 for ResNet-32, C = 4).
@@ -19,9 +21,9 @@ import type { Rng } from '../util/rng.ts';
 import { kernelsFor, type BatchStatistics, type Kernels, type Shortcut } from './kernels/index.ts';
 import { logitScale, type HeadKind, type MethodSpec } from '../core/methods.ts';
 import { cosineLogits, targetCrossEntropy } from './losses.ts';
-import { FEATURE_DIM, stageChannels, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
+import { featureSize, hasProjection, stageChannels, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
 
-export { FEATURE_DIM, parameterCount, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
+export { FEATURE_DIM, featureSize, parameterCount, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
 
 export const BN_EPSILON = 1e-5;
 /** PyTorch sense: running = (1 − momentum)·running + momentum·batch. */
@@ -81,22 +83,23 @@ export function headOptionsFor(spec: MethodSpec): HeadOptions {
 export function cosineHeadValues(spec: ResNetSpec, values: readonly Float32Array[]): Float32Array[] {
   const names = variableSpecs(spec).map((v) => v.name);
   const C = spec.numClasses;
+  const D = featureSize(spec);
   return values.map((array, i) => {
     if (names[i] === 'classifier/bias') return new Float32Array(array.length);
     if (names[i] !== 'classifier/weight') return array;
     const out = Float32Array.from(array);
     for (let c = 0; c < C; c++) {
       let norm = 0;
-      for (let d = 0; d < FEATURE_DIM; d++) norm += array[d * C + c] ** 2;
+      for (let d = 0; d < D; d++) norm += array[d * C + c] ** 2;
       const scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
-      for (let d = 0; d < FEATURE_DIM; d++) out[d * C + c] = array[d * C + c] * scale;
+      for (let d = 0; d < D; d++) out[d * C + c] = array[d * C + c] * scale;
     }
     return out;
   });
 }
 
 export interface ForwardResult {
-  /** The 2-D feature f(x), [B, 2]. */
+  /** The feature the classifier reads: the 2-D f(x), [B, 2], or without the projection the pooled one, [B, 64w]. */
   features: tf.Tensor2D;
   /** Classifier logits, [B, C]. */
   logits: tf.Tensor2D;
@@ -112,7 +115,7 @@ export function initialValues(spec: ResNetSpec, rng: Rng): Float32Array[] {
     else if (kind === 'beta' || kind === 'running_mean') values.fill(0);
     else if (kind === 'bias') {
       // PyTorch nn.Linear: uniform(−1/√fan_in, 1/√fan_in), fan_in = the layer's input size.
-      const fanIn = name.startsWith('projection') ? variableSpecs(spec).find((v) => v.name === 'projection/weight')!.shape[0] : FEATURE_DIM;
+      const fanIn = name.startsWith('projection') ? variableSpecs(spec).find((v) => v.name === 'projection/weight')!.shape[0] : featureSize(spec);
       const bound = 1 / Math.sqrt(fanIn);
       for (let i = 0; i < size; i++) values[i] = (2 * rng.next() - 1) * bound;
     } else {
@@ -185,7 +188,8 @@ export class ResNet {
   readonly groups: number;
   private readonly stem: { conv: tf.Variable; bn: BatchNormVars };
   private readonly blocks: BasicBlock[];
-  private readonly projection: { weight: tf.Variable; bias: tf.Variable };
+  /** Null without the projection (featureDim 64). */
+  private readonly projection: { weight: tf.Variable; bias: tf.Variable } | null;
   private readonly classifier: { weight: tf.Variable; bias: tf.Variable };
 
   /** Builds a network whose variables hold `values` (from `initialValues` or a saved state). */
@@ -235,7 +239,7 @@ export class ResNet {
         inC = outC;
       }
     });
-    this.projection = { weight: get('projection/weight'), bias: get('projection/bias') };
+    this.projection = hasProjection(spec) ? { weight: get('projection/weight'), bias: get('projection/bias') } : null;
     this.classifier = { weight: get('classifier/weight'), bias: get('classifier/bias') };
     this.groups = 1 + this.blocks.length;
   }
@@ -247,7 +251,8 @@ export class ResNet {
   /** x: normalised images [B, 32, 32, 3]. Call inside tf.tidy (or a gradient function). */
   forward(x: tf.Tensor4D, options: ForwardOptions): ForwardResult {
     const pooled = tf.mean(this.trunk(x, options), [1, 2]) as tf.Tensor2D;
-    const features = tf.add(tf.matMul(pooled, this.projection.weight as tf.Tensor2D), this.projection.bias) as tf.Tensor2D;
+    const { projection } = this;
+    const features = projection ? (tf.add(tf.matMul(pooled, projection.weight as tf.Tensor2D), projection.bias) as tf.Tensor2D) : pooled;
     const logits = this.logits(features);
     return { features, logits };
   }
@@ -259,11 +264,13 @@ export class ResNet {
    */
   trainingLoss(x: tf.Tensor4D, options: ForwardOptions, targets: tf.Tensor2D, logitOffsets?: tf.Tensor2D): tf.Scalar {
     const { headLoss } = this.kernels;
-    if (!headLoss) return targetCrossEntropy(this.forward(x, options).logits, targets, logitOffsets);
+    const { projection } = this;
+    // The fused head is written for the projection to 2-D; the 64-d network composes its head.
+    if (!headLoss || !projection) return targetCrossEntropy(this.forward(x, options).logits, targets, logitOffsets);
     const cosine = this.headOptions.head === 'cosine';
     const parameters = {
-      projectionWeight: this.projection.weight as tf.Tensor2D,
-      projectionBias: this.projection.bias as tf.Tensor1D,
+      projectionWeight: projection.weight as tf.Tensor2D,
+      projectionBias: projection.bias as tf.Tensor1D,
       classifierWeight: this.classifier.weight as tf.Tensor2D,
       classifierBias: cosine ? undefined : (this.classifier.bias as tf.Tensor1D),
     };
@@ -281,14 +288,14 @@ export class ResNet {
     return h;
   }
 
-  /** The classifier on the 2-D feature (linear, or cosine without bias). */
+  /** The classifier on the feature (linear, or cosine without bias). */
   logits(features: tf.Tensor2D): tf.Tensor2D {
     const weight = this.classifier.weight as tf.Tensor2D;
     if (this.headOptions.head === 'cosine') return cosineLogits(features, weight, this.headOptions.logitScale);
     return tf.add(tf.matMul(features, weight), this.classifier.bias) as tf.Tensor2D;
   }
 
-  /** Classifier weight [2, C] and bias [C] (for the decision regions in the views). */
+  /** Classifier weight [D, C] (D = 2, or 64w without the projection) and bias [C] (the decision regions in the views, for D = 2). */
   classifierVariables(): { weight: tf.Variable; bias: tf.Variable } {
     return this.classifier;
   }

@@ -1,16 +1,22 @@
 /**
- * Easily separable stand-in data (four colour-coded classes with pixel noise), for the engine's
- * tests and for quick script runs without the prepared CIFAR-10 assets.
+ * Easily separable stand-in data (colour-coded classes with pixel noise, up to ten distinct colours),
+ * for the engine's tests and for quick script runs without the prepared CIFAR-10 assets.
  */
 import { IMAGE_BYTES, type ExperimentData, type LabeledImages } from '../data/types.ts';
 import { Rng } from '../util/rng.ts';
 
-/** Base colour of each synthetic class (RGB 0–255). */
+/** Base colour of each synthetic class (RGB 0–255): the first four as ever, then six more for ten classes. */
 const CLASS_COLOURS: [number, number, number][] = [
   [220, 40, 40],
   [40, 200, 40],
   [40, 40, 220],
   [230, 230, 40],
+  [220, 40, 220],
+  [40, 210, 210],
+  [130, 130, 130],
+  [240, 140, 40],
+  [110, 40, 160],
+  [30, 30, 30],
 ];
 
 function images(counts: readonly number[], rng: Rng): LabeledImages {

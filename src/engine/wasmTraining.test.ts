@@ -12,15 +12,15 @@ afterAll(async () => {
 });
 
 /**
- * The seed matters. The wasm backend sums in float32 (a batch-norm mean over 8,192 values lands
- * about 1e-5 off) and the cpu backend in float64, so a ReLU input that lies within that distance
- * of zero passes on one backend and is cut on the other; such a legitimate flip sends the two
- * trajectories up to 1e-2 apart. On these synthetic images it happens at most seeds: over seeds
- * 1–12 only seed 12 had no flip in either run in three steps (the others: 2e-4 to 8e-2, while
- * the runs without a flip agreed within 3e-5). So this test keeps that seed, where any systematic
- * difference between the backends would show; cpuGradients.test.ts checks each gradient on its own.
+ * The seed matters. The two backends round differently (the cpu backend sums in float64, wasm in
+ * float32, in stages: kernels/cpu/gradients.ts), so a ReLU input that lies within rounding of zero
+ * passes on one backend and is cut on the other; such a legitimate flip sends the two trajectories
+ * up to 1e-2 apart. Over seeds 1–12, three had a flip in three steps (7, 8, 12: 1e-4 to 7e-2) and
+ * nine agreed within 1.5e-5 (before wasm's batch-norm sums were staged, only seed 12 had no flip).
+ * So this test keeps a seed without one, where any systematic difference between the backends
+ * would show; gradients.test.ts and precision.test.ts check each gradient on its own.
  */
-const SEED = 12;
+const SEED = 1;
 const COUNTS = [12, 12, 4, 4];
 const data = syntheticExperimentData(COUNTS, 4, 3);
 const { config, problems } = validateConfig({

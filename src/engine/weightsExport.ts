@@ -29,7 +29,7 @@ export async function exportLaneWeights(
       format: WEIGHTS_FORMAT,
       version: WEIGHTS_VERSION,
       generatedBy: `TensorFlow.js v${tf.version_core}`,
-      architecture: { ...model.spec, featureDim: FEATURE_DIM, mixingPoint: config.mixingPoint, method: laneId, classIds: [...classIds] },
+      architecture: { ...model.spec, featureDim: model.spec.featureDim ?? FEATURE_DIM, mixingPoint: config.mixingPoint, method: laneId, classIds: [...classIds] },
       experiment: { config, epoch, step },
       weightsManifest: [{ paths: [binName], weights: weights.map(({ name, shape, dtype }) => ({ name, shape, dtype: dtype as 'float32' })) }],
     },

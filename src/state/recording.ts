@@ -228,6 +228,50 @@ export function parseRecording(text: string): Recording {
   };
 }
 
+/**
+ * One recording of every lane of `parts`: recordings of the same experiment whose lanes were trained
+ * in separate processes (each lane is a function of the data, the settings, its method and the seed,
+ * so a part's lanes are those of the whole run, bit for bit). Lanes keep the parts' order; the
+ * recording ends at the epoch every part reached; an epoch's speed is the slowest part's, as the
+ * parts trained at the same time. Throws naming what differs when the parts are not of one run.
+ */
+export function mergeRecordings(parts: readonly Recording[]): Recording {
+  if (parts.length === 0) throw new Error('There are no recordings to merge.');
+  const [first] = parts;
+  parts.forEach((part, i) => {
+    const differing = (Object.keys(first.config) as (keyof ExperimentConfig)[]).filter(
+      (key) => key !== 'methods' && JSON.stringify(part.config[key]) !== JSON.stringify(first.config[key]),
+    );
+    if (differing.length) throw new Error(`Part ${i + 1} is another experiment than part 1: its ${differing.join(', ')} differ${differing.length === 1 ? 's' : ''}.`);
+    if (part.backend !== first.backend) throw new Error(`Part ${i + 1} was trained on ${part.backend}, part 1 on ${first.backend}.`);
+    if (part.provenance?.commit !== first.provenance?.commit) {
+      throw new Error(`Part ${i + 1} was trained from commit ${part.provenance?.commit ?? 'unknown'}, part 1 from ${first.provenance?.commit ?? 'unknown'}.`);
+    }
+    if (part.history[0].epoch !== first.history[0].epoch) throw new Error(`Part ${i + 1} starts at epoch ${part.history[0].epoch}, part 1 at ${first.history[0].epoch}.`);
+  });
+  const methods = parts.flatMap((part) => part.config.methods);
+  const repeated = methods.filter((lane, i) => methods.indexOf(lane) !== i);
+  if (repeated.length) throw new Error(`The lane ${repeated[0]} is in more than one part.`);
+  const merged = strictConfig({ ...first.config, methods });
+  if (!merged.config) throw new Error(`Together the parts are no experiment the app shows: ${merged.problems.join(' ')}`);
+  const epochs = Math.min(...parts.map((part) => part.history.length));
+  const history = first.history.slice(0, epochs).map((snapshot, e): EpochSnapshot => {
+    const same = parts.map((part) => part.history[e]);
+    if (!same.every((s) => s.learningRate === snapshot.learningRate && sameBytes(s.trainFeatureLabels, snapshot.trainFeatureLabels) && sameBytes(s.testLabels, snapshot.testLabels))) {
+      throw new Error(`At epoch ${snapshot.epoch} the parts differ in learning rate or plotted images, so they are not lanes of one run.`);
+    }
+    return { ...snapshot, imagesPerSecond: Math.min(...same.map((s) => s.imagesPerSecond)), runs: Object.assign({}, ...same.map((s) => s.runs)) };
+  });
+  const commands = parts.map((part) => part.provenance?.command);
+  return {
+    ...first,
+    config: merged.config,
+    provenance: commands.every((command) => command !== undefined) ? { command: commands.join(' & '), commit: first.provenance!.commit } : null,
+    createdAt: parts.map((part) => part.createdAt).sort().at(-1)!,
+    history,
+  };
+}
+
 type Fail = (problem: string) => void;
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,11 @@
 /**
- * Opens recordings: from a file the user picks, or from a file next to the app named by the link
+ * Opens recordings: from files the user picks (several of one setting, differing in seed, open
+ * together: seedSet.ts), or from a file next to the app named by the link
  * (`?rec=recordings/paper.json`). Only relative paths on the app's own origin are fetched; every
  * file is validated (parseRecording) before the store shows it.
  */
 import { parseRecording, RecordingError, type Recording } from './recording.ts';
+import { seedSetOf, type NamedRecording, type SeedSetInfo } from './seedSet.ts';
 import { loadReplayImages } from './replayImages.ts';
 import { useAppStore, writeConfigToUrl } from './store.ts';
 import { RECORDING_PARAM } from './urlConfig.ts';
@@ -27,9 +29,9 @@ function showProblem(name: string, error: unknown): void {
  * Shows the recording, then looks for its plotted images in the prepared data (replayImages.ts) for
  * the tooltips; the banner says whether they were found.
  */
-function show(recording: Recording, source: 'file' | 'link', name: string): void {
+function show(recording: Recording, source: 'file' | 'link', name: string, seeds: SeedSetInfo | null = null): void {
   const store = useAppStore.getState();
-  store.startReplay(recording, source, name);
+  store.startReplay(recording, source, name, seeds);
   const replay = useAppStore.getState().replay;
   const [first] = recording.history;
   if (!first) return;
@@ -43,13 +45,37 @@ function show(recording: Recording, source: 'file' | 'link', name: string): void
     });
 }
 
-export async function openRecordingFile(file: File): Promise<void> {
+async function openRecordingFile(file: File): Promise<void> {
   const store = useAppStore.getState();
   store.dismissNotice('recording');
   try {
     show(parseRecording(await file.text()), 'file', file.name);
   } catch (error) {
     showProblem(file.name, error);
+  }
+}
+
+/**
+ * Opens the files the user picked: one as a recording; several as the seeds of one setting (the
+ * first seed's run on screen, every lane's accuracy over the seeds beside it), or not at all, saying
+ * which file is not a recording or which settings differ.
+ */
+export async function openRecordingFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 1) return openRecordingFile(files[0]);
+  useAppStore.getState().dismissNotice('recording');
+  const entries: NamedRecording[] = [];
+  for (const file of files) {
+    try {
+      entries.push({ name: file.name, recording: parseRecording(await file.text()) });
+    } catch (error) {
+      return showProblem(file.name, error);
+    }
+  }
+  try {
+    const { first, info } = seedSetOf(entries);
+    show(first.recording, 'file', first.name, info);
+  } catch (error) {
+    useAppStore.getState().addNotice({ id: 'recording', tone: 'error', title: `The ${files.length} recordings were not opened together. ${(error as Error).message}` });
   }
 }
 

@@ -10,6 +10,7 @@ import type { LoadedWeights } from '../core/weightsFile.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { BackendReport, ErrorKind, PointImages, RunStatus, TrainingProgress } from '../worker/protocol.ts';
 import type { Provenance, Recording } from './recording.ts';
+import type { SeedSetInfo } from './seedSet.ts';
 import type { ShippedRecording } from './shippedRecordings.ts';
 import type { PostHocSetting } from '../core/posthoc.ts';
 import { RECORDING_PARAM, configFromSearch, configToSearch } from './urlConfig.ts';
@@ -45,6 +46,8 @@ export interface ReplayInfo {
   provenance: Provenance | null;
   /** The live configuration before the recording, to return to. */
   previousConfig: ExperimentConfig;
+  /** Recordings of several seeds of this setting opened together (the run shown is the first seed's); null for one recording. */
+  seeds: SeedSetInfo | null;
 }
 
 /** What the page showed of a run before Reset, kept (and kept current) until the next training starts, for Undo. */
@@ -111,8 +114,11 @@ export interface AppState {
   addNotice: (notice: Notice) => void;
   dismissNotice: (id: string) => void;
   setPresentation: (on: boolean) => void;
-  /** Shows a recording: its configuration and every epoch, with the scrubber, without training. */
-  startReplay: (recording: Recording, source: ReplayInfo['source'], name: string) => void;
+  /**
+   * Shows a recording: its configuration and every epoch, with the scrubber, without training; with
+   * `seeds`, the first seed's recording of a seed set, whose bands the views show beside it.
+   */
+  startReplay: (recording: Recording, source: ReplayInfo['source'], name: string, seeds?: SeedSetInfo | null) => void;
   /** Back to training: the configuration from before the recording, or the recorded one. */
   endReplay: (next: 'previous' | 'recorded') => void;
   /** Continues the run the weights belong to: its configuration, from its epoch, with these weights. */
@@ -234,10 +240,10 @@ export const useAppStore = create<AppState>()((set, get) => ({
   addNotice: (notice) => set((state) => ({ notices: [...state.notices.filter((n) => n.id !== notice.id), notice] })),
   dismissNotice: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
   setPresentation: (on) => set({ presentation: on }),
-  startReplay: (recording, source, name) => {
+  startReplay: (recording, source, name, seeds = null) => {
     const previousConfig = get().replay?.previousConfig ?? get().config;
     set((state) => ({
-      replay: { source, name, createdAt: recording.createdAt, backend: recording.backend, provenance: recording.provenance, previousConfig },
+      replay: { source, name, createdAt: recording.createdAt, backend: recording.backend, provenance: recording.provenance, previousConfig, seeds },
       recordingLink: null,
       config: recording.config,
       pendingConfig: null,

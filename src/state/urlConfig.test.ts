@@ -23,7 +23,9 @@ describe('config in the URL', () => {
     };
     const search = configToSearch(config);
     expect(search).toContain('m=erm,la:tau=1.5,ldam-drw,mfw:alpha=1&sv=1');
-    for (const param of Object.values(URL_PARAMS)) expect(new URLSearchParams(search).has(param)).toBe(true);
+    // Every setting but those of the command line's Table 1 protocol, which a link names only when it differs (it cannot in the app).
+    const written = Object.values(URL_PARAMS).filter((param) => param !== URL_PARAMS.featureDim && param !== URL_PARAMS.schedule);
+    for (const param of written) expect(new URLSearchParams(search).has(param)).toBe(true);
     expect(configFromSearch(search)).toEqual({ config, problems: [], fromUrl: true });
   });
 
@@ -63,6 +65,47 @@ describe('config in the URL', () => {
     expect(validateConfig({ seed: 5 }, split).config).toMatchObject({ seed: 5, subsetSeed: 5 });
     expect(validateConfig({ subsetSeed: 2 }, split).config).toMatchObject({ seed: 4, subsetSeed: 2 });
     expect(validateConfig({ epochs: 3 }, split).config).toMatchObject({ seed: 4, subsetSeed: 9 });
+  });
+
+  it('names the feature and the schedule only when they are not the 2-D feature and the cosine schedule, so the app’s links keep their text', () => {
+    const search = configToSearch(DEFAULT_CONFIG);
+    expect(search).not.toMatch(/(^|&)(fd|sched)=/);
+    expect(configToSearch({ ...DEFAULT_CONFIG, featureDim: 64, schedule: 'ldam' })).toBe(`${search.replace('&ep=', '&fd=64&ep=').replace('&wu=', '&sched=ldam&wu=')}`);
+  });
+
+  it('omits ss, fd and sched together at their defaults and writes each apart where it differs', () => {
+    const search = configToSearch({ ...DEFAULT_CONFIG, seed: 6, subsetSeed: 6 });
+    expect(search).not.toMatch(/(^|&)(ss|fd|sched)=/);
+    // The subset seed alone, or beside the Table 1 settings: each is written where it differs, in the fixed order.
+    expect(configToSearch({ ...DEFAULT_CONFIG, seed: 6, subsetSeed: 0 })).toBe(search.replace('seed=6&', 'seed=6&ss=0&'));
+    const table1 = configToSearch({ ...DEFAULT_CONFIG, seed: 6, subsetSeed: 0, featureDim: 64, schedule: 'ldam' });
+    expect(table1).toBe(search.replace('seed=6&', 'seed=6&ss=0&').replace('&ep=', '&fd=64&ep=').replace('&wu=', '&sched=ldam&wu='));
+    // Read back under the command line's scope, every setting comes back; under the app's, ss stays and fd, sched are refused.
+    const params = Object.fromEntries(new URLSearchParams(table1));
+    expect(validateConfig({ seed: Number(params.seed), subsetSeed: Number(params.ss), featureDim: Number(params.fd), schedule: params.sched }, DEFAULT_CONFIG, 'engine').config).toMatchObject({
+      seed: 6,
+      subsetSeed: 0,
+      featureDim: 64,
+      schedule: 'ldam',
+    });
+    const app = configFromSearch(`?${table1}`);
+    expect(app.config).toMatchObject({ seed: 6, subsetSeed: 0, featureDim: 2, schedule: 'cosine' });
+    expect(app.problems).toHaveLength(2);
+  });
+
+  it('refuses, with a message saying where they train, other class counts, the 64-d feature and the LDAM schedule', () => {
+    const tenClasses = configFromSearch('?c=0,1,2,3,4,5,6,7,8,9&imb=long-tailed&rho=100');
+    expect(tenClasses.config.classes).toEqual(DEFAULT_CONFIG.classes);
+    expect(tenClasses.problems).toEqual([
+      'Classes must be 4 different CIFAR-10 class ids from 0 to 9 (got [0,1,2,3,4,5,6,7,8,9]). The app trains 4 classes; 2 to 10 train from the command line (npm run experiment).',
+    ]);
+    const table1 = configFromSearch('?fd=64&sched=ldam');
+    expect(table1.config).toMatchObject({ featureDim: 2, schedule: 'cosine' });
+    expect(table1.problems).toEqual([
+      expect.stringMatching(/^Feature dimension 64 \(fd\) is for the command line \(npm run experiment, the paper's Table 1 protocol\): the app plots the 2-D feature; using 2\.$/),
+      expect.stringMatching(/^Learning-rate schedule “ldam” \(sched\) is for the command line .*; using cosine\.$/),
+    ]);
+    expect(configFromSearch('?fd=3').problems).toEqual(['Feature dimension must be one of 2, 64 (got 3).']);
   });
 
   it('keeps valid parameters, reports and replaces invalid ones, never throws', () => {

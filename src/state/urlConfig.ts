@@ -3,7 +3,7 @@
  * reproduces an experiment. Parsing never throws: whatever a link carries goes through
  * validateConfig, and every ignored parameter is reported for a visible notice.
  */
-import { DEFAULT_CONFIG, FIELDS, validateConfig, type ConfigInput, type ExperimentConfig } from '../config/experiment.ts';
+import { DEFAULT_CONFIG, FIELDS, LEGACY_TRAINING, validateConfig, type ConfigInput, type ExperimentConfig } from '../config/experiment.ts';
 
 /** Short URL name of every configuration field (tensorflow/playground style). */
 export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
@@ -15,9 +15,11 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
   subsetSeed: 'ss',
   blocksPerStage: 'depth',
   width: 'w',
+  featureDim: 'fd',
   epochs: 'ep',
   batchSize: 'bs',
   learningRate: 'lr',
+  schedule: 'sched',
   warmupEpochs: 'wu',
   momentum: 'mom',
   weightDecay: 'wd',
@@ -51,15 +53,19 @@ export function settingKeyOf(name: string): keyof ExperimentConfig | null {
 }
 
 /**
- * The config as a query string (without '?'), every field in a fixed order, except the subset seed
- * where it equals the seed (a link without it means that): also the storage key of its training, so
- * the links and keys made before the subset seed existed are still this config's.
+ * The config as a query string (without '?'), every field, in a fixed order: also the storage key of
+ * its training. Two kinds of field are written only where they say something a link made before them
+ * did not: the subset seed where it differs from the seed (a link without it means that), and the
+ * settings of the command line's Table 1 protocol (fd, sched) where they differ from what every link
+ * meant before them (LEGACY_TRAINING). So the app's links and stored trainings keep their text.
  */
 export function configToSearch(config: ExperimentConfig): string {
   const params = new URLSearchParams();
+  const legacy: Partial<Record<keyof ExperimentConfig, unknown>> = LEGACY_TRAINING;
   for (const [key, param] of Object.entries(URL_PARAMS) as [keyof ExperimentConfig, string][]) {
     if (key === 'subsetSeed' && config.subsetSeed === config.seed) continue;
     const value = config[key];
+    if (key in legacy && legacy[key] === value) continue;
     params.set(param, Array.isArray(value) ? value.join(',') : String(value));
   }
   // Commas, colons and '=' inside a value are safe in a query string; readable, links are easier to edit by hand.

@@ -3,7 +3,8 @@
  * …) and the four classes look the same everywhere (and in exported images).
  */
 import { createContext, useContext } from 'react';
-import type { Lane, MethodName } from '../core/methods.ts';
+// The lanes' styles and the inks are plain constants in palette.ts, so Node scripts draw with them without React.
+export { FONT_FAMILY, GRID_LINE, INK, METHOD_STYLE, MUTED_INK, laneStyles, type LaneStyle, type LineStyle } from './palette.ts';
 
 /**
  * The four chosen classes (major → minor): dark blue, sky blue, orange, crimson. Chosen so every pair
@@ -62,61 +63,10 @@ export function markerPath(shape: MarkerShape, x: number, y: number, r: number):
 /** A misclassified point's hollow marker: white inside, a dark outer ring, then the class colour. */
 export const HOLLOW_MARKER = { fill: '#ffffff', outline: 3.2, stroke: 1.7 } as const;
 
-export const INK = '#1f2328';
-export const MUTED_INK = '#57606a';
-export const GRID_LINE = '#d8dee4';
 export const BOUNDARY_LINE = '#24292f';
 /** MFW − ERM differences: blue for a gain, vermillion-red for a loss (and a sign, never colour alone). */
 export const GAIN = '#0a5fa8';
 export const LOSS = '#b3261e';
-
-export interface LineStyle {
-  /** The line's colour where a chart has one line per lane (per-class charts colour by class instead). */
-  colour: string;
-  /** SVG stroke-dasharray; undefined draws a solid line. */
-  dash: string | undefined;
-}
-
-/**
- * One style per method, used by every chart and legend. ERM dashed and MFW solid, both in ink, as
- * before the method lab (MFW is the one the eye should follow); the others get Okabe–Ito colours and
- * dash patterns of their own, since per-class charts tell lanes apart by the dash alone.
- */
-export const METHOD_STYLE: Record<MethodName, LineStyle> = {
-  erm: { colour: INK, dash: '7 4' },
-  mfw: { colour: INK, dash: undefined },
-  'mfw-drw': { colour: '#009E73', dash: '2 3' },
-  drw: { colour: '#D55E00', dash: '10 3 2 3' },
-  rw: { colour: '#CC79A7', dash: '4 2' },
-  'ldam-drw': { colour: '#0072B2', dash: '12 3' },
-  la: { colour: '#E69F00', dash: '1 3' },
-  mixup: { colour: '#56B4E9', dash: '8 2 2 2 2 2' },
-  'manifold-mixup': { colour: '#7A6A00', dash: '14 4 4 4' },
-  'remix-drw': { colour: '#999999', dash: '3 6' },
-};
-
-/** For a second lane of a method (other parameters): styles no method uses. */
-const REPEAT_STYLES: readonly LineStyle[] = [
-  { colour: '#6A3D9A', dash: '6 2 6 6' },
-  { colour: '#B15928', dash: '1 2 1 6' },
-  { colour: '#1B7837', dash: '16 3' },
-  { colour: '#5E3C99', dash: '5 5 1 5' },
-  { colour: '#8C510A', dash: '9 2 1 2 1 2' },
-];
-
-/** A lane as the charts draw it: its id (the snapshot's key), method, label and line style. */
-export interface LaneStyle extends LineStyle, Pick<Lane, 'id' | 'method' | 'label'> {}
-
-/** Each lane with its method's style, or for a method listed again (other parameters), one of its own. */
-export function laneStyles(lanes: readonly Pick<Lane, 'id' | 'method' | 'label'>[]): LaneStyle[] {
-  const used = new Set<MethodName>();
-  let repeats = 0;
-  return lanes.map((lane) => {
-    const style = used.has(lane.method) ? REPEAT_STYLES[repeats++ % REPEAT_STYLES.length] : METHOD_STYLE[lane.method];
-    used.add(lane.method);
-    return { id: lane.id, method: lane.method, label: lane.label, ...style };
-  });
-}
 
 /** Type sizes in CSS pixels, and a factor on point-marker sizes. */
 export interface ChartSizes {
@@ -130,7 +80,6 @@ export interface ChartSizes {
 export const FONT: ChartSizes = { tick: 12, label: 13, legend: 13, title: 15, marker: 1 };
 /** Presentation mode: read from a projector at the back of a classroom, ticks and legends 20 px, larger points. */
 export const PRESENTATION_SIZES: ChartSizes = { tick: 20, label: 22, legend: 20, title: 26, marker: 1.4 };
-export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 /** The chart sizes in use; the app switches them for presentation mode. */
 export const ChartSizeContext = createContext<ChartSizes>(FONT);

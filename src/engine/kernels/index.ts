@@ -5,7 +5,8 @@
  * (cpu/gradients.test.ts, webgpu/fusedOps.test.ts, e2e/webglKernels.spec.ts) and step by step
  * (wasmTraining.test.ts, webgpu/fusedTraining.test.ts).
  *
- *   cpu, wasm  convolution and batch-norm gradients by forward ops (cpu/gradients.ts)
+ *   cpu, wasm  convolution and batch-norm gradients by forward ops (cpu/gradients.ts); on wasm
+ *              the batch-norm sums in stages, as precise as on cpu
  *   webgl      the parallel filter gradient (fusedConv.ts, webgl/filterGradient.ts)
  *   webgpu     the filter gradient, batch norm with shortcut and ReLU, head and loss, and SGD as
  *              the engine's own kernels (webgpu/)
@@ -13,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MomentumSgd, type Sgd } from '../sgd.ts';
-import { cpuBatchNorm, cpuConv3x3, type BatchStatistics } from './cpu/gradients.ts';
+import { cpuBatchNorm, cpuConv3x3, stagedReductions, type BatchStatistics } from './cpu/gradients.ts';
 import { fusedConv3x3 } from './fusedConv.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions, type RunningStatistics } from './webgpu/batchNorm.ts';
 import { FlatSgd } from './webgpu/flatSgd.ts';
@@ -50,6 +51,12 @@ const stock: Kernels = {
 
 const cpu: Kernels = { ...stock, conv3x3: cpuConv3x3, batchNorm: cpuBatchNorm };
 
+/** As cpu, with batch-norm sums in stages: wasm's own sums run in float32 over the whole batch. */
+const wasm: Kernels = {
+  ...cpu,
+  batchNorm: (x, gamma, beta, epsilon, onStatistics) => cpuBatchNorm(x, gamma, beta, epsilon, onStatistics, stagedReductions),
+};
+
 const webgl: Kernels = { ...stock, conv3x3: fusedConv3x3 };
 
 const webgpu: Kernels = {
@@ -66,7 +73,8 @@ const webgpu: Kernels = {
  * CPU trains fast, and have no stock variant worth comparing); the GPU backends theirs when `fused`.
  */
 export function kernelsFor(backend: string, fused: boolean): Kernels {
-  if (backend === 'cpu' || backend === 'wasm') return cpu;
+  if (backend === 'cpu') return cpu;
+  if (backend === 'wasm') return wasm;
   if (!fused) return stock;
   if (backend === 'webgpu') return webgpu;
   if (backend === 'webgl') return webgl;

@@ -1,10 +1,11 @@
 /**
  * Saves the run on screen (finished or partial) as one recording file, and opens one to replay:
- * every epoch with every view and the scrubber, without training. docs/RECORDING.md describes the file.
+ * every epoch with every view and the scrubber, without training; or several seeds of one setting
+ * together. docs/RECORDING.md describes the file.
  */
 import { timePresetOf } from '../../config/experiment.ts';
 import { recordingFile } from '../../state/recording.ts';
-import { openRecordingFile, openShippedRecording } from '../../state/replay.ts';
+import { openRecordingFiles, openShippedRecording } from '../../state/replay.ts';
 import { useAppStore } from '../../state/store.ts';
 import { downloadBlob } from '../download.ts';
 import { FilePicker } from './fields.tsx';
@@ -28,13 +29,14 @@ export function RecordingControls() {
       <h2 id="recording-title">Recording</h2>
       <p className="field-hint">
         One file with every epoch so far. It replays anywhere with every view and the scrubber, without training: prepare a long run at
-        home, show it in class. Next to the app, <code>?rec=file.json</code> opens it from a link.
+        home, show it in class. Next to the app, <code>?rec=file.json</code> opens it from a link. Pick several recordings of one setting
+        that differ only in seed or subset seed (a sweep’s <code>runs/*.recording.json</code>) to see each method’s mean and spread over the seeds.
       </p>
       <div className="button-row">
         <button type="button" disabled={history.length === 0 || replaying} data-testid="save-recording" onClick={save}>
           Save as a recording
         </button>
-        <FilePicker label="Open a recording…" accept=".json,application/json" testId="recording-input" onFiles={([file]) => void openRecordingFile(file)} />
+        <FilePicker label="Open a recording…" accept=".json,application/json" multiple testId="recording-input" onFiles={(files) => void openRecordingFiles(files)} />
       </div>
       {shipped.length > 0 ? (
         // Also once a run has started, when the first screen's offer is gone.

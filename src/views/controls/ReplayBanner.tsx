@@ -1,5 +1,6 @@
 /** Says, above everything, that the run on screen is a recording (nothing trains) and how to leave it. */
 import { timePresetOf } from '../../config/experiment.ts';
+import { seedLabels } from '../../state/seedSet.ts';
 import { useAppStore } from '../../state/store.ts';
 import { PRESET_LABEL } from './presets.ts';
 
@@ -10,6 +11,8 @@ export function ReplayBanner() {
   const endReplay = useAppStore((s) => s.endReplay);
   const images = useAppStore((s) => s.replayImages);
   if (!replay) return null;
+  const { seeds } = replay;
+  const labels = seeds ? seedLabels(seeds) : [];
   // The banner goes away: focus waits on the training controls until Play is usable.
   const leave = (next: 'previous' | 'recorded') => {
     endReplay(next);
@@ -20,9 +23,23 @@ export function ReplayBanner() {
   return (
     <section className="replay-banner" role="status" aria-label="Recording" data-testid="replay-banner">
       <p>
-        <strong>Recording — replayed, not trained here.</strong> {preset ? `${PRESET_LABEL[preset]} preset, ` : ''}
+        <strong>{seeds ? `Recordings of ${seeds.seeds.length} seeds — replayed, not trained here.` : 'Recording — replayed, not trained here.'}</strong>{' '}
+        {preset ? `${PRESET_LABEL[preset]} preset, ` : ''}
         {epochs} of {config.epochs} epochs{epochs < config.epochs ? ' (a partial run)' : ''}, recorded {recorded.toLocaleDateString()}
-        {replay.backend ? ` on ${replay.backend}` : ''}, from {replay.source === 'link' ? 'the link’s file' : 'the file'} <code>{replay.name}</code>.
+        {replay.backend ? ` on ${replay.backend}` : ''}, from {replay.source === 'link' ? 'the link’s file' : 'the file'} <code>{replay.name}</code>
+        {seeds ? (
+          <>
+            {' '}({labels[0]}), shown with{' '}
+            {seeds.names.slice(1).map((name, i) => (
+              <span key={name}>
+                {i > 0 ? ', ' : ''}
+                <code>{name}</code> ({labels[i + 1]})
+              </span>
+            ))}{' '}
+            in “Seeds: {seeds.seeds.length}”; every other view shows {labels[0]}’s run
+          </>
+        ) : null}
+        .
         {replay.provenance ? (
           <>
             {' '}Trained by <code data-testid="replay-command">{replay.provenance.command}</code>

@@ -17,3 +17,5 @@ export {
   RelabelledCurves,
   WeightNormMultiples,
 } from './LabCurves.tsx';
+export { SeedCurves, type SeedCurvesProps } from './SeedCurves.tsx';
+export { seedBandSeries, seedLegend, type SeedMeasure } from './seedSeries.ts';

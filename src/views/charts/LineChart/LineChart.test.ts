@@ -51,3 +51,25 @@ describe('LineChart point markers', () => {
     expect(markers(render([line('a', gappy)]), 'a')).toBe(2); // epoch 101 and the last one stand alone
   });
 });
+
+describe('LineChart bands', () => {
+  const banded = (lows: number[], highs: number[]): LineSeries => ({
+    ...line('erm', [0.5, 0.5, 0.5, 0.5], METHOD_STYLE.erm.dash),
+    band: lows.map((low, i) => ({ x: i + 1, low, high: highs[i] })),
+  });
+
+  it('draws the band behind every line, in the series’ colour and dash, and breaks it where a bound is missing', () => {
+    const svg = render([banded([0.4, 0.4, Number.NaN, 0.4], [0.6, 0.6, Number.NaN, 0.6]), line('mfw', [0.6, 0.6, 0.6, 0.6])]);
+    const band = svg.match(/<path data-band="erm" d="([^"]*)" fill="#336699" fill-opacity="0.16" stroke="#336699" stroke-dasharray="7 4"/);
+    expect(band).not.toBeNull();
+    // Epochs 1–2, then epoch 4 alone: two closed areas.
+    expect(band![1].match(/M/g)).toHaveLength(2);
+    expect(svg.indexOf('data-band="erm"')).toBeLessThan(svg.indexOf('data-line'));
+  });
+
+  it('fits its y axis to the bands too', () => {
+    // The top y tick: 2 with the band up to 2, 0.5 for the line alone.
+    expect(render([banded([0, 0, 0, 0], [2, 2, 2, 2])])).toMatch(/text-anchor="end">2<\/text>/);
+    expect(render([line('erm', [0.5, 0.5, 0.5, 0.5])])).not.toMatch(/text-anchor="end">2<\/text>/);
+  });
+});

@@ -2,11 +2,12 @@
  * A reusable multi-series line chart over epochs (d3 scales and paths, plain SVG): colour = class,
  * dash = method, a small marker (the class's shape) at every data point while there are few (so a
  * single epoch shows and epochs can be counted; hollow on dashed series, filled on solid ones), an
- * optional reference line, a vertical marker at the scrubbed epoch and a read-out of every series at
- * the epoch under the pointer — or, with the chart focused, the epoch chosen with ← and →.
+ * optional reference line, optional shaded bands behind the lines (a spread, e.g. over seeds), a
+ * vertical marker at the scrubbed epoch and a read-out of every series at the epoch under the
+ * pointer — or, with the chart focused, the epoch chosen with ← and →.
  */
 import { useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { extent, line, scaleLinear } from 'd3';
+import { area, extent, line, scaleLinear } from 'd3';
 import { FONT_FAMILY, GRID_LINE, INK, MUTED_INK, markerPath, useChartSizes, type MarkerShape } from '../../theme.ts';
 import { fittedFontSize, layoutLegend } from '../legendLayout.ts';
 import { useContainerWidth } from '../useContainerWidth.ts';
@@ -15,6 +16,13 @@ import '../../theme.css';
 export interface LinePoint {
   x: number;
   y: number;
+}
+
+/** A band's extent at one x; non-finite bounds leave a gap. */
+export interface LineBand {
+  x: number;
+  low: number;
+  high: number;
 }
 
 export interface LineSeries {
@@ -29,6 +37,8 @@ export interface LineSeries {
   /** Stroke width in pixels (default 2.2): a second cue where one chart draws two measures per lane. */
   width?: number;
   points: readonly LinePoint[];
+  /** A shaded band around the line in its colour, its edges in its dash; the read-out gives its range. */
+  band?: readonly LineBand[];
 }
 
 export interface LegendEntry {
@@ -39,6 +49,8 @@ export interface LegendEntry {
   shape?: MarkerShape;
   /** Swatch stroke width; 4 for a coloured swatch and 2.5 for an ink one when absent. */
   width?: number;
+  /** A shaded band behind the swatch, for series drawn with one. */
+  band?: boolean;
 }
 
 export interface LineChartProps {
@@ -62,6 +74,8 @@ export interface LineChartProps {
 /** Point markers on every point up to this many points per series; beyond it only isolated points get one. */
 export const MARKERS_UP_TO = 60;
 const MARKER_RADIUS = 3.4;
+/** Light enough that overlapping bands and every line stay visible. */
+const BAND_OPACITY = 0.16;
 
 /** A white outline behind text drawn over lines, so labels stay readable where curves cross them. */
 const HALO = { stroke: '#ffffff', strokeWidth: 3, strokeLinejoin: 'round', paintOrder: 'stroke' } as const;
@@ -109,8 +123,9 @@ export function LineChart({
 
   const { xScale, yScale, xs } = useMemo(() => {
     const all = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)));
+    const bandEnds = series.flatMap((s) => (s.band ?? []).flatMap((b) => [b.low, b.high])).filter(Number.isFinite);
     const [xMin = 0, xMax = 1] = extent(all, (p) => p.x);
-    let [yMin = 0, yMax = 1] = yDomain ?? extent(all, (p) => p.y);
+    let [yMin = 0, yMax = 1] = yDomain ?? extent([...all.map((p) => p.y), ...bandEnds]);
     if (!yDomain) {
       if (reference) {
         yMin = Math.min(yMin, reference.y);
@@ -130,6 +145,12 @@ export function LineChart({
     .defined((p) => Number.isFinite(p.y))
     .x((p) => xScale(p.x))
     .y((p) => yScale(p.y));
+
+  const bandArea = area<LineBand>()
+    .defined((b) => Number.isFinite(b.low) && Number.isFinite(b.high))
+    .x((b) => xScale(b.x))
+    .y0((b) => yScale(b.low))
+    .y1((b) => yScale(b.high));
 
   const finite = (p: LinePoint | undefined): boolean => p !== undefined && Number.isFinite(p.x) && Number.isFinite(p.y);
   const markersOf = (points: readonly LinePoint[]): LinePoint[] => {
@@ -164,8 +185,8 @@ export function LineChart({
   const readout = hoverX === null
     ? []
     : series
-        .map((s) => ({ s, point: s.points.find((p) => p.x === hoverX) }))
-        .filter((row): row is { s: LineSeries; point: LinePoint } => row.point !== undefined && Number.isFinite(row.point.y));
+        .map((s) => ({ s, point: s.points.find((p) => p.x === hoverX), band: s.band?.find((b) => b.x === hoverX && Number.isFinite(b.low) && Number.isFinite(b.high)) }))
+        .filter((row): row is { s: LineSeries; point: LinePoint; band: LineBand | undefined } => row.point !== undefined && Number.isFinite(row.point.y));
   const readoutOnRight = hoverX !== null && xScale(hoverX) < plotWidth / 2;
 
   return (
@@ -185,6 +206,7 @@ export function LineChart({
         <g transform={`translate(${margin.left},${titleHeight + 4})`} fontSize={sizes.legend} fill={INK}>
           {legendLayout.placements.map(({ item, x, y }) => (
             <g key={`${item.label}-${x}-${y}`} transform={`translate(${x},${y})`}>
+              {item.band && <rect x={0} y={legendRow / 2 - 7} width={24} height={12} fill={item.colour ?? INK} fillOpacity={BAND_OPACITY} />}
               <line x1={0} x2={24} y1={legendRow / 2 - 1} y2={legendRow / 2 - 1} stroke={item.colour ?? INK} strokeWidth={item.width ?? (item.colour ? 4 : 2.5)} strokeDasharray={item.dash} />
               {item.shape && <path d={markerPath(item.shape, 12, legendRow / 2 - 1, 4.2)} fill={item.colour ?? INK} stroke="#ffffff" strokeWidth={1} />}
               <text x={28} y={legendRow / 2 - 1} dy="0.35em">{item.label}</text>
@@ -216,6 +238,12 @@ export function LineChart({
               <text x={6} y={yScale(reference.y) + sizes.tick + 3} fontSize={sizes.tick} fill={INK} {...HALO}>{reference.label}</text>
             </g>
           )}
+          {/* Every band behind every line, so no band hides another series' line. */}
+          <g data-testid={`${testId}-bands`} strokeWidth={0.8} strokeOpacity={0.5}>
+            {series.map((s) =>
+              s.band ? <path key={s.key} data-band={s.key} d={bandArea(s.band as LineBand[]) ?? ''} fill={s.colour} fillOpacity={BAND_OPACITY} stroke={s.colour} strokeDasharray={s.dash} /> : null,
+            )}
+          </g>
           <g fill="none" strokeLinejoin="round" strokeLinecap="round">
             {series.map((s) => (
               <path key={s.key} data-line="" d={path(s.points as LinePoint[]) ?? ''} stroke={s.colour} strokeWidth={s.width ?? 2.2} strokeDasharray={s.dash} />
@@ -266,14 +294,17 @@ export function LineChart({
           }}
         >
           <div className="ip-tooltip-title">epoch {hoverX}</div>
-          {readout.map(({ s, point }) => (
+          {readout.map(({ s, point, band }) => (
             <div key={s.key} className="ip-tooltip-row">
               <svg width={24} height={12} aria-hidden="true">
                 <line x1={1} x2={23} y1={6} y2={6} stroke={s.colour} strokeWidth={3} strokeDasharray={s.dash ? '5 3' : undefined} />
                 <path d={markerPath(s.shape ?? 'circle', 12, 6, 3.6)} fill={s.dash ? '#ffffff' : s.colour} stroke={s.colour} strokeWidth={1.5} />
               </svg>
               <span>{s.label}</span>
-              <span className="ip-tooltip-value">{yFormat(point.y)}</span>
+              <span className="ip-tooltip-value">
+                {yFormat(point.y)}
+                {band ? ` (${yFormat(band.low)}–${yFormat(band.high)})` : ''}
+              </span>
             </div>
           ))}
         </div>

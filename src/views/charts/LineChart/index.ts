@@ -1,1 +1,1 @@
-export { LineChart, type LineChartProps, type LineSeries, type LinePoint, type LegendEntry } from './LineChart.tsx';
+export { LineChart, type LineChartProps, type LineSeries, type LinePoint, type LineBand, type LegendEntry } from './LineChart.tsx';
