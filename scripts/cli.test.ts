@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG, PAPER_CONFIG } from '../src/config/experiment.ts';
 import { parseRecording } from '../src/state/recording.ts';
 import { configFromSearch, configToSearch, URL_PARAMS } from '../src/state/urlConfig.ts';
 import { helpText, parseCommandLine, UsageError, type CommandSpec } from './lib/cli.ts';
-import { configFromArguments } from './lib/engine-cli.ts';
+import { configFromArguments, loadData, settingsHelp } from './lib/engine-cli.ts';
 
 const SPEC: CommandSpec = {
   command: 'npm run demo --',
@@ -119,6 +119,21 @@ describe('configFromArguments (npm run experiment settings)', () => {
     expect(() => configFromArguments(args)).toThrow(message);
   });
 
+  it('a seed alone draws the subset too, as before the split; subsetSeed (ss) draws it apart; the data follow the subset seed', async () => {
+    expect(configFromArguments(['seed=3'])).toMatchObject({ seed: 3, subsetSeed: 3 });
+    expect(configFromArguments(['ss=2', 'seed=3'])).toMatchObject({ seed: 3, subsetSeed: 2 });
+    expect(configFromArguments(['subsetSeed=2'])).toMatchObject({ seed: DEFAULT_CONFIG.seed, subsetSeed: 2 });
+    expect(() => configFromArguments(['ss=-1'])).toThrow(/Subset seed must be between 0 and 2147483647 \(got -1\)/);
+    const help = settingsHelp().join('\n');
+    expect(help).toMatch(/subsetSeed \(ss\) +Subset seed: which images of each class are drawn .*; default: the seed$/m);
+    expect(help).toMatch(/seed \(seed\) +Seed of the initial weights, batch order, augmentation and each lane's draws/);
+    // Synthetic images stand in for the subset: drawn by the subset seed, whatever the seed.
+    const images = async (args: string[]) => (await loadData(configFromArguments(['imb=custom', 'n=4,4,2,2', ...args]), true)).train.images;
+    const subset1 = await images(['seed=1']);
+    expect(await images(['seed=5', 'ss=1'])).toEqual(subset1);
+    expect(await images(['seed=1', 'ss=2'])).not.toEqual(subset1);
+  });
+
   it('takes Table 1’s settings: all ten classes long-tailed or step, the 64-d feature, the LDAM schedule', () => {
     const long = configFromArguments(['classes=0,1,2,3,4,5,6,7,8,9', 'imbalance=long-tailed', 'ratio=100', 'featureDim=64', 'schedule=ldam', 'blocksPerStage=5', 'epochs=200']);
     const short = configFromArguments(['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed', 'rho=100', 'fd=64', 'sched=ldam', 'depth=5', 'ep=200']);
@@ -129,15 +144,22 @@ describe('configFromArguments (npm run experiment settings)', () => {
     expect(configFromArguments(['c=1,2,3,4,5', 'imb=custom', 'n=9,8,7,6,5']).trainCounts).toEqual([9, 8, 7, 6, 5]);
     // A link the app wrote names neither: the 2-D feature and the cosine schedule.
     expect(configFromArguments([configToSearch(DEFAULT_CONFIG)])).toMatchObject({ featureDim: 2, schedule: 'cosine' });
+    // The subset seed splits off under Table 1's protocol as in the app's: a seed alone draws both.
+    expect(configFromArguments(['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed', 'fd=64', 'sched=ldam', 'seed=3'])).toMatchObject({ featureDim: 64, schedule: 'ldam', seed: 3, subsetSeed: 3 });
+    expect(configFromArguments(['c=0,1,2,3,4,5,6,7,8,9', 'imb=long-tailed', 'fd=64', 'sched=ldam', 'seed=3', 'ss=0'])).toMatchObject({ featureDim: 64, schedule: 'ldam', seed: 3, subsetSeed: 0 });
   });
 
   it('accepts every URL parameter name the app writes', () => {
     const names = new Set(new URLSearchParams(configToSearch(DEFAULT_CONFIG)).keys());
-    // All but the feature and the schedule, which the app's links never name (they are the 2-D feature and the cosine schedule there).
-    expect(names).toEqual(new Set(Object.values(URL_PARAMS).filter((name) => name !== 'fd' && name !== 'sched')));
-    const table1 = { ...DEFAULT_CONFIG, featureDim: 64 as const, schedule: 'ldam' as const };
+    // All but the subset seed (written only when it differs from the seed), the feature and the schedule
+    // (which the app's links never name: they are the 2-D feature and the cosine schedule there).
+    expect(names).toEqual(new Set(Object.values(URL_PARAMS).filter((name) => name !== 'ss' && name !== 'fd' && name !== 'sched')));
+    // Every name, once each differs from its default.
+    const table1 = { ...DEFAULT_CONFIG, subsetSeed: 2, featureDim: 64 as const, schedule: 'ldam' as const };
     expect(new Set(new URLSearchParams(configToSearch(table1)).keys())).toEqual(new Set(Object.values(URL_PARAMS)));
     expect(configFromArguments([configToSearch(table1)])).toEqual(table1);
+    const split = { ...DEFAULT_CONFIG, subsetSeed: 2 };
+    expect(configFromArguments([configToSearch(split)])).toEqual(split);
     expect(configFromArguments([configToSearch(DEFAULT_CONFIG)])).toEqual(DEFAULT_CONFIG);
   });
 });
@@ -249,6 +271,10 @@ describe('the scripts’ command lines', () => {
     expect(existsSync(path)).toBe(true);
     const written = JSON.parse(readFileSync(path, 'utf8')) as { interrupted: boolean; epochs: { epoch: number }[] };
     rmSync(path);
+    // The state of the last finished epoch stays for --resume (scripts/resume.test.ts).
+    const state = join('experiments', `${name}.state.bin`);
+    expect(existsSync(state)).toBe(true);
+    rmSync(state);
     expect(written.interrupted).toBe(true);
     expect(written.epochs.length).toBeGreaterThanOrEqual(1);
     expect(written.epochs.map((e) => e.epoch)).toEqual(written.epochs.map((_, i) => i + 1));
@@ -265,6 +291,8 @@ describe('the scripts’ command lines', () => {
     const recording = parseRecording(readFileSync(recordingPath, 'utf8'));
     rmSync(resultsPath);
     rmSync(recordingPath);
+    // A finished run keeps no state: it has nothing left to resume.
+    expect(existsSync(join('experiments', `${name}.state.bin`))).toBe(false);
     expect(recording.config).toEqual(results.config);
     expect(recording.backend).toBe('cpu');
     expect(recording.history.map((s) => s.epoch)).toEqual([1, 2]);

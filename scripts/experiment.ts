@@ -1,14 +1,20 @@
 /**
  * Runs one experiment (any lanes, ERM beside MFW by default) headless and writes every epoch's measurements to
  * experiments/<name>.json — after every epoch, and on Ctrl-C with the epochs finished so far;
- * with --recording also a recording the app replays. `npm run experiment -- --help` lists every setting.
+ * with --recording also a recording the app replays. After every epoch it also keeps the runner's
+ * state (<name>.state.bin, removed once the run is finished), so --resume continues an interrupted
+ * run exactly. `npm run experiment -- --help` lists every setting.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { EpochSnapshot } from '../src/core/snapshot.ts';
+import { IncompatibleStateError } from '../src/engine/checkpoint.ts';
+// Only the type: the engine (tfjs) is imported once the backend is installed.
+import type { LockstepRunner as Runner } from '../src/engine/lockstep.ts';
 import { recordingFile, type Provenance } from '../src/state/recording.ts';
 import { configToSearch } from '../src/state/urlConfig.ts';
 import { codeCommit, experimentCommandPrefix, shellQuote } from './lib/bundle.ts';
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
+import { encodeState, experimentFiles, planResume, resultsJson, writeFileAtomic, type ResultsFile, type ResumePlan } from './lib/resume.ts';
 import type { EngineBackendChoice } from '../src/engine/backend.ts';
 import { configFromArguments, loadData, methodsHelp, settingsHelp, startNodeBackend } from './lib/engine-cli.ts';
 import { isMajorClass } from '../src/core/mfwWeights.ts';
@@ -18,12 +24,13 @@ import { printTable } from './lib/table.ts';
 
 const EXPERIMENT_COMMAND: CommandSpec = {
   command: 'npm run experiment --',
-  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--name=NAME] [--recording] [--synthetic] [--print-config]',
+  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--name=NAME] [--out=DIR] [--recording] [--resume] [--stop-after=N] [--synthetic] [--print-config]',
   summary:
     'Trains the chosen methods (methods=…, by default ERM and MFW) in lockstep, headless in Node, exactly as the app does, and writes every ' +
     'epoch’s measurements per lane (per-class accuracy, clean training loss, gradient norms and their minor/major ratio, feature deviation, ' +
     '2-D features, classifier and its weight norms, class weights, mixing shares) to experiments/NAME.json. ' +
-    'Needs the prepared CIFAR-10 data (npm run data) unless --synthetic is given. Ctrl-C stops and keeps the finished epochs. ' +
+    'Needs the prepared CIFAR-10 data (npm run data) unless --synthetic is given. Ctrl-C stops and keeps the finished epochs; ' +
+    'the state of the last one (NAME.state.bin, removed when the run is done) lets --resume continue exactly where it stopped. ' +
     'Beside the app’s four classes it trains 2 to 10 (classes=…), the 64-d feature without the 2-D projection (featureDim=64) and the LDAM-DRW ' +
     'authors’ schedule (schedule=ldam): the paper’s Table 1 protocol (docs/SCALE.md); those runs keep no 2-D features and make no recording.',
   positionals: {
@@ -41,6 +48,23 @@ const EXPERIMENT_COMMAND: CommandSpec = {
       description: 'Which tfjs backend trains: auto takes a hardware WebGPU adapter (Dawn), else WebAssembly on the CPU; a software adapter (SwiftShader) and the slow JavaScript cpu backend only last.',
     },
     { name: 'name', kind: 'string', valueName: 'NAME', description: 'File name of the results under experiments/ (default: network, seed and time).' },
+    { name: 'out', kind: 'string', valueName: 'DIR', default: 'experiments', description: 'The folder of the results, the recording and the state (made if missing).' },
+    {
+      name: 'resume',
+      kind: 'boolean',
+      description:
+        'Continue the run of this --name from the state of its last finished epoch, appending to its results and recording, exactly as if it had not stopped; ' +
+        'nothing to do when it is finished, and from epoch 1 when nothing of it is there. Refused when the name holds a run of other settings.',
+    },
+    {
+      name: 'stop-after',
+      kind: 'number',
+      default: 0,
+      min: 0,
+      max: 400,
+      integer: true,
+      description: 'Stop once this many epochs of the run are done, keeping the state for --resume (for jobs with a time limit); 0 trains to the end.',
+    },
     {
       name: 'recording',
       kind: 'boolean',
@@ -61,6 +85,8 @@ const EXPERIMENT_COMMAND: CommandSpec = {
     'npm run experiment -- "c=0,1,2,3&n=5000,5000,50,50&imb=paper&depth=5&ep=200"    (a shared link’s query)',
     'npm run experiment -- blocksPerStage=5 epochs=200 --backend=webgpu             (the Paper preset)',
     'npm run experiment -- ep=20 --recording --name=quick    (the Quick preset, as a recording for the app)',
+    'npm run experiment -- ep=20 --recording --name=quick --resume    (the same run, continued after Ctrl-C or a crash)',
+    'npm run experiment -- seed=2 subsetSeed=1 --name=init2    (other initial weights and batches, the images of seed 1)',
     'npm run experiment -- ep=2 n=40,40,8,8 imb=custom tpc=50 --synthetic --backend=wasm',
     'npm run experiment -- methods=erm,mfw,drw,ldam-drw,la,remix-drw ep=20 --name=rivals   (six lanes on the same batches)',
     'npm run experiment -- m=erm,la:tau=1.5,mixup:alpha=0.4 ep=20                              (parameters per lane)',
@@ -70,14 +96,15 @@ const EXPERIMENT_COMMAND: CommandSpec = {
 };
 
 /** The run in a few lines: its settings, then each lane's test accuracy at the last epoch (balanced, minor classes, per class). */
-function printSummary(config: ExperimentConfig, classNames: readonly string[], lanes: readonly Lane[], last: EpochSnapshot, seconds: number): void {
+function printSummary(config: ExperimentConfig, classNames: readonly string[], lanes: readonly Lane[], last: EpochSnapshot, seconds: number, resumedAfter: number): void {
   const major = isMajorClass(config.trainCounts);
   const percent = (x: number) => (100 * x).toFixed(1);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const protocol = `${config.featureDim === 64 ? ', 64-d feature' : ''}${config.schedule === 'ldam' ? ', LDAM schedule' : ''}`;
+  const seeds = `seed ${config.seed}${config.subsetSeed === config.seed ? '' : `, subset seed ${config.subsetSeed}`}`;
   console.log(
-    `\nResNet-${6 * config.blocksPerStage + 2} (width ${config.width}${protocol}), ${config.epochs} epochs, batch ${config.batchSize}, seed ${config.seed}; ` +
-      `${classNames.map((name, c) => `${name} ${config.trainCounts[c]}`).join(', ')} training images; ${Math.round(seconds)} s.`,
+    `\nResNet-${6 * config.blocksPerStage + 2} (width ${config.width}${protocol}), ${config.epochs} epochs, batch ${config.batchSize}, ${seeds}; ` +
+      `${classNames.map((name, c) => `${name} ${config.trainCounts[c]}`).join(', ')} training images; ${Math.round(seconds)} s${resumedAfter > 0 ? ` since resuming after epoch ${resumedAfter}` : ''}.`,
   );
   console.log(`Test accuracy (%) after epoch ${last.epoch}:`);
   printTable(
@@ -116,49 +143,94 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
     throw new UsageError(`--recording makes a file for the app, which cannot show this run: ${notForApp.join('; ')}. Leave out --recording: the results file holds every epoch's measurements.`);
   }
   const synthetic = flags.synthetic as boolean;
+  const dir = flags.out as string;
+  if (flags.resume && flags.name === undefined) throw new UsageError('--resume continues a run by its name: give the --name it was started with.');
+  const subset = config.subsetSeed === config.seed ? '' : `-subset${config.subsetSeed}`;
+  const name = (flags.name as string | undefined) ?? `${synthetic ? 'synthetic-' : ''}resnet${6 * config.blocksPerStage + 2}-seed${config.seed}${subset}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const files = experimentFiles(dir, name);
+  const recordingPath = flags.recording ? files.recording : null;
+  const stopAfter = flags['stop-after'] as number;
+  // Decided before the backend starts, so a name holding another run is refused at once.
+  const plan: ResumePlan = flags.resume ? planResume(dir, name, config, synthetic) : { kind: 'fresh', note: null };
+  if (plan.kind === 'finished') {
+    // A signal after the last epoch may have marked the file interrupted: it is whole.
+    if (plan.results.interrupted) writeFileAtomic(files.results, resultsJson({ ...plan.results, interrupted: false }));
+    rmSync(files.state, { force: true });
+    process.stderr.write(`${files.results} already holds all ${config.epochs} epochs: nothing to train.\n`);
+    return;
+  }
+  if (plan.kind === 'fresh') {
+    if (plan.note) process.stderr.write(`cannot resume: ${plan.note}; training from epoch 1.\n`);
+    if (!flags.resume && existsSync(files.state)) process.stderr.write(`note: starting ${name} again from epoch 1 over its unfinished run (--resume would continue it).\n`);
+    // An earlier run's state under this name must never be continued with this run's results.
+    rmSync(files.state, { force: true });
+  }
   const backend = await startNodeBackend(flags.backend as EngineBackendChoice);
   process.stderr.write(`backend: ${backend.name} on ${backend.adapter} (${backend.reason})\n`);
   const data = await loadData(config, synthetic);
   const { LockstepRunner } = await import('../src/engine/lockstep.ts');
-  const name = (flags.name as string | undefined) ?? `${synthetic ? 'synthetic-' : ''}resnet${6 * config.blocksPerStage + 2}-seed${config.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const path = `experiments/${name}.json`;
-  const recordingPath = flags.recording ? `experiments/${name}.recording.json` : null;
   const madeBy = provenance(process.argv.slice(2));
-  mkdirSync('experiments', { recursive: true });
+  mkdirSync(dir, { recursive: true });
 
-  const runner = await LockstepRunner.create(data, config);
+  let runner: Runner;
+  let epochs: EpochSnapshot[] = [];
+  let resumes: NonNullable<ResultsFile['resumes']> = [];
+  if (plan.kind === 'resume') {
+    try {
+      runner = await LockstepRunner.restore(data, config, plan.state);
+      epochs = plan.epochs;
+      resumes = [...(plan.results.resumes ?? []), { afterEpoch: runner.epoch, backend: backend.name, at: new Date().toISOString() }];
+      const before = (plan.results.backend as { name?: unknown } | null)?.name;
+      process.stderr.write(`resuming ${name} after epoch ${runner.epoch} of ${config.epochs}\n`);
+      if (before !== backend.name) {
+        process.stderr.write(`note: it trained on ${String(before)} before and goes on on ${backend.name}: a faithful continuation, but not bit for bit the run one backend would make.\n`);
+      }
+    } catch (error) {
+      if (!(error instanceof IncompatibleStateError)) throw error;
+      process.stderr.write(`cannot resume: ${error.message}\n`);
+      rmSync(files.state, { force: true });
+      runner = await LockstepRunner.create(data, config);
+    }
+  } else {
+    runner = await LockstepRunner.create(data, config);
+  }
+  const resumedAfter = runner.epoch;
   const lanes = lanesOf(config);
   const minor = isMajorClass(config.trainCounts).map((isMajor) => !isMajor);
-  const epochs: EpochSnapshot[] = [];
   const started = performance.now();
   const save = (interrupted: boolean) => {
-    writeFileSync(path, JSON.stringify({ config, backend, classNames: data.classNames, trainCounts: data.trainCounts, interrupted, epochs }, (_, v) =>
-      ArrayBuffer.isView(v) ? Array.from(v as Float32Array) : v,
-    ));
-    if (recordingPath && epochs.length > 0) writeFileSync(recordingPath, JSON.stringify(recordingFile(config, epochs, backend.name, new Date(), madeBy)));
+    const results: ResultsFile = { config, backend, classNames: data.classNames, trainCounts: data.trainCounts, interrupted: interrupted && epochs.length < config.epochs, synthetic, ...(resumes.length > 0 ? { resumes } : {}), epochs };
+    writeFileAtomic(files.results, resultsJson(results));
+    if (recordingPath && epochs.length > 0) writeFileAtomic(recordingPath, JSON.stringify(recordingFile(config, epochs, backend.name, new Date(), madeBy)));
   };
-  // The file already holds every finished epoch; Ctrl-C marks it interrupted and stops between steps.
+  // The file already holds every finished epoch, and the state file the last one's state; Ctrl-C marks
+  // the file interrupted and stops between steps (--resume goes on from the state).
   // `on`, not `once`: a terminal's Ctrl-C reaches this process both directly and relayed by tsx, and
   // npm turns it into SIGTERM for its child.
   const stop = (signal: NodeJS.Signals) => {
     save(true);
-    process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: wrote ${epochs.length} finished epoch${epochs.length === 1 ? '' : 's'} to ${path}\n`);
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: wrote ${epochs.length} finished epoch${epochs.length === 1 ? '' : 's'} to ${files.results}\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  while (!runner.finished) {
+  const totalSteps = config.epochs * runner.stepsPerEpoch;
+  const firstStep = runner.epoch * runner.stepsPerEpoch;
+  while (!runner.finished && !(stopAfter > 0 && runner.epoch >= stopAfter)) {
     for (let s = 0; s < runner.stepsPerEpoch; s++) {
       await runner.trainStep();
-      const done = (runner.epoch * runner.stepsPerEpoch + s + 1) / (config.epochs * runner.stepsPerEpoch);
-      const elapsed = (performance.now() - started) / 1000;
-      progressBar(done, `epoch ${runner.epoch + 1}/${config.epochs} step ${s + 1}/${runner.stepsPerEpoch}, ETA ${Math.round((elapsed / done) * (1 - done))} s`);
+      const done = runner.epoch * runner.stepsPerEpoch + s + 1;
+      const secondsPerStep = (performance.now() - started) / 1000 / (done - firstStep);
+      progressBar(done / totalSteps, `epoch ${runner.epoch + 1}/${config.epochs} step ${s + 1}/${runner.stepsPerEpoch}, ETA ${Math.round(secondsPerStep * (totalSteps - done))} s`);
       // On the CPU backends a step resolves in microtasks only: let signal handlers (Ctrl-C) run.
       await new Promise((resolve) => setImmediate(resolve));
     }
     const snapshot = await runner.finishEpoch();
     epochs.push(snapshot);
+    // The results first, then the state: a run stopped between the two trains that epoch again, identically.
     save(false);
+    if (runner.finished) rmSync(files.state, { force: true });
+    else writeFileAtomic(files.state, encodeState(await runner.saveState(), { config, synthetic }));
     const mean = (xs: number[]) => (100 * xs.reduce((a, b) => a + b, 0)) / xs.length;
     const accuracies = lanes.map(({ id, label }) => {
       const accuracy = snapshot.runs[id].testAccuracy;
@@ -167,6 +239,10 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
     process.stderr.write(`\repoch ${snapshot.epoch}: balanced test acc % ${accuracies.join(', ')}; ${snapshot.imagesPerSecond.toFixed(1)} images/s${' '.repeat(20)}\n`);
   }
   runner.dispose();
-  printSummary(config, data.classNames, lanes, epochs.at(-1)!, (performance.now() - started) / 1000);
-  process.stderr.write(`wrote ${path}${recordingPath ? ` and ${recordingPath}` : ''}\n`);
+  if (!runner.finished) {
+    save(true);
+    process.stderr.write(`stopped after epoch ${runner.epoch} of ${config.epochs} (--stop-after): the same command with --resume goes on from ${files.state}\n`);
+  }
+  if (epochs.length > 0) printSummary(config, data.classNames, lanes, epochs.at(-1)!, (performance.now() - started) / 1000, resumedAfter);
+  process.stderr.write(`wrote ${files.results}${recordingPath ? ` and ${recordingPath}` : ''}\n`);
 });

@@ -57,8 +57,7 @@ describe('npm run sweep and npm run report', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     lines.forEach((line, seed) => {
-      expect(line).toMatch(new RegExp(`^npm run experiment -- methods=erm,mfw .*seed=${seed} --backend=cpu --synthetic --name=sweep-[0-9a-f]{8}-seed${seed} --recording && `));
-      expect(line).toContain(`${out}/runs/seed${seed}.json`);
+      expect(line).toMatch(new RegExp(`^npm run experiment -- methods=erm,mfw .*seed=${seed} --backend=cpu --synthetic --out=${out}/runs --name=seed${seed} --recording --resume$`));
     });
     expect(existsSync(out)).toBe(false);
   });
@@ -75,8 +74,7 @@ describe('npm run sweep and npm run report', () => {
       { name: 'seed0', state: 'done', exitCode: 0 },
       { name: 'seed1', state: 'done', exitCode: 0 },
     ]);
-    // Nothing is left behind under experiments/.
-    expect(readdirSync('experiments').filter((file) => file.includes(manifest.runs[0].command.match(/--name=(sweep-[0-9a-f]+)/)![1]))).toEqual([]);
+    // Finished runs keep no state (nothing is left to resume).
 
     const report = await runScript('scripts/report.ts', [out]);
     expect(report.code).toBe(0);
@@ -92,6 +90,34 @@ describe('npm run sweep and npm run report', () => {
     expect(again.stderr).not.toContain('started');
   });
 
+  it('started again after a run was cut short after its first epoch, resumes it there instead of starting over', async () => {
+    const out = join(tempDir(), 'resumed');
+    const args = [...TINY, 'seeds=0', 'ep=2', `--out=${out}`];
+    // The run as a killed job leaves it: its own command line, stopped after epoch 1 with its state kept.
+    const emitted = await runScript('scripts/sweep.ts', [...args, '--emit=commands']);
+    const line = emitted.stdout.trim();
+    expect(line).not.toMatch(/['"\n]/);
+    const cut = await runScript('scripts/experiment.ts', [...line.split(' ').slice(4), '--stop-after=1']);
+    expect(cut.code, cut.stderr).toBe(0);
+    expect(existsSync(join(out, 'runs', 'seed0.state.bin'))).toBe(true);
+
+    const sweep = await runScript('scripts/sweep.ts', [...args, '--parallel=1']);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stderr).toContain('0 already done, 1 to run (1 resumed from their last finished epoch)');
+    expect(sweep.stderr).toContain('resumed seed0');
+    const log = readFileSync(join(out, 'runs', 'seed0.log'), 'utf8');
+    expect(log).toContain('resuming seed0 after epoch 1 of 2');
+    expect(log).toContain('\repoch 2: balanced test acc');
+    expect(log).not.toContain('\repoch 1: balanced test acc');
+    const results = JSON.parse(readFileSync(join(out, 'runs', 'seed0.json'), 'utf8')) as { interrupted: boolean; epochs: { epoch: number }[]; resumes: { afterEpoch: number }[] };
+    expect(results.interrupted).toBe(false);
+    expect(results.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(results.resumes.map((r) => r.afterEpoch)).toEqual([1]);
+    expect(readdirSync(join(out, 'runs')).sort()).toEqual(['seed0.json', 'seed0.log', 'seed0.recording.json']);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.runs.map(({ name, state }) => ({ name, state }))).toEqual([{ name: 'seed0', state: 'done' }]);
+  });
+
   it.skipIf(!hasGnuParallel())('the emitted commands run under GNU parallel and report as a sweep', async () => {
     const out = join(tempDir(), 'parallel');
     const emitted = await runScript('scripts/sweep.ts', [...TINY, 'ep=1', `--out=${out}`, '--emit=commands']);
@@ -102,6 +128,11 @@ describe('npm run sweep and npm run report', () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toMatch(/\| ERM +\| 2 +\| \d+\.\d ± \d+\.\d /);
     expect(report.stdout).toMatch(/\| MFW +\| 2 +\| \d+\.\d ± \d+\.\d /);
+    // The same lines again: every run is done, so nothing trains and nothing changes.
+    const before = readFileSync(join(out, 'runs', 'seed0.json'), 'utf8');
+    const again = execFileSync('parallel', ['--will-cite', '--halt', 'now,fail=1', '-j', '2', '-a', commands], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(again).not.toContain('epoch 1:');
+    expect(readFileSync(join(out, 'runs', 'seed0.json'), 'utf8')).toBe(before);
   });
 });
 

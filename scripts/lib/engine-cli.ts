@@ -5,7 +5,7 @@
  * Nothing here imports tfjs, so WebGPU globals can be installed before the engine is loaded.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, ENGINE_CLASS_COUNTS, FIELDS, NUM_CHOSEN_CLASSES, validateConfig, type ConfigInput, type ExperimentConfig } from '../../src/config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, DEFAULT_CONFIG, ENGINE_CLASS_COUNTS, FIELDS, NUM_CHOSEN_CLASSES, subsetRequestOf, validateConfig, type ConfigInput, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { MAX_LANES, METHOD_NAMES, METHODS, methodParameters } from '../../src/core/methods.ts';
 import { MAX_TRAIN_PER_CLASS } from '../../src/config/imbalance.ts';
 import type { ExperimentData } from '../../src/data/types.ts';
@@ -38,6 +38,11 @@ function describeSetting(key: keyof ExperimentConfig): string {
   const field = FIELDS[key];
   // A link carries the page's backend choice; in Node the --backend flag decides.
   if (key === 'backend') return `${field.label} in the browser (accepted from links; here --backend decides)`;
+  if ((key === 'seed' || key === 'subsetSeed') && field.kind === 'number') {
+    const range = `a whole number from ${field.min} to ${field.max}`;
+    if (key === 'seed') return `${field.label} of the initial weights, batch order, augmentation and each lane's draws (and of the subset unless subsetSeed is given): ${range}`;
+    return `${field.label}: which images of each class are drawn (the training subset; the test sample when tpc < 1000), ${range}; default: the seed`;
+  }
   if (field.kind === 'enum') return `${field.label}: one of ${field.choices.join(', ')}`;
   if (field.choices) return `${field.label}: one of ${field.choices.join(', ')}`;
   return `${field.label}: ${field.integer ? 'a whole number' : 'a number'} from ${field.min} to ${field.max}`;
@@ -48,7 +53,8 @@ export function settingsHelp(base: ExperimentConfig = DEFAULT_CONFIG): string[] 
   return SETTING_KEYS.map((key) => {
     const value = base[key];
     const shown = Array.isArray(value) ? value.join(',') : String(value);
-    return `  ${`${key} (${URL_PARAMS[key]})`.padEnd(28)}${describeSetting(key)}; default ${shown}`;
+    // The subset seed's default is the seed, whatever that is; its description says so.
+    return `  ${`${key} (${URL_PARAMS[key]})`.padEnd(28)}${describeSetting(key)}${key === 'subsetSeed' ? '' : `; default ${shown}`}`;
   });
 }
 
@@ -162,13 +168,16 @@ export function dataDir(): string {
   return process.env.IMBALANCE_DATA_DIR || 'public/data/cifar10';
 }
 
-/** CIFAR-10 from the prepared assets, or synthetic colour classes with the same counts. */
+/**
+ * CIFAR-10 from the prepared assets, or synthetic colour classes with the same counts; either drawn by
+ * the subset seed (synthetic images stand in for the subset, so they follow it too).
+ */
 export async function loadData(config: ExperimentConfig, synthetic: boolean, dir = dataDir()): Promise<ExperimentData> {
   const { syntheticExperimentData } = await import('../../src/engine/syntheticData.ts');
-  if (synthetic) return syntheticExperimentData(config.trainCounts, 100, config.seed);
+  if (synthetic) return syntheticExperimentData(config.trainCounts, 100, config.subsetSeed);
   if (!existsSync(`${dir}/manifest.json`)) {
     throw new Error(`No prepared CIFAR-10 in ${dir}: run \`npm run data\` first, or pass --synthetic for stand-in data.`);
   }
   const { loadExperimentDataFromDir } = await import('../../src/data/node.ts');
-  return loadExperimentDataFromDir(dir, { classes: config.classes, trainCounts: config.trainCounts, seed: config.seed, testPerClass: config.testPerClass });
+  return loadExperimentDataFromDir(dir, subsetRequestOf(config));
 }

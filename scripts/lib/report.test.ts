@@ -126,6 +126,14 @@ describe('the report’s numbers', () => {
     const csv = reportCsv(data).split('\n');
     expect(csv[1]).toMatch(/^64,ldam,erm,1,70\.0000,,.*,1,71\.10,Table 1,71\.1 Table 1; 70\.36 LDAM Table 2,Table 1$/);
   });
+
+  it('spreads over the subset seeds as over the seeds: they are no setting of their own', () => {
+    // seeds=0-2 alone: each run's subset seed follows its seed; with subsetSeeds= they vary apart.
+    const results = [0, 1, 2].map((seed) => run(`seed${seed}`, { ...CONFIG, seed, subsetSeed: seed === 2 ? 7 : seed }, { erm: [perClass(1, 0), perClass(1, 0), perClass(1, seed / 4)], mfw: [perClass(1, 0), perClass(1, 0), perClass(1, 0)] }));
+    const data = summariseSweep(results);
+    expect(data.settingKeys).toEqual([]);
+    expect(data.rows.map((row) => [row.lane.id, row.seeds])).toEqual([['erm', 3], ['mfw', 3]]);
+  });
 });
 
 describe('readResults', () => {

@@ -1,6 +1,6 @@
 /**
  * A sweep's report: its finished runs grouped by setting (every setting that differs between runs,
- * except the seed), and per setting and lane the test accuracy over seeds as mean ± sample standard
+ * except the seed and the subset seed, which it spreads over), and per setting and lane the test accuracy over seeds as mean ± sample standard
  * deviation, at the last epoch and as each seed's median of the last epochs, beside the published
  * figures whose protocol the runs share (published.ts), and how the runs relate to Table 1's protocol.
  * Accuracies are fractions in [0, 1] until formatted as percentages.
@@ -65,7 +65,7 @@ export interface ReportRow {
 }
 
 export interface ReportData {
-  /** Settings that differ between the runs, the seed aside. */
+  /** Settings that differ between the runs, the seed and the subset seed aside. */
   settingKeys: (keyof ExperimentConfig)[];
   rows: ReportRow[];
 }
@@ -75,17 +75,18 @@ const settingValue = (config: ExperimentConfig, key: keyof ExperimentConfig) => 
   return Array.isArray(value) ? value.join(',') : String(value);
 };
 
-/** The runs of one setting (one value of every swept setting but the seed), one per seed. */
+/** The runs of one setting (one value of every swept setting but the seed and the subset seed), one per seed. */
 export interface SettingGroup {
   /** The swept settings' values, in the order of `settingKeys`. */
   setting: string[];
   runs: RunResult[];
 }
 
-/** Groups the runs by setting (every setting that differs between them, the seed aside), in the order the settings first appear. */
+/** Groups the runs by setting (every setting that differs between them, the seed and the subset seed aside), in the order the settings first appear. */
 export function groupBySetting(results: readonly RunResult[]): { settingKeys: (keyof ExperimentConfig)[]; groups: SettingGroup[] } {
   const keys = results.length > 0 ? (Object.keys(results[0].config) as (keyof ExperimentConfig)[]) : [];
-  const settingKeys = keys.filter((key) => key !== 'seed' && new Set(results.map((r) => settingValue(r.config, key))).size > 1);
+  // The spread is over the seeds and the subsets they draw: without subsetSeed= a run's subset seed is its seed.
+  const settingKeys = keys.filter((key) => key !== 'seed' && key !== 'subsetSeed' && new Set(results.map((r) => settingValue(r.config, key))).size > 1);
   const groups = new Map<string, SettingGroup>();
   for (const result of results) {
     const setting = settingKeys.map((key) => settingValue(result.config, key));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from './cli.ts';
 import { EXPERIMENT_COMMAND_ENV, experimentCommandPrefix } from './bundle.ts';
-import { expandSweep, experimentName, manifestPath, planSweep, recordsRun, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
+import { expandSweep, manifestPath, planSweep, recordsRun, resumeManifest, runCommandLine, runFiles, type ManifestRun } from './sweep.ts';
 
 describe('planSweep and expandSweep', () => {
   it('sweeps the settings given several values and the seed; lists within a run (methods, counts) are passed on whole', () => {
@@ -39,6 +39,24 @@ describe('planSweep and expandSweep', () => {
     expect(expandSweep(planSweep(['ep=3'])).map((run) => run.name)).toEqual(['run']);
   });
 
+  it('sweeps the subset seed as subsetSeeds= (or a subsetSeed list), named in the runs; a single subset seed is shared', () => {
+    const plan = planSweep(['seeds=0-1', 'subsetSeeds=5-6', 'ep=2']);
+    expect(plan.axes).toEqual([
+      { key: 'seed', values: ['0', '1'] },
+      { key: 'subsetSeed', values: ['5', '6'] },
+    ]);
+    const runs = expandSweep(plan);
+    expect(runs.map((run) => run.name)).toEqual(['seed0-subsetSeed5', 'seed0-subsetSeed6', 'seed1-subsetSeed5', 'seed1-subsetSeed6']);
+    expect(runs.map((run) => [run.config.seed, run.config.subsetSeed])).toEqual([[0, 5], [0, 6], [1, 5], [1, 6]]);
+    expect(planSweep(['ss=1,3', 'seed=2']).axes).toEqual([{ key: 'subsetSeed', values: ['1', '3'] }, { key: 'seed', values: ['2'] }]);
+    // One subset under every seed: the subset seed is no axis and the names stay the seeds'.
+    const fixed = expandSweep(planSweep(['seeds=0-2', 'subsetSeed=7']));
+    expect(fixed.map((run) => run.name)).toEqual(['seed0', 'seed1', 'seed2']);
+    expect(fixed.map((run) => run.config.subsetSeed)).toEqual([7, 7, 7]);
+    // Without one, each run's subset is its seed's, as before the split.
+    expect(expandSweep(planSweep(['seeds=0-2'])).map((run) => run.config.subsetSeed)).toEqual([0, 1, 2]);
+  });
+
   it('refuses the whole sweep before anything runs, naming every bad combination', () => {
     const refuse = () => expandSweep(planSweep(['depth=1,5', 'k=5', 'seeds=0-1']));
     expect(refuse).toThrow(UsageError);
@@ -48,14 +66,12 @@ describe('planSweep and expandSweep', () => {
     expect(() => expandSweep(planSweep(['colour=red,blue']))).toThrow(/Unknown setting "colour"/);
   });
 
-  it('writes each run as one shell line from the repository root that moves its files into the sweep folder', () => {
+  it('writes each run as one shell line from the repository root that writes into the sweep folder and resumes when run again', () => {
     const [run] = expandSweep(planSweep(['m=erm,mfw', 'seeds=3', 'ep=2']));
-    const name = experimentName('out dir', run);
-    expect(name).toMatch(/^sweep-[0-9a-f]{8}-seed3$/);
     expect(runCommandLine('out dir', run, { backend: 'wasm', synthetic: true })).toBe(
-      `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic --name=${name} --recording && mkdir -p 'out dir/runs' ` +
-        `&& mv experiments/${name}.json 'out dir/runs/seed3.json' && mv experiments/${name}.recording.json 'out dir/runs/seed3.recording.json'`,
+      `npm run experiment -- m=erm,mfw epochs=2 seed=3 --backend=wasm --synthetic '--out=out dir/runs' --name=seed3 --recording --resume`,
     );
+    expect(runFiles('out dir', run.name)).toEqual({ results: 'out dir/runs/seed3.json', recording: 'out dir/runs/seed3.recording.json', state: 'out dir/runs/seed3.state.bin', log: 'out dir/runs/seed3.log' });
   });
 
   it('sweeps Table 1’s settings (10 classes, the 64-d feature, the LDAM schedule), without a recording the app could not show', () => {
@@ -66,7 +82,8 @@ describe('planSweep and expandSweep', () => {
     expect(runs[4].config.trainCounts).toEqual([5000, 5000, 5000, 5000, 5000, 50, 50, 50, 50, 50]);
     const line = runCommandLine('out', runs[1], { backend: 'webgpu', synthetic: false });
     expect(line).not.toContain('recording');
-    expect(line).toMatch(/ featureDim=64 schedule=ldam .*--name=sweep-[0-9a-f]{8}-imbalance_long-tailed-ratio100-seed0 && mkdir -p out\/runs && mv [^&]+\.json out\/runs\/imbalance_long-tailed-ratio100-seed0\.json$/);
+    // Written into the sweep's folder and resumed when run again, as every run: a Table 1 run is the one that takes hours.
+    expect(line).toMatch(/ featureDim=64 schedule=ldam .*--backend=webgpu --out=out\/runs --name=imbalance_long-tailed-ratio100-seed0 --resume$/);
     // Sweeping the feature: only the 2-D runs of four classes keep a recording.
     const both = expandSweep(planSweep(['fd=2,64', 'seeds=0']));
     expect(both.map((run) => recordsRun(run))).toEqual([true, false]);
@@ -79,7 +96,7 @@ describe('planSweep and expandSweep', () => {
     try {
       process.env[EXPERIMENT_COMMAND_ENV] = "'/gpu bench/run.sh' experiment";
       const line = runCommandLine('out', run, { backend: 'webgpu', synthetic: false }, experimentCommandPrefix());
-      expect(line).toMatch(new RegExp(`^'/gpu bench/run\\.sh' experiment epochs=2 seed=3 --backend=webgpu --name=sweep-[0-9a-f]{8}-seed3 --recording && mkdir -p out/runs && mv experiments/`));
+      expect(line).toBe(`'/gpu bench/run.sh' experiment epochs=2 seed=3 --backend=webgpu --out=out/runs --name=seed3 --recording --resume`);
       delete process.env[EXPERIMENT_COMMAND_ENV];
       expect(experimentCommandPrefix()).toBe('npm run experiment --');
     } finally {

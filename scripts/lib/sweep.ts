@@ -4,9 +4,8 @@
  * process. Also the manifest that records every run's state, so a sweep started again skips what
  * finished. Pure apart from reading and writing the manifest; scripts/sweep.ts runs the processes.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { appProblems, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { settingKeyOf } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
@@ -38,7 +37,10 @@ export interface SweepRun {
 /** Settings that are lists of one run (the lanes, the classes, the counts): commas never mean a sweep there. */
 const LIST_SETTINGS = new Set<keyof ExperimentConfig>(['methods', 'classes', 'trainCounts']);
 
-/** `0-4` → 0,1,2,3,4; whole numbers and ranges may be mixed: `0,2,5-7`. Only for the seed. */
+/** The seed axes: ranges are read in their lists, and `seeds=` / `subsetSeeds=` name them too. */
+const SEED_AXES: Readonly<Record<string, keyof ExperimentConfig>> = { seeds: 'seed', subsetSeeds: 'subsetSeed' };
+
+/** `0-4` → 0,1,2,3,4; whole numbers and ranges may be mixed: `0,2,5-7`. Only for the seeds. */
 function seedValues(text: string): string[] {
   return text.split(',').flatMap((part) => {
     const range = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
@@ -52,7 +54,9 @@ function seedValues(text: string): string[] {
 
 /**
  * Splits the sweep's settings into the swept axes (settings given several values, and the seed) and
- * the arguments every run shares. `seeds=` is the seed axis; a later value of the same setting replaces an earlier one, as in `npm run experiment`.
+ * the arguments every run shares. `seeds=` is the seed axis, `subsetSeeds=` the subset seed's (without
+ * it each run's subset seed is its seed, as in `npm run experiment`); a later value of the same setting
+ * replaces an earlier one, as in `npm run experiment`.
  */
 export function planSweep(args: readonly string[]): SweepPlan {
   const fixed: string[] = [];
@@ -65,12 +69,13 @@ export function planSweep(args: readonly string[]): SweepPlan {
       continue;
     }
     const [, name, text] = pair;
-    const key = name === 'seeds' ? 'seed' : settingKeyOf(name);
+    const key = SEED_AXES[name] ?? settingKeyOf(name);
     if (key === null || LIST_SETTINGS.has(key)) {
       fixed.push(arg);
       continue;
     }
-    const values = [...new Set(key === 'seed' ? seedValues(text) : text.split(',').map((value) => value.trim()))];
+    const isSeed = key === 'seed' || key === 'subsetSeed';
+    const values = [...new Set(isSeed ? seedValues(text) : text.split(',').map((value) => value.trim()))];
     axes.delete(key);
     axes.set(key, values);
   }
@@ -118,18 +123,13 @@ export function expandSweep(plan: SweepPlan): SweepRun[] {
 }
 
 /**
- * The experiment script writes only under experiments/: runs are named there with a tag of the
- * output folder, so two sweeps (or two nodes sharing a checkout) never write the same file.
+ * A run's files in the sweep's folder, written there by the experiment itself (--out): its results and
+ * recording after every epoch, its state while it is unfinished (what --resume continues from), and
+ * the log `npm run sweep` keeps of its output.
  */
-export function experimentName(outDir: string, run: Pick<SweepRun, 'name'>): string {
-  const tag = createHash('sha256').update(resolve(outDir)).digest('hex').slice(0, 8);
-  return `sweep-${tag}-${run.name}`;
-}
-
-/** Where a finished run's results and recording end up in the sweep's folder. */
-export function runFiles(outDir: string, name: string): { results: string; recording: string; log: string } {
+export function runFiles(outDir: string, name: string): { results: string; recording: string; state: string; log: string } {
   const base = join(outDir, 'runs', name);
-  return { results: `${base}.json`, recording: `${base}.recording.json`, log: `${base}.log` };
+  return { results: `${base}.json`, recording: `${base}.recording.json`, state: `${base}.state.bin`, log: `${base}.log` };
 }
 
 /** The flags every run gets from the sweep (the backend, synthetic data). */
@@ -146,26 +146,32 @@ export function recordsRun(run: Pick<SweepRun, 'config'>): boolean {
   return appProblems(run.config).length === 0;
 }
 
-/** The experiment's own arguments for a run: its settings, then the flags, its name and --recording where the app can show it. */
+/**
+ * The experiment's own arguments for a run: its settings, then the flags, its folder and name,
+ * --recording where the app can show the run, and --resume: run again, it continues from its last
+ * finished epoch (or does nothing when it is done), so starting a sweep again never trains an epoch twice.
+ */
 export function experimentArguments(outDir: string, run: SweepRun, flags: RunFlags): string[] {
-  return [...run.args, `--backend=${flags.backend}`, ...(flags.synthetic ? ['--synthetic'] : []), `--name=${experimentName(outDir, run)}`, ...(recordsRun(run) ? ['--recording'] : [])];
+  return [
+    ...run.args,
+    `--backend=${flags.backend}`,
+    ...(flags.synthetic ? ['--synthetic'] : []),
+    `--out=${join(outDir, 'runs')}`,
+    `--name=${run.name}`,
+    ...(recordsRun(run) ? ['--recording'] : []),
+    '--resume',
+  ];
 }
 
 /**
- * One shell line that runs the run and moves its files into the sweep's folder, as `npm run sweep`
- * itself does: what --emit=commands prints, one per run. `experimentCommand` runs one experiment
- * (scripts/lib/bundle.ts): `npm run experiment --`, run from the repository root, or the GPU bundle's
- * `run.sh experiment`, run from any folder; the line's relative paths (experiments/) are that folder's.
+ * One shell line that runs the run, as `npm run sweep` itself does: what --emit=commands prints, one
+ * per run. `experimentCommand` runs one experiment (scripts/lib/bundle.ts): `npm run experiment --`,
+ * run from the repository root, or the GPU bundle's `run.sh experiment`, run from any folder. Run
+ * again after an interruption, a line goes on from the run's last finished epoch; run again after the
+ * run is done, it does nothing.
  */
 export function runCommandLine(outDir: string, run: SweepRun, flags: RunFlags, experimentCommand = 'npm run experiment --'): string {
-  const name = experimentName(outDir, run);
-  const files = runFiles(outDir, run.name);
-  return [
-    `${experimentCommand} ${experimentArguments(outDir, run, flags).map(shellQuote).join(' ')}`,
-    `mkdir -p ${shellQuote(join(outDir, 'runs'))}`,
-    `mv experiments/${name}.json ${shellQuote(files.results)}`,
-    ...(recordsRun(run) ? [`mv experiments/${name}.recording.json ${shellQuote(files.recording)}`] : []),
-  ].join(' && ');
+  return `${experimentCommand} ${experimentArguments(outDir, run, flags).map(shellQuote).join(' ')}`;
 }
 
 export type RunState = 'pending' | 'running' | 'done' | 'failed';
@@ -200,8 +206,8 @@ export function writeManifest(outDir: string, manifest: Manifest): void {
 /**
  * The manifest for this sweep in `outDir`: the existing one's states where it is the same sweep (the
  * same runs with the same command lines), a run counting as done only while its results file is
- * there; everything else pending (an unfinished run restarts from its first epoch). Refuses a folder
- * holding a different sweep, whose results would mix with these in one report.
+ * there; everything else pending (an unfinished run goes on from its last finished epoch: its command
+ * has --resume). Refuses a folder holding a different sweep, whose results would mix with these in one report.
  */
 export function resumeManifest(outDir: string, sweep: readonly string[], runs: readonly Omit<ManifestRun, 'state'>[]): Manifest {
   const fresh: Manifest = { sweep: [...sweep], runs: runs.map((run) => ({ ...run, state: 'pending' })) };

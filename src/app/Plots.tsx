@@ -13,6 +13,7 @@ import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import type { EpochSnapshot, RunSnapshot } from '../core/snapshot.ts';
 import { fileSafeLaneId, logitScale, type Lane } from '../core/methods.ts';
 import { selectShownSnapshot, useAppStore } from '../state/store.ts';
+import { seedLabels, sharedSubsetSeed } from '../state/seedSet.ts';
 import {
   AccuracyCurves,
   BalancedAccuracyCurves,
@@ -343,16 +344,22 @@ function SeedAggregate({ presentation }: { presentation: boolean }) {
   const lanes = useLanes();
   if (!seeds) return null;
   const count = seeds.seeds.length;
+  const labels = seedLabels(seeds);
+  const shared = sharedSubsetSeed(seeds);
   const epoch = selectedEpoch ?? history.at(-1)?.epoch ?? null;
   return (
     <section className="seed-aggregate" aria-labelledby="seed-aggregate-title" data-testid="seed-aggregate">
       <h2 id="seed-aggregate-title">
-        Seeds: {count} <span className="run-subtitle">seeds {seeds.seeds.join(', ')} of one setting, opened together</span>
+        Seeds: {count}{' '}
+        <span className="run-subtitle">
+          {labels.every((label, i) => label === `seed ${seeds.seeds[i]}`) ? `seeds ${seeds.seeds.join(', ')}` : labels.join('; ')}
+          {shared === null ? '' : ` (one subset: subset seed ${shared})`} of one setting, opened together
+        </span>
       </h2>
       <p className="ip-what-to-look-for" data-testid="seed-caption">
         Each method’s test accuracy over the {count} seeds: the line is the mean, the shaded band ± 1 sample standard deviation (n − 1) over
         the seeds. Where two methods’ bands overlap, these seeds do not tell them apart. Everything below — the feature space, the per-class
-        curves and the tables — shows one run: seed {seeds.seeds[0]} (<code>{seeds.names[0]}</code>).
+        curves and the tables — shows one run: {labels[0]} (<code>{seeds.names[0]}</code>).
       </p>
       <div className="curve-grid">
         {SEED_MEASURES.map((measure) => (

@@ -34,8 +34,14 @@ export interface ExperimentConfig {
   imbalance: ImbalancePreset;
   /** ρ for the step and long-tailed presets. */
   ratio: number;
-  /** Seeds the subset, initial weights, batch order, augmentation and MFW draws. */
+  /** Seeds the initial weights, the batch order, the augmentation, the plotted sample and every lane's draws. */
   seed: number;
+  /**
+   * Seeds which images of each class are drawn: the imbalanced training subset, and the test sample
+   * when testPerClass is below the whole test set. Links, files and command lines that give a seed
+   * without one mean this seed (before the split one seed did both), so they reproduce as before.
+   */
+  subsetSeed: number;
   /** BasicBlocks per stage, n: ResNet-(6n+2). */
   blocksPerStage: number;
   /** Channel multiplier on 16/32/64 (1 = the paper's network; smaller for quick tests). */
@@ -110,6 +116,7 @@ export const FIELDS: Record<ScalarKey, FieldSpec> = {
   imbalance: { kind: 'enum', choices: ['paper', 'step', 'long-tailed', 'custom'], label: 'Imbalance preset' },
   ratio: { kind: 'number', min: 10, max: 200, integer: true, choices: [10, 100, 200], label: 'Imbalance ratio ρ' },
   seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, label: 'Seed' },
+  subsetSeed: { kind: 'number', min: 0, max: 2 ** 31 - 1, integer: true, label: 'Subset seed' },
   blocksPerStage: { kind: 'number', min: 1, max: 9, integer: true, choices: BLOCKS_PER_STAGE_CHOICES, label: 'Blocks per stage n (ResNet-6n+2)' },
   width: { kind: 'number', min: 0.25, max: 1, integer: false, choices: WIDTH_CHOICES, label: 'Width multiplier' },
   featureDim: { kind: 'number', min: 2, max: 64, integer: true, choices: [2, 64], label: 'Feature dimension' },
@@ -137,6 +144,7 @@ export const PAPER_CONFIG: ExperimentConfig = {
   imbalance: 'paper',
   ratio: 100,
   seed: 1,
+  subsetSeed: 1,
   blocksPerStage: 5,
   width: 1,
   featureDim: 2,
@@ -172,16 +180,16 @@ export const DEFAULT_CONFIG = CLASSROOM_CONFIG;
 
 export type TimePresetName = 'quick' | 'classroom' | 'paper';
 
-/** The presets for time, shortest first: they set the network and the length, not the classes, seed or backend. */
+/** The presets for time, shortest first: they set the network and the length, not the classes, seeds or backend. */
 export const TIME_PRESETS: Record<TimePresetName, ExperimentConfig> = { quick: QUICK_CONFIG, classroom: CLASSROOM_CONFIG, paper: PAPER_CONFIG };
 
-/** `draft` with a time preset applied: the preset's settings, the user's classes, seed, lanes and backend. */
+/** `draft` with a time preset applied: the preset's settings, the user's classes, seeds, lanes and backend. */
 export function withTimePreset(draft: ExperimentConfig, preset: ExperimentConfig): ExperimentConfig {
   const { config } = validateConfig({ ...preset, methods: draft.methods, seedVersion: draft.seedVersion }, { ...preset, methods: [...draft.methods] });
-  return { ...config, classes: [...draft.classes], trainCounts: [...preset.trainCounts], seed: draft.seed, backend: draft.backend };
+  return { ...config, classes: [...draft.classes], trainCounts: [...preset.trainCounts], seed: draft.seed, subsetSeed: draft.subsetSeed, backend: draft.backend };
 }
 
-/** The time preset `config` is (classes, seed, lanes and backend aside), or null. */
+/** The time preset `config` is (classes, seeds, lanes and backend aside), or null. */
 export function timePresetOf(config: ExperimentConfig): TimePresetName | null {
   const names = Object.keys(TIME_PRESETS) as TimePresetName[];
   return names.find((name) => sameConfig(withTimePreset(config, TIME_PRESETS[name]), config)) ?? null;
@@ -257,6 +265,9 @@ export function validateConfig(input: ConfigInput, base: ExperimentConfig = DEFA
     if (problem) problems.push(problem);
     else out[key] = value;
   }
+  // A seed without a (valid) subset seed sets both: that is what one seed meant before the split, so a
+  // link, file or command line of that time draws the same subset. (The settings panel passes both.)
+  if (input.seed !== undefined && config.seed === input.seed && config.subsetSeed !== input.subsetSeed) config.subsetSeed = config.seed;
 
   const classCounts = scope === 'app' ? { min: NUM_CHOSEN_CLASSES, max: NUM_CHOSEN_CLASSES } : ENGINE_CLASS_COUNTS;
   const howMany = classCounts.min === classCounts.max ? String(classCounts.min) : `${classCounts.min} to ${classCounts.max}`;
@@ -346,10 +357,11 @@ export const LEGACY_TRAINING = { featureDim: 2, schedule: 'cosine' } as const sa
 export function strictConfig(value: unknown, scope: ConfigScope = 'app'): { config: ExperimentConfig | null; problems: string[] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { config: null, problems: ['the configuration must be an object of settings.'] };
   // Files made before the method lab have no lanes (`drw` instead) and the first seed semantics;
+  // files made before the subset seed was split off have none: their seed drew the subset too;
   // files made before the 64-d feature and the LDAM schedule trained the 2-D feature with the cosine one.
   const input: ConfigInput = { seedVersion: 1, ...LEGACY_TRAINING, ...(value as ConfigInput) };
   const legacy = predatesMethodLab(input);
-  const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input) && !(key === 'methods' && legacy));
+  const missing = Object.keys(DEFAULT_CONFIG).filter((key) => !(key in input) && !(key === 'methods' && legacy) && key !== 'subsetSeed');
   const { config, problems } = validateConfig(legacy ? { ...input, methods: input.drw === true ? LEGACY_DRW_LANES : DEFAULT_LANES } : input, DEFAULT_CONFIG, scope);
   const all = [...(missing.length ? [`the configuration lacks ${missing.join(', ')}.`] : []), ...problems];
   if (JSON.stringify(config.trainCounts) !== JSON.stringify(input.trainCounts)) {
@@ -380,6 +392,14 @@ export function lanesOf(config: ExperimentConfig): Lane[] {
   const { lanes, problems } = parseLanes(config.methods, config);
   if (problems.length) throw new Error(`Invalid methods: ${problems.join('; ')}`);
   return lanes;
+}
+
+/**
+ * Which images a configuration trains and tests on, as the data module's subset request (src/data/subset.ts
+ * SubsetRequest): drawn by the subset seed. Every loader of a configuration's data goes through here.
+ */
+export function subsetRequestOf(config: Pick<ExperimentConfig, 'classes' | 'trainCounts' | 'subsetSeed' | 'testPerClass'>) {
+  return { classes: [...config.classes], trainCounts: [...config.trainCounts], seed: config.subsetSeed, testPerClass: config.testPerClass };
 }
 
 /** Total training images of a configuration. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { subsetRequestOf, type ExperimentConfig } from '../config/experiment.ts';
 import { longTailedCounts, PAPER_SECTION4_COUNTS, stepCounts } from '../config/imbalance.ts';
+import { configFromSearch } from '../state/urlConfig.ts';
 import { Rng } from '../util/rng.ts';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, TEST_CHUNK_IMAGES, TRAIN_CHUNK_IMAGES, type ChunkInfo, type DataManifest } from './format.ts';
 import { chooseImages, planExperiment, planSamples, type ChunkPick } from './subset.ts';
@@ -147,6 +149,20 @@ describe('planExperiment', () => {
     // 300 images: one whole chunk and 50 of another.
     const more = planExperiment(manifest, { ...request, testPerClass: 300 }).parts.filter((p) => p.split === 'test' && p.chunk.file.startsWith('test/2/'));
     expect(more.map((p) => p.picks?.length ?? p.chunk.images).sort((a, b) => a - b)).toEqual([50, 250]);
+  });
+
+  it("a configuration's subset seed draws its images, its seed does not; without a subset seed its seed draws them as before the split", () => {
+    // Step ρ=10 (5000, 5000, 500, 500) with a test sample: partial chunks in the training and test sets.
+    const link = (query: string) => configFromSearch(`?c=0,1,2,3&imb=step&rho=10&tpc=25&${query}`).config;
+    const images = (config: ExperimentConfig) => planExperiment(manifest, subsetRequestOf(config)).parts.map((p) => [p.split, p.chunk.file, p.picks]);
+    const old = link('seed=7');
+    expect(old.subsetSeed).toBe(7);
+    // A link made before the split: the subset of the request its one seed made then.
+    expect(images(old)).toEqual(planExperiment(manifest, { classes: [0, 1, 2, 3], trainCounts: old.trainCounts, seed: 7, testPerClass: 25 }).parts.map((p) => [p.split, p.chunk.file, p.picks]));
+    expect(images(link('seed=8&ss=7'))).toEqual(images(old));
+    expect(images(link('seed=7&ss=8'))).not.toEqual(images(old));
+    const trainOf = (config: ExperimentConfig) => images(config).filter(([split]) => split === 'train');
+    expect(trainOf(link('seed=7&ss=8'))).not.toEqual(trainOf(old));
   });
 
   it('testPerClass of the whole test set (1000) plans exactly what no testPerClass plans', () => {

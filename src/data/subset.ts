@@ -12,6 +12,7 @@ export interface SubsetRequest {
   classes: number[];
   /** Training images per chosen class. */
   trainCounts: number[];
+  /** Draws the images: a configuration's subset seed (config/experiment.ts subsetRequestOf), not its training seed. */
   seed: number;
   /**
    * Test images per chosen class: a seeded, chunk-aware subset like the training one. Absent, or

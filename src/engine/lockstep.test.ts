@@ -163,6 +163,25 @@ describe('LockstepRunner', () => {
   });
 
   // Degenerate cases: each method reduces, bitwise, to the simpler one it generalises.
+  it('the subset seed leaves the initial weights, batch order, augmentation and draws alone; the seed changes them', async () => {
+    // On the same images (the subset seed only chooses them: src/data/subset.test.ts), after one step.
+    const stateOf = async (seeds: Partial<ExperimentConfig>) => {
+      const runner = await LockstepRunner.create(data, tinyConfig({ methods: ['erm', 'mfw'], ...seeds }));
+      const initial = (await runner.saveState()).runs.erm.variables.map((b) => Array.from(new Float32Array(b)));
+      await runner.trainStep();
+      const state = await runner.saveState();
+      runner.dispose();
+      const floats = (lane: string) => state.runs[lane].variables.map((b) => Array.from(new Float32Array(b)));
+      return { initial, order: Array.from(new Int32Array(state.order)), rng: state.rng, erm: floats('erm'), mfw: floats('mfw'), draws: state.runs.mfw.draws };
+    };
+    const base = await stateOf({ seed: 11, subsetSeed: 11 });
+    expect(await stateOf({ seed: 11, subsetSeed: 4 })).toEqual(base);
+    const otherSeed = await stateOf({ seed: 4, subsetSeed: 11 });
+    expect(otherSeed.initial).not.toEqual(base.initial);
+    expect(otherSeed.order).not.toEqual(base.order);
+    expect(otherSeed.draws).not.toEqual(base.draws);
+  });
+
   it('MFW with s ≡ 0 is ERM', async () => {
     const { losses, snapshot } = await trainRun(tinyConfig({ epochs: 1, methods: ['erm', 'mfw'] }), { mfwWeights: [0, 0, 0, 0] });
     expect(losses.erm).toHaveLength(4);

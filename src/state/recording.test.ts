@@ -68,7 +68,7 @@ function asVersion1(file: RecordingFile, recorded: EpochSnapshot[]): RecordingFi
 /** A recording as the app wrote it before the method lab: no methods or seedVersion, runs erm and mfw with the old metrics only. */
 function legacyFile(drw: boolean): RecordingFile {
   const file = asVersion1(recordingFile(config, history(2), 'webgl'), history(2));
-  const { methods: _methods, seedVersion: _seedVersion, ...old } = file.config;
+  const { methods: _methods, seedVersion: _seedVersion, subsetSeed: _subsetSeed, ...old } = file.config;
   (file as { config: unknown }).config = { ...old, drw };
   for (const epoch of file.epochs) {
     for (const recorded of Object.values(epoch.runs)) {
@@ -174,6 +174,16 @@ describe('recordings', () => {
     expect(drw.config.methods).toEqual(['drw', 'mfw-drw']);
     expect(Object.keys(drw.history[0].runs)).toEqual(['drw', 'mfw-drw']);
     expect(drw.history[0].runs['mfw-drw'].testAccuracy).toEqual(old.epochs[0].runs.mfw.testAccuracy);
+  });
+
+  it('open files from before the subset seed with the subset drawn by their seed, and keep a subset seed of its own', () => {
+    const file = JSON.parse(JSON.stringify(recordingFile({ ...config, seed: 5, subsetSeed: 5 }, history(2), 'wasm'))) as RecordingFile;
+    delete (file.config as Partial<ExperimentConfig>).subsetSeed;
+    expect(parseRecording(JSON.stringify(file)).config).toEqual({ ...config, seed: 5, subsetSeed: 5 });
+    const split = { ...config, seed: 5, subsetSeed: 9 };
+    const saved = recordingFile(split, history(2), 'wasm');
+    expect(saved.link).toContain('seed=5&ss=9&');
+    expect(parseRecording(JSON.stringify(saved)).config).toEqual(split);
   });
 
   it('name the runs an old or new file lacks or holds in excess', () => {

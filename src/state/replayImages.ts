@@ -1,11 +1,11 @@
 /**
  * The CIFAR-10 images behind a recording's plotted points, for the replay's tooltips. A recording
- * holds no images, but it holds the configuration: the page loads the same seeded subset the worker
- * loads (src/data/loader.ts) and draws the plotted training sample the way the engine does (its
+ * holds no images, but it holds the configuration: the page loads the same subset the worker loads
+ * (its subset seed, src/data/loader.ts) and draws the plotted training sample the way the engine does (its
  * plot-sample stream of core/streams.ts, `waterFillSample`). The drawn sample's labels must equal the recorded ones,
  * point for point, or no images are shown (a file from another version of the app, other data).
  */
-import type { ExperimentConfig } from '../config/experiment.ts';
+import { subsetRequestOf, type ExperimentConfig } from '../config/experiment.ts';
 import { waterFillSample } from '../core/metrics.ts';
 import { dataBaseUrl, loadExperimentData, loadManifest } from '../data/loader.ts';
 import { IMAGE_BYTES } from '../data/types.ts';
@@ -33,7 +33,7 @@ export async function loadReplayImages(
 ): Promise<{ train: Uint8Array; test: Uint8Array } | null> {
   const base = dataBaseUrl(pageBase);
   if (!(await loadManifest(base))) return null;
-  const data = await loadExperimentData(base, { classes: config.classes, trainCounts: config.trainCounts, seed: config.seed, testPerClass: config.testPerClass });
+  const data = await loadExperimentData(base, subsetRequestOf(config));
   const indices = plotIndicesOf(data.train.labels, data.trainCounts.length, config);
   const plotLabels = Uint8Array.from(indices, (i) => data.train.labels[i]);
   if (!sameLabels(plotLabels, recorded.trainFeatureLabels) || !sameLabels(data.test.labels, recorded.testLabels)) return null;

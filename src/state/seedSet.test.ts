@@ -3,7 +3,7 @@ import { CLASSROOM_CONFIG, type ExperimentConfig } from '../config/experiment.ts
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { Recording } from './recording.ts';
 import { runSnapshot } from './runFixture.ts';
-import { seedSetOf, SeedSetError, type NamedRecording } from './seedSet.ts';
+import { seedLabels, seedSetOf, SeedSetError, sharedSubsetSeed, type NamedRecording } from './seedSet.ts';
 import { useAppStore } from './store.ts';
 
 /** Both major classes at 0.9, both minor classes at `minor` (Classroom counts 5000, 5000, 50, 50): balanced = 0.45 + minor / 2. */
@@ -54,6 +54,35 @@ describe('a seed set', () => {
     );
     const otherClasses = () => seedSetOf([recording('a.json', seed(0), [0.1], [0.1]), recording('b.json', { ...seed(1), classes: [0, 1, 3, 2] }, [0.1], [0.1])]);
     expect(otherClasses).toThrow('Classes (airplane, automobile, cat, bird in “b.json”, airplane, automobile, bird, cat in “a.json”)');
+  });
+
+  it('spreads over the subset seed as over the seed, as npm run report does: a sweep’s seeds=0-2 (each its own subset) or subsetSeeds= opens as one set', () => {
+    // seeds=0-2 without subsetSeed=: every run's subset seed is its seed.
+    const own = (n: number): ExperimentConfig => ({ ...seed(n), subsetSeed: n });
+    const sweep = seedSetOf([recording('s2.json', own(2), [0.3], [0.3]), recording('s0.json', own(0), [0.1], [0.1]), recording('s1.json', own(1), [0.2], [0.2])]);
+    expect(sweep.first.name).toBe('s0.json');
+    expect(sweep.info.seeds).toEqual([0, 1, 2]);
+    expect(sweep.info.subsetSeeds).toEqual([0, 1, 2]);
+    expect(sweep.info.bands.erm.minor[0].spread!.mean).toBeCloseTo(0.2, 12);
+    expect(seedLabels(sweep.info)).toEqual(['seed 0', 'seed 1', 'seed 2']);
+    expect(sharedSubsetSeed(sweep.info)).toBeNull();
+    // seeds=0-1 × subsetSeeds=5-6: four runs of one setting, ordered by seed, then subset seed.
+    const crossed = [0, 1].flatMap((s) => [6, 5].map((ss) => recording(`s${s}-ss${ss}.json`, { ...seed(s), subsetSeed: ss }, [0.1 * (s + 1)], [0.5])));
+    const { first, info } = seedSetOf(crossed);
+    expect(first.name).toBe('s0-ss5.json');
+    expect(info.names).toEqual(['s0-ss5.json', 's0-ss6.json', 's1-ss5.json', 's1-ss6.json']);
+    expect(info.seeds).toEqual([0, 0, 1, 1]);
+    expect(info.subsetSeeds).toEqual([5, 6, 5, 6]);
+    expect(seedLabels(info)).toEqual(['seed 0, subset seed 5', 'seed 0, subset seed 6', 'seed 1, subset seed 5', 'seed 1, subset seed 6']);
+    expect(sharedSubsetSeed(info)).toBeNull();
+    // seeds=0-2 subsetSeed=7: one subset under every seed, said once; each run named by its seed.
+    const oneSubset = seedSetOf([0, 1, 2].map((s) => recording(`s${s}.json`, { ...seed(s), subsetSeed: 7 }, [0.1], [0.5]))).info;
+    expect(seedLabels(oneSubset)).toEqual(['seed 0', 'seed 1', 'seed 2']);
+    expect(sharedSubsetSeed(oneSubset)).toBe(7);
+    // The same seed and subset seed twice is one run opened twice.
+    expect(() => seedSetOf([crossed[0], recording('again.json', { ...seed(0), subsetSeed: 6 }, [0.1], [0.5])])).toThrow('“s0-ss6.json” and “again.json” are both seed 0, subset seed 6: open each seed once.');
+    // Any other setting still may not differ beside them.
+    expect(() => seedSetOf([crossed[0], recording('b.json', { ...seed(1), subsetSeed: 5, epochs: 3 }, [0.1], [0.5])])).toThrow(/different settings: Epochs \(3 in “b\.json”, 2 in “s0-ss6\.json”\)/);
   });
 
   it('refuses one seed twice, and a single recording', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, PAPER_CONFIG, type ExperimentConfig } from '../config/experiment.ts';
+import { DEFAULT_CONFIG, PAPER_CONFIG, validateConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { configFromSearch, configToSearch, URL_PARAMS } from './urlConfig.ts';
 
 describe('config in the URL', () => {
@@ -10,6 +10,7 @@ describe('config in the URL', () => {
       imbalance: 'custom',
       trainCounts: [4000, 300, 20, 7],
       seed: 12345,
+      subsetSeed: 7,
       width: 0.5,
       learningRate: 0.0125,
       warmupEpochs: 5,
@@ -28,10 +29,68 @@ describe('config in the URL', () => {
     expect(configFromSearch(search)).toEqual({ config, problems: [], fromUrl: true });
   });
 
+  it('opens a link without a subset seed as before the split: one seed draws the subset and the weights', () => {
+    // A link made before the subset seed existed: it carries one seed.
+    const old = 'c=2,3,0,1&imb=step&rho=10&seed=7&depth=1&ep=30&m=erm,mfw&sv=2';
+    const { config, problems } = configFromSearch(`?${old}`);
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({ seed: 7, subsetSeed: 7 });
+    // Written back, it has no `ss`: the same link, the same storage key of its training in the browser.
+    expect(configToSearch(config)).not.toContain('ss=');
+    expect(new URLSearchParams(configToSearch(config)).get('seed')).toBe('7');
+    expect(configFromSearch(`?${configToSearch(config)}`).config).toEqual(config);
+    // No seed at all: the default's, both.
+    expect(configFromSearch('?ep=3').config).toMatchObject({ seed: DEFAULT_CONFIG.seed, subsetSeed: DEFAULT_CONFIG.seed });
+  });
+
+  it('round-trips a subset seed apart from the seed as ss, and checks it like the seed', () => {
+    const config: ExperimentConfig = { ...DEFAULT_CONFIG, seed: 3, subsetSeed: 0 };
+    const search = configToSearch(config);
+    expect(search).toContain('seed=3&ss=0&');
+    expect(configFromSearch(`?${search}`)).toEqual({ config, problems: [], fromUrl: true });
+    // The parameters' order does not matter: ss before seed means the same.
+    expect(configFromSearch('?ss=4&seed=2').config).toMatchObject({ seed: 2, subsetSeed: 4 });
+    for (const bad of ['-1', '1.5', 'x', String(2 ** 31)]) {
+      const { config: read, problems } = configFromSearch(`?seed=2&ss=${bad}`);
+      expect(read.subsetSeed, bad).toBe(2);
+      expect(problems, bad).toEqual([expect.stringContaining('Subset seed')]);
+    }
+  });
+
+  it('validateConfig: a seed alone sets the subset seed too (as one seed did); given both, each keeps its own', () => {
+    const split = validateConfig({ seed: 4, subsetSeed: 9 }).config;
+    expect(split).toMatchObject({ seed: 4, subsetSeed: 9 });
+    // The settings panel edits the seed with the subset seed as it is (SettingsPanel's seed field).
+    expect(validateConfig({ seed: 5, subsetSeed: split.subsetSeed }, split).config).toMatchObject({ seed: 5, subsetSeed: 9 });
+    expect(validateConfig({ seed: 5 }, split).config).toMatchObject({ seed: 5, subsetSeed: 5 });
+    expect(validateConfig({ subsetSeed: 2 }, split).config).toMatchObject({ seed: 4, subsetSeed: 2 });
+    expect(validateConfig({ epochs: 3 }, split).config).toMatchObject({ seed: 4, subsetSeed: 9 });
+  });
+
   it('names the feature and the schedule only when they are not the 2-D feature and the cosine schedule, so the app’s links keep their text', () => {
     const search = configToSearch(DEFAULT_CONFIG);
     expect(search).not.toMatch(/(^|&)(fd|sched)=/);
     expect(configToSearch({ ...DEFAULT_CONFIG, featureDim: 64, schedule: 'ldam' })).toBe(`${search.replace('&ep=', '&fd=64&ep=').replace('&wu=', '&sched=ldam&wu=')}`);
+  });
+
+  it('omits ss, fd and sched together at their defaults and writes each apart where it differs', () => {
+    const search = configToSearch({ ...DEFAULT_CONFIG, seed: 6, subsetSeed: 6 });
+    expect(search).not.toMatch(/(^|&)(ss|fd|sched)=/);
+    // The subset seed alone, or beside the Table 1 settings: each is written where it differs, in the fixed order.
+    expect(configToSearch({ ...DEFAULT_CONFIG, seed: 6, subsetSeed: 0 })).toBe(search.replace('seed=6&', 'seed=6&ss=0&'));
+    const table1 = configToSearch({ ...DEFAULT_CONFIG, seed: 6, subsetSeed: 0, featureDim: 64, schedule: 'ldam' });
+    expect(table1).toBe(search.replace('seed=6&', 'seed=6&ss=0&').replace('&ep=', '&fd=64&ep=').replace('&wu=', '&sched=ldam&wu='));
+    // Read back under the command line's scope, every setting comes back; under the app's, ss stays and fd, sched are refused.
+    const params = Object.fromEntries(new URLSearchParams(table1));
+    expect(validateConfig({ seed: Number(params.seed), subsetSeed: Number(params.ss), featureDim: Number(params.fd), schedule: params.sched }, DEFAULT_CONFIG, 'engine').config).toMatchObject({
+      seed: 6,
+      subsetSeed: 0,
+      featureDim: 64,
+      schedule: 'ldam',
+    });
+    const app = configFromSearch(`?${table1}`);
+    expect(app.config).toMatchObject({ seed: 6, subsetSeed: 0, featureDim: 2, schedule: 'cosine' });
+    expect(app.problems).toHaveLength(2);
   });
 
   it('refuses, with a message saying where they train, other class counts, the 64-d feature and the LDAM schedule', () => {

@@ -12,6 +12,7 @@ export const URL_PARAMS: Record<keyof ExperimentConfig, string> = {
   imbalance: 'imb',
   ratio: 'rho',
   seed: 'seed',
+  subsetSeed: 'ss',
   blocksPerStage: 'depth',
   width: 'w',
   featureDim: 'fd',
@@ -53,14 +54,16 @@ export function settingKeyOf(name: string): keyof ExperimentConfig | null {
 
 /**
  * The config as a query string (without '?'), every field, in a fixed order: also the storage key of
- * its training. The settings of the command line's Table 1 protocol (fd, sched) are written only when
- * they differ from what every link meant before them (LEGACY_TRAINING), so the app's links and stored
- * trainings keep their text.
+ * its training. Two kinds of field are written only where they say something a link made before them
+ * did not: the subset seed where it differs from the seed (a link without it means that), and the
+ * settings of the command line's Table 1 protocol (fd, sched) where they differ from what every link
+ * meant before them (LEGACY_TRAINING). So the app's links and stored trainings keep their text.
  */
 export function configToSearch(config: ExperimentConfig): string {
   const params = new URLSearchParams();
   const legacy: Partial<Record<keyof ExperimentConfig, unknown>> = LEGACY_TRAINING;
   for (const [key, param] of Object.entries(URL_PARAMS) as [keyof ExperimentConfig, string][]) {
+    if (key === 'subsetSeed' && config.subsetSeed === config.seed) continue;
     const value = config[key];
     if (key in legacy && legacy[key] === value) continue;
     params.set(param, Array.isArray(value) ? value.join(',') : String(value));

@@ -13,7 +13,7 @@ import { fileSafeLaneId } from '../core/methods.ts';
 import { IncompatibleStateError, type LockstepState } from '../engine/checkpoint.ts';
 import { loadExperimentData } from '../data/loader.ts';
 import { IMAGE_BYTES } from '../data/types.ts';
-import { TIME_PRESETS, trainSetSize, withTimePreset, type BackendChoice, type ExperimentConfig } from '../config/experiment.ts';
+import { subsetRequestOf, TIME_PRESETS, trainSetSize, withTimePreset, type BackendChoice, type ExperimentConfig } from '../config/experiment.ts';
 import type { ExperimentData } from '../data/types.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import { storageProblem } from '../data/cache.ts';
@@ -258,8 +258,9 @@ async function stopLoop(): Promise<void> {
   await loop;
 }
 
+/** The loaded images depend on these settings only (a new seed alone keeps them). */
 function dataKeyOf(c: ExperimentConfig): string {
-  return JSON.stringify([c.classes, c.trainCounts, c.seed, c.testPerClass]);
+  return JSON.stringify(subsetRequestOf(c));
 }
 
 async function startBackend(choice: ExperimentConfig['backend'], exclude: string[]): Promise<BackendInfo> {
@@ -317,7 +318,7 @@ async function configure(
     data = null;
     setStatus('loading', 'Loading CIFAR-10 images…');
     try {
-      const request = { classes: next.classes, trainCounts: next.trainCounts, seed: next.seed, testPerClass: next.testPerClass };
+      const request = subsetRequestOf(next);
       let warned = false;
       const onNotCached = (problem: string) => {
         if (warned) return;

@@ -30,7 +30,7 @@ export function RecordingControls() {
       <p className="field-hint">
         One file with every epoch so far. It replays anywhere with every view and the scrubber, without training: prepare a long run at
         home, show it in class. Next to the app, <code>?rec=file.json</code> opens it from a link. Pick several recordings of one setting
-        that differ only in seed (a sweep’s <code>runs/*.recording.json</code>) to see each method’s mean and spread over the seeds.
+        that differ only in seed or subset seed (a sweep’s <code>runs/*.recording.json</code>) to see each method’s mean and spread over the seeds.
       </p>
       <div className="button-row">
         <button type="button" disabled={history.length === 0 || replaying} data-testid="save-recording" onClick={save}>

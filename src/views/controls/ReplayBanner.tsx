@@ -1,5 +1,6 @@
 /** Says, above everything, that the run on screen is a recording (nothing trains) and how to leave it. */
 import { timePresetOf } from '../../config/experiment.ts';
+import { seedLabels } from '../../state/seedSet.ts';
 import { useAppStore } from '../../state/store.ts';
 import { PRESET_LABEL } from './presets.ts';
 
@@ -11,6 +12,7 @@ export function ReplayBanner() {
   const images = useAppStore((s) => s.replayImages);
   if (!replay) return null;
   const { seeds } = replay;
+  const labels = seeds ? seedLabels(seeds) : [];
   // The banner goes away: focus waits on the training controls until Play is usable.
   const leave = (next: 'previous' | 'recorded') => {
     endReplay(next);
@@ -27,14 +29,14 @@ export function ReplayBanner() {
         {replay.backend ? ` on ${replay.backend}` : ''}, from {replay.source === 'link' ? 'the link’s file' : 'the file'} <code>{replay.name}</code>
         {seeds ? (
           <>
-            {' '}(seed {seeds.seeds[0]}), shown with{' '}
+            {' '}({labels[0]}), shown with{' '}
             {seeds.names.slice(1).map((name, i) => (
               <span key={name}>
                 {i > 0 ? ', ' : ''}
-                <code>{name}</code> (seed {seeds.seeds[i + 1]})
+                <code>{name}</code> ({labels[i + 1]})
               </span>
             ))}{' '}
-            in “Seeds: {seeds.seeds.length}”; every other view shows seed {seeds.seeds[0]}’s run
+            in “Seeds: {seeds.seeds.length}”; every other view shows {labels[0]}’s run
           </>
         ) : null}
         .

@@ -67,7 +67,7 @@ const FIELDSET_KEYS: Record<Exclude<FieldsetName, 'preset'>, Key[]> = {
   methods: ['methods'],
   training: ['epochs', 'batchSize', 'learningRate', 'warmupEpochs', 'momentum', 'weightDecay'],
   mfw: ['alpha', 'mixingPoint', 'weightMode', 'beta'],
-  run: ['seed', 'seedVersion', 'trainFeatureSample', 'testPerClass', 'backend'],
+  run: ['seed', 'subsetSeed', 'seedVersion', 'trainFeatureSample', 'testPerClass', 'backend'],
 };
 type FieldsetName = 'preset' | 'classes' | 'imbalance' | 'network' | 'methods' | 'training' | 'mfw' | 'run';
 
@@ -113,7 +113,8 @@ export function SettingsPanel() {
     const { config: next, problems } = tryEdit(draft, { [key]: value });
     return next ? null : problems.join(' ');
   };
-  const numberField = (key: ScalarKey, extra: { hint?: string; note?: string | null; step?: number | 'any' } = {}) => {
+  /** `also`: settings committed with this one, as they are (validateConfig lets a seed alone set the subset seed too). */
+  const numberField = (key: ScalarKey, extra: { hint?: string; note?: string | null; step?: number | 'any'; also?: Partial<Record<Key, unknown>> } = {}) => {
     const spec = FIELDS[key];
     return (
       <NumberField
@@ -121,7 +122,7 @@ export function SettingsPanel() {
         label={labelOf(key)}
         value={draft[key] as number}
         validate={validator(key)}
-        onCommit={(value) => commit({ [key]: value })}
+        onCommit={(value) => commit({ ...extra.also, [key]: value })}
         hint={extra.hint ?? rangeHint(key)}
         note={extra.note}
         step={extra.step ?? (spec.kind === 'number' && spec.integer ? 1 : 'any')}
@@ -417,7 +418,8 @@ export function SettingsPanel() {
         'run',
         'Run',
         <>
-          {numberField('seed', { hint: 'same seed ⇒ same subset, weights and batches' })}
+          {numberField('seed', { hint: 'same seed ⇒ same initial weights, batches and augmentation', also: { subsetSeed: draft.subsetSeed } })}
+          {numberField('subsetSeed', { hint: 'which training images of each class are drawn (and the test sample, below 1000 per class); a link without one uses the seed' })}
           <SelectField<number>
             label={labelOf('seedVersion')}
             value={draft.seedVersion}
