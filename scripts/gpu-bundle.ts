@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PAPER_CONFIG, TIME_PRESETS } from '../src/config/experiment.ts';
+import { PAPER_CONFIG, subsetRequestOf, TIME_PRESETS } from '../src/config/experiment.ts';
 import { MANIFEST_FILE, parseManifest } from '../src/data/format.ts';
 import { PARTIAL_FILE } from '../src/data/node.ts';
 import { planExperiment } from '../src/data/subset.ts';
@@ -143,8 +143,8 @@ function presetChunks(manifestText: string, seeds: number[]): { files: string[];
   const files = new Set<string>();
   for (const preset of Object.values(TIME_PRESETS)) {
     for (const seed of seeds) {
-      // The subset request as scripts/lib/engine-cli.ts's loadData makes it, `seed` being the seed that draws the subset.
-      const plan = planExperiment(manifest, { classes: preset.classes, trainCounts: preset.trainCounts, seed, testPerClass: preset.testPerClass });
+      // The subset request exactly as scripts/lib/engine-cli.ts's loadData makes it.
+      const plan = planExperiment(manifest, subsetRequestOf({ ...preset, subsetSeed: seed }));
       for (const part of plan.parts) files.add(part.chunk.file);
     }
   }
