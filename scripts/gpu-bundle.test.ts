@@ -131,16 +131,17 @@ describe.skipIf(reason !== null)('the GPU bundle’s run.sh finds the Vulkan dri
     const emitted = await runSh(bundle, ['sweep', ...tiny, `--out=${out}`, '--emit=commands'], env);
     expect(emitted.code).toBe(0);
     expect(emitted.output).not.toContain('route 0');
-    const lines = emitted.output.split('\n').filter((line) => line.includes(' && '));
+    const lines = emitted.output.split('\n').filter((line) => line.includes('run.sh experiment '));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^${join(bundle, 'run.sh').replace(/[.]/g, '\\.')} experiment methods=erm,mfw .* --backend=wasm --synthetic --name=sweep-[0-9a-f]{8}-seed0 --recording && mkdir -p `));
+    const escape = (path: string) => path.replace(/[.]/g, '\\.');
+    expect(lines[0]).toMatch(new RegExp(`^${escape(join(bundle, 'run.sh'))} experiment methods=erm,mfw .* --backend=wasm --synthetic --out=${escape(join(out, 'runs'))} --name=seed0 --recording --resume$`));
     // As a scheduler runs it: sh in some folder of its own.
     const cwd = join(root, 'node-cwd');
     mkdirSync(cwd);
     const ran = spawnSync('sh', ['-c', lines[0]], { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
     expect(ran.status, ran.stderr).toBe(0);
     const recording = JSON.parse(readFileSync(join(out, 'runs', 'seed0.recording.json'), 'utf8')) as { provenance: { command: string; commit: string | null } };
-    expect(recording.provenance.command).toMatch(new RegExp(`^${join(bundle, 'run.sh').replace(/[.]/g, '\\.')} experiment methods=erm,mfw `));
+    expect(recording.provenance.command).toMatch(new RegExp(`^${escape(join(bundle, 'run.sh'))} experiment methods=erm,mfw `));
     expect(recording.provenance.commit ?? 'unknown-commit').toBe(readFileSync(join(bundle, 'bundle-id'), 'utf8').split(' ')[1]);
   });
 });
