@@ -6,6 +6,7 @@ import { variableSpecs } from './resnet.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 import { LockstepRunner, } from './lockstep.ts';
 import type { LockstepState } from './checkpoint.ts';
+import { relativeError } from '../util/relativeError.ts';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -36,17 +37,6 @@ async function stateAfter(backend: 'cpu' | 'wasm', steps: number): Promise<Locks
   const state = await twin.saveState();
   twin.dispose();
   return state;
-}
-
-/** ‖a − b‖∞ / ‖b‖∞. */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return scale === 0 ? diff : diff / scale;
 }
 
 describe('the wasm backend', () => {

@@ -12,21 +12,11 @@ import { BN_EPSILON } from '../../resnet.ts';
 import { kernelsFor, type BatchStatistics } from '../index.ts';
 import { convFilterGradient } from './gradients.ts';
 import { Rng } from '../../../util/rng.ts';
+import { relativeError } from '../../../util/relativeError.ts';
 
 const [B, H, W, C] = [128, 32, 32, 16];
 const COUNT = B * H * W;
 const PYTORCH = { mean: 3.8e-8, variance: 5.4e-8, y: 1.1e-7, dx: 1.5e-7, dGamma: 5.4e-6, dBeta: 3.8e-8, filter: 9.9e-6 };
-
-/** ‖a − b‖∞ / ‖b‖∞ */
-function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return diff / scale;
-}
 
 const rng = new Rng(7);
 // Activations with a per-channel offset (as after a convolution), and a small upstream gradient with a bias.
