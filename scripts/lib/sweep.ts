@@ -4,13 +4,14 @@
  * process. Also the manifest that records every run's state, so a sweep started again skips what
  * finished. Pure apart from reading and writing the manifest; scripts/sweep.ts runs the processes.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appProblems, type ExperimentConfig } from '../../src/config/experiment.ts';
 import { settingKeyOf } from '../../src/state/urlConfig.ts';
 import { UsageError } from './cli.ts';
 import { shellQuote } from './bundle.ts';
 import { configFromArguments } from './engine-cli.ts';
+import { experimentFiles, writeFileAtomic } from './resume.ts';
 
 /** One swept setting: its long name and the values (as written) in the order given. */
 export interface SweepAxis {
@@ -128,8 +129,7 @@ export function expandSweep(plan: SweepPlan): SweepRun[] {
  * the log `npm run sweep` keeps of its output.
  */
 export function runFiles(outDir: string, name: string): { results: string; recording: string; state: string; log: string } {
-  const base = join(outDir, 'runs', name);
-  return { results: `${base}.json`, recording: `${base}.recording.json`, state: `${base}.state.bin`, log: `${base}.log` };
+  return { ...experimentFiles(join(outDir, 'runs'), name), log: join(outDir, 'runs', `${name}.log`) };
 }
 
 /** The flags every run gets from the sweep (the backend, synthetic data). */
@@ -198,9 +198,7 @@ export function manifestPath(outDir: string): string {
 
 /** Written whole to a temporary file and renamed, so an interrupted write never leaves half a manifest. */
 export function writeManifest(outDir: string, manifest: Manifest): void {
-  const path = manifestPath(outDir);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(manifestPath(outDir), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /**

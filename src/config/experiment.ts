@@ -195,9 +195,15 @@ export function timePresetOf(config: ExperimentConfig): TimePresetName | null {
   return names.find((name) => sameConfig(withTimePreset(config, TIME_PRESETS[name]), config)) ?? null;
 }
 
-/** Whether two configurations are equal in every setting (whatever the order of their keys). */
+/** The settings in which two configurations differ, those in `ignored` aside (whatever the order of their keys). */
+export function differingSettings(a: ExperimentConfig, b: ExperimentConfig, ignored: ReadonlySet<keyof ExperimentConfig> = new Set()): (keyof ExperimentConfig)[] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof ExperimentConfig)[];
+  return keys.filter((key) => !ignored.has(key) && JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+}
+
+/** Whether two configurations are equal in every setting. */
 export function sameConfig(a: ExperimentConfig, b: ExperimentConfig): boolean {
-  return (Object.keys(a) as (keyof ExperimentConfig)[]).every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key]));
+  return differingSettings(a, b).length === 0;
 }
 
 /** Number of convolution groups in a network with n blocks per stage: the stem plus 3n blocks. */

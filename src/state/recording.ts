@@ -7,7 +7,7 @@
  * `methods`, runs `erm` and `mfw`) open as the configuration's first and second lanes, the metrics
  * added since filled in from what they hold.
  */
-import { CIFAR10_CLASS_NAMES, predatesMethodLab, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, differingSettings, predatesMethodLab, strictConfig, type ExperimentConfig } from '../config/experiment.ts';
 import { LEGACY_RUNS } from '../core/methods.ts';
 import { classifierWeightNorms, minorMajorRatio } from '../core/metrics.ts';
 import { isMajorClass } from '../core/mfwWeights.ts';
@@ -239,9 +239,7 @@ export function mergeRecordings(parts: readonly Recording[]): Recording {
   if (parts.length === 0) throw new Error('There are no recordings to merge.');
   const [first] = parts;
   parts.forEach((part, i) => {
-    const differing = (Object.keys(first.config) as (keyof ExperimentConfig)[]).filter(
-      (key) => key !== 'methods' && JSON.stringify(part.config[key]) !== JSON.stringify(first.config[key]),
-    );
+    const differing = differingSettings(first.config, part.config, new Set(['methods']));
     if (differing.length) throw new Error(`Part ${i + 1} is another experiment than part 1: its ${differing.join(', ')} differ${differing.length === 1 ? 's' : ''}.`);
     if (part.backend !== first.backend) throw new Error(`Part ${i + 1} was trained on ${part.backend}, part 1 on ${first.backend}.`);
     if (part.provenance?.commit !== first.provenance?.commit) {

@@ -8,7 +8,7 @@
  * both: a sweep without subsetSeed= gives each run the subset of its seed (seeds=0-4 draws five
  * subsets), and one with subsetSeeds= crosses them, and either is one setting over several runs.
  */
-import { CIFAR10_CLASS_NAMES, FIELDS, type ExperimentConfig } from '../config/experiment.ts';
+import { CIFAR10_CLASS_NAMES, differingSettings, FIELDS, type ExperimentConfig } from '../config/experiment.ts';
 import { accuracyBands, type LaneBands } from '../core/seedBands.ts';
 import type { Recording } from './recording.ts';
 
@@ -59,10 +59,7 @@ function settingValue(config: ExperimentConfig, key: keyof ExperimentConfig): st
 /** Each setting in which two recordings differ, the seeds and backend aside: "Epochs (3 in “b.json”, 2 in “a.json”)". */
 export function settingDifferences(a: NamedRecording, b: NamedRecording): string[] {
   const [configA, configB] = [a.recording.config, b.recording.config];
-  const keys = [...new Set([...Object.keys(configA), ...Object.keys(configB)])] as (keyof ExperimentConfig)[];
-  return keys
-    .filter((key) => !FREE_SETTINGS.has(key) && JSON.stringify(configA[key]) !== JSON.stringify(configB[key]))
-    .map((key) => `${settingLabel(key)} (${settingValue(configB, key)} in “${b.name}”, ${settingValue(configA, key)} in “${a.name}”)`);
+  return differingSettings(configA, configB, FREE_SETTINGS).map((key) => `${settingLabel(key)} (${settingValue(configB, key)} in “${b.name}”, ${settingValue(configA, key)} in “${a.name}”)`);
 }
 
 /** A run's seeds for the page: "seed 3", or "seed 3, subset seed 0" where its subset seed is another. */
