@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { basename, join } from 'node:path';
 import { mergeRecordings, parseRecording, recordingFile } from '../src/state/recording.ts';
 import { SHIPPED_INDEX_FORMAT, SHIPPED_MAX_BYTES, shippedEntry, type ShippedIndex, type ShippedRecording } from '../src/state/shippedRecordings.ts';
+import { experimentCommandPrefix, experimentProcess, shellQuote } from './lib/bundle.ts';
 import { runCommand, UsageError, type CommandSpec } from './lib/cli.ts';
 
 /** What the app ships, by experiment name: each made by `npm run experiment -- ARGS --recording --name=NAME`. */
@@ -57,7 +58,8 @@ async function trainRuns(runs: { args: string[]; name: string }[], backend: stri
     runs.map(
       ({ args, name }) =>
         new Promise<{ name: string; status: number | null }>((resolve) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/experiment.ts', ...experimentArgs(args, name, backend)], { stdio: 'inherit' });
+          const { command, args: scriptArgs } = experimentProcess();
+          const child = spawn(command, [...scriptArgs, ...experimentArgs(args, name, backend)], { stdio: 'inherit' });
           child.on('exit', (status) => resolve({ name, status }));
         }),
     ),
@@ -83,7 +85,7 @@ await runCommand(RECORDINGS_COMMAND, process.argv.slice(2), async ({ flags, posi
     for (const run of SHIPPED_RUNS) {
       const file = `experiments/${run.name}.recording.json`;
       if (existsSync(file)) sources.push({ name: run.name, files: [file] });
-      else process.stderr.write(`missing ${file} (${run.what}): make it with npm run experiment -- ${experimentArgs(run.args, run.name, backend).join(' ')}\n`);
+      else process.stderr.write(`missing ${file} (${run.what}): make it with ${experimentCommandPrefix()} ${experimentArgs(run.args, run.name, backend).map(shellQuote).join(' ')}\n`);
     }
   }
   for (const { files } of sources) for (const file of files) if (!existsSync(file)) throw new UsageError(`${file} does not exist.`);
