@@ -7,9 +7,10 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { EpochSnapshot } from '../src/core/snapshot.ts';
-import { IncompatibleStateError } from '../src/engine/checkpoint.ts';
 // Only the type: the engine (tfjs) is imported once the backend is installed.
-import type { LockstepRunner as Runner } from '../src/engine/lockstep.ts';
+import type { TrainingRunner } from '../src/engine/lockstep.ts';
+import { IncompatibleStateError, type LockstepState } from '../src/engine/checkpoint.ts';
+import { defaultLaneWorkers, nodeLaneWorker } from './lib/laneWorkers.ts';
 import { recordingFile, type Provenance } from '../src/state/recording.ts';
 import { configToSearch } from '../src/state/urlConfig.ts';
 import { codeCommit, experimentCommandPrefix, shellQuote } from './lib/bundle.ts';
@@ -24,7 +25,7 @@ import { printTable } from './lib/table.ts';
 
 const EXPERIMENT_COMMAND: CommandSpec = {
   command: 'npm run experiment --',
-  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--name=NAME] [--out=DIR] [--recording] [--resume] [--stop-after=N] [--synthetic] [--print-config]',
+  synopsis: '[SETTING=VALUE | LINK | FILE.json …] [--backend=auto|webgpu|wasm|cpu] [--workers=N] [--name=NAME] [--out=DIR] [--recording] [--resume] [--stop-after=N] [--synthetic] [--print-config]',
   summary:
     'Trains the chosen methods (methods=…, by default ERM and MFW) in lockstep, headless in Node, exactly as the app does, and writes every ' +
     'epoch’s measurements per lane (per-class accuracy, clean training loss, gradient norms and their minor/major ratio, feature deviation, ' +
@@ -46,6 +47,17 @@ const EXPERIMENT_COMMAND: CommandSpec = {
       choices: ['auto', 'webgpu', 'wasm', 'cpu'],
       default: 'auto',
       description: 'Which tfjs backend trains: auto takes a hardware WebGPU adapter (Dawn), else WebAssembly on the CPU; a software adapter (SwiftShader) and the slow JavaScript cpu backend only last.',
+    },
+    {
+      name: 'workers',
+      kind: 'number',
+      default: 0,
+      min: 0,
+      max: 64,
+      integer: true,
+      description:
+        'On the CPU backends (wasm, cpu), train the lanes in up to this many worker processes, one per lane at most, with exactly the numbers of one process (tested); ' +
+        '0: one per core; 1: all lanes in this process. GPU backends always train in one.',
     },
     { name: 'name', kind: 'string', valueName: 'NAME', description: 'File name of the results under experiments/ (default: network, seed and time).' },
     { name: 'out', kind: 'string', valueName: 'DIR', default: 'experiments', description: 'The folder of the results, the recording and the state (made if missing).' },
@@ -168,16 +180,18 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
   const backend = await startNodeBackend(flags.backend as EngineBackendChoice);
   process.stderr.write(`backend: ${backend.name} on ${backend.adapter} (${backend.reason})\n`);
   const data = await loadData(config, synthetic);
-  const { LockstepRunner } = await import('../src/engine/lockstep.ts');
+  const { startRunner, workersOf } = await import('../src/engine/laneGroups.ts');
+  const workers = (flags.workers as number) || defaultLaneWorkers();
+  const start = (state: LockstepState | null) => startRunner({ data, config, state, backend: backend.name, workers, spawn: nodeLaneWorker });
   const madeBy = provenance(process.argv.slice(2));
   mkdirSync(dir, { recursive: true });
 
-  let runner: Runner;
+  let runner: TrainingRunner;
   let epochs: EpochSnapshot[] = [];
   let resumes: NonNullable<ResultsFile['resumes']> = [];
   if (plan.kind === 'resume') {
     try {
-      runner = await LockstepRunner.restore(data, config, plan.state);
+      runner = await start(plan.state);
       epochs = plan.epochs;
       resumes = [...(plan.results.resumes ?? []), { afterEpoch: runner.epoch, backend: backend.name, at: new Date().toISOString() }];
       const before = (plan.results.backend as { name?: unknown } | null)?.name;
@@ -189,17 +203,19 @@ await runCommand(EXPERIMENT_COMMAND, process.argv.slice(2), async ({ flags, posi
       if (!(error instanceof IncompatibleStateError)) throw error;
       process.stderr.write(`cannot resume: ${error.message}\n`);
       rmSync(files.state, { force: true });
-      runner = await LockstepRunner.create(data, config);
+      runner = await start(null);
     }
   } else {
-    runner = await LockstepRunner.create(data, config);
+    runner = await start(null);
   }
   const resumedAfter = runner.epoch;
+  const laneWorkers = workersOf(runner);
+  if (laneWorkers > 1) process.stderr.write(`lanes in ${laneWorkers} worker processes\n`);
   const lanes = lanesOf(config);
   const minor = isMajorClass(config.trainCounts).map((isMajor) => !isMajor);
   const started = performance.now();
   const save = (interrupted: boolean) => {
-    const results: ResultsFile = { config, backend, classNames: data.classNames, trainCounts: data.trainCounts, interrupted: interrupted && epochs.length < config.epochs, synthetic, ...(resumes.length > 0 ? { resumes } : {}), epochs };
+    const results: ResultsFile = { config, backend, laneWorkers, classNames: data.classNames, trainCounts: data.trainCounts, interrupted: interrupted && epochs.length < config.epochs, synthetic, ...(resumes.length > 0 ? { resumes } : {}), epochs };
     writeFileAtomic(files.results, resultsJson(results));
     if (recordingPath && epochs.length > 0) writeFileAtomic(recordingPath, JSON.stringify(recordingFile(config, epochs, backend.name, new Date(), madeBy)));
   };

@@ -186,6 +186,8 @@ await runCommand(BUNDLE_COMMAND, process.argv.slice(2), async ({ flags }) => {
         sweep: 'scripts/sweep.ts',
         report: 'scripts/report.ts',
         adapter: 'scripts/gpu-bundle/adapter.ts',
+        // The worker process of lanes trained in parallel on wasm (scripts/lib/laneWorkers.ts).
+        'lane-group': 'scripts/lib/laneGroupProcess.ts',
       },
       outdir: join(staging, 'app'),
       outExtension: { '.js': '.mjs' },

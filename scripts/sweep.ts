@@ -57,7 +57,7 @@ const SWEEP_COMMAND: CommandSpec = {
       min: 1,
       max: 256,
       integer: true,
-      description: 'How many runs train at once (each a process; the default is this machine’s cores).',
+      description: 'How many runs train at once (each a process; the default is this machine’s cores). On the CPU backends each run trains its lanes in cores ÷ this many worker processes (at least one).',
     },
     {
       name: 'emit',
@@ -88,11 +88,11 @@ const SWEEP_COMMAND: CommandSpec = {
  * Runs one experiment process (it writes its files into DIR/runs/ itself), its output appended to its
  * log, so a resumed run's log keeps what came before; resolves with its exit code.
  */
-function runExperiment(outDir: string, run: SweepRun, flags: RunFlags, children: Set<ChildProcess>): Promise<number | null> {
+function runExperiment(outDir: string, run: SweepRun, flags: RunFlags, laneWorkers: number, children: Set<ChildProcess>): Promise<number | null> {
   const files = runFiles(outDir, run.name);
   const log = openSync(files.log, 'a');
   const { command, args } = experimentProcess();
-  const child = spawn(command, [...args, ...experimentArguments(outDir, run, flags)], { stdio: ['ignore', log, log] });
+  const child = spawn(command, [...args, ...experimentArguments(outDir, run, flags), `--workers=${laneWorkers}`], { stdio: ['ignore', log, log] });
   children.add(child);
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
@@ -137,6 +137,8 @@ await runCommand(SWEEP_COMMAND, process.argv.slice(2), async ({ flags, positiona
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
+  // The cores shared out: runs at once × lane workers per run never exceed them (at least one each).
+  const laneWorkers = Math.max(1, Math.floor(availableParallelism() / parallel));
   let next = 0;
   let finished = 0;
   const worker = async () => {
@@ -146,7 +148,7 @@ await runCommand(SWEEP_COMMAND, process.argv.slice(2), async ({ flags, positiona
       Object.assign(entry, { state: 'running', exitCode: undefined, startedAt: new Date().toISOString(), finishedAt: undefined });
       writeManifest(outDir, manifest);
       process.stderr.write(`${resumable([run]) > 0 ? 'resumed' : 'started'} ${run.name}\n`);
-      const code = await runExperiment(outDir, run, runFlags, children);
+      const code = await runExperiment(outDir, run, runFlags, laneWorkers, children);
       Object.assign(entry, { state: code === 0 ? 'done' : 'failed', exitCode: code, finishedAt: new Date().toISOString() });
       writeManifest(outDir, manifest);
       finished++;

@@ -108,6 +108,8 @@ export function decodeState(bytes: Uint8Array): StateFileRun & { state: Lockstep
 export interface ResultsFile {
   config: ExperimentConfig;
   backend: unknown;
+  /** Worker processes the lanes trained in (absent before lanes trained in parallel). */
+  laneWorkers?: number;
   classNames: string[];
   trainCounts: number[];
   /** Stopped before its last epoch (Ctrl-C, a signal, --stop-after). */

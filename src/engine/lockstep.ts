@@ -53,6 +53,38 @@ export interface LockstepOptions {
    * comparison. Default true.
    */
   fused?: boolean;
+  /**
+   * Train only these lanes of the configuration (one worker's share, laneGroups.ts): batches,
+   * augmentation, initial weights and each lane's draws are those of the whole run, so every lane
+   * trains exactly as beside all the others. Default: every lane.
+   */
+  laneIds?: readonly string[];
+}
+
+/**
+ * What the training worker and the scripts drive: a LockstepRunner in this thread, or a
+ * ParallelLockstep (laneGroups.ts) whose lanes train in several workers with the same numbers.
+ */
+export interface TrainingRunner {
+  readonly stepsPerEpoch: number;
+  /** Completed epochs. */
+  readonly epoch: number;
+  /** Steps done in the current epoch. */
+  readonly step: number;
+  readonly finished: boolean;
+  /** Training-set indices of the plotted training sample, in the order of a snapshot's `trainFeatures`. */
+  readonly plotIndices: Int32Array;
+  trainStep(): Promise<void>;
+  finishEpoch(): Promise<EpochSnapshot>;
+  saveState(): Promise<LockstepState>;
+  exportWeights(laneId: string, binName?: string): Promise<WeightsExport>;
+  evaluate(): Promise<EpochSnapshot>;
+  dispose(): void;
+}
+
+/** In seed version 1 every mixing lane draws from one shared stream in lane order: those lanes must train together. */
+export function sharesDrawStream(config: ExperimentConfig, lane: Lane): boolean {
+  return config.seedVersion === 1 && lane.spec.mixing.kind !== 'none';
 }
 
 function copyBuffer(values: ArrayLike<number>): ArrayBuffer {
@@ -73,7 +105,7 @@ interface LaneRun {
   relabelled: number;
 }
 
-export class LockstepRunner {
+export class LockstepRunner implements TrainingRunner {
   readonly stepsPerEpoch: number;
   readonly lanes: readonly Lane[];
   /** Completed epochs. */
@@ -113,7 +145,7 @@ export class LockstepRunner {
     this.numClasses = numClasses;
     this.stepsPerEpoch = Math.ceil(trainSize / config.batchSize);
     this.spec = LockstepRunner.specOf(config, numClasses);
-    this.lanes = lanesOf(config);
+    this.lanes = LockstepRunner.lanesTrained(config, options.laneIds);
     const groups = 1 + 3 * config.blocksPerStage;
     if (config.mixingPoint < 1 || config.mixingPoint > groups) {
       throw new Error(`LockstepRunner: the mixing point must be between 1 and ${groups} (got ${config.mixingPoint}).`);
@@ -192,6 +224,15 @@ export class LockstepRunner {
    */
   static async fromWeights(data: ExperimentData, config: ExperimentConfig, weights: Record<string, Float32Array[]>, epoch: number): Promise<LockstepRunner> {
     await tf.ready();
+    return new LockstepRunner(data, config, LockstepRunner.stateFromWeights(data, config, weights, epoch), {});
+  }
+
+  /**
+   * The state `fromWeights` continues from: loaded weights (`variableSpecs` order, by lane id; a lane
+   * without its own takes the first given lane's) after `epoch` epochs, zero momentum, the random
+   * streams as at the start.
+   */
+  static stateFromWeights(data: ExperimentData, config: ExperimentConfig, weights: Record<string, Float32Array[]>, epoch: number): LockstepState {
     const numClasses = data.trainCounts.length;
     const spec = LockstepRunner.specOf(config, numClasses);
     const specs = variableSpecs(spec);
@@ -216,7 +257,7 @@ export class LockstepRunner {
         ];
       }),
     );
-    const state: LockstepState = {
+    return {
       version: LOCKSTEP_STATE_VERSION,
       shape: LockstepRunner.shapeOf(config, numClasses, data.train.count),
       epoch,
@@ -227,7 +268,23 @@ export class LockstepRunner {
       gradientCounts: new Array<number>(numClasses).fill(0),
       trainSeconds: 0,
     };
-    return new LockstepRunner(data, config, state, {});
+  }
+
+  /** The configuration's lanes, or those of them named (in the configuration's order). */
+  private static lanesTrained(config: ExperimentConfig, laneIds: readonly string[] | undefined): Lane[] {
+    const all = lanesOf(config);
+    if (!laneIds) return all;
+    const unknown = laneIds.filter((id) => !all.some((lane) => lane.id === id));
+    if (unknown.length > 0 || laneIds.length === 0) {
+      throw new Error(`LockstepRunner: no lane ${unknown.join(', ') || '(none chosen)'} in this configuration (lanes: ${all.map((l) => l.id).join(', ')}).`);
+    }
+    const lanes = all.filter((lane) => laneIds.includes(lane.id));
+    const sharing = all.filter((lane) => sharesDrawStream(config, lane));
+    const sharingHere = sharing.filter((lane) => lanes.includes(lane));
+    if (sharingHere.length > 0 && sharingHere.length < sharing.length) {
+      throw new Error(`LockstepRunner: in seed version 1 the mixing lanes (${sharing.map((l) => l.id).join(', ')}) draw from one stream and must train together.`);
+    }
+    return lanes;
   }
 
   /** The network of every lane: the configuration's depth, width and feature for the data's classes. */
