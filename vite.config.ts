@@ -23,7 +23,7 @@ export default defineConfig({
   // Bundle every dependency (the workers' too) when the dev server starts: otherwise the first visit
   // after `npm start` shows a blank page while Vite discovers them one by one and reloads.
   optimizeDeps: {
-    entries: ['index.html', 'src/worker/training.worker.ts', 'src/data/archive.worker.ts'],
+    entries: ['index.html', 'src/worker/training.worker.ts', 'src/worker/laneGroup.worker.ts', 'src/data/archive.worker.ts'],
     include: ['react', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'zustand', 'd3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

@@ -20,6 +20,7 @@ import { printTable } from './lib/table.ts';
 import { timeTorchSteps, WARM_ALLOCATOR_ENV } from './lib/torch-compare.ts';
 import type { BackendName } from '../src/engine/backend.ts';
 import { METHOD_NAMES, METHODS } from '../src/core/methods.ts';
+import { PARALLEL_BACKENDS } from '../src/core/laneSplit.ts';
 import type { LockstepRunner } from '../src/engine/lockstep.ts';
 import { nodeLaneWorker } from './lib/laneWorkers.ts';
 
@@ -129,7 +130,7 @@ await runCommand(BENCH_COMMAND, process.argv.slice(2), async ({ flags }) => {
   const tf = await import('@tensorflow/tfjs');
   const { initBackend } = await import('../src/engine/backend.ts');
   const { LockstepRunner } = await import('../src/engine/lockstep.ts');
-  const { ParallelLockstep, PARALLEL_BACKENDS } = await import('../src/engine/laneGroups.ts');
+  const { ParallelLockstep } = await import('../src/engine/laneGroups.ts');
   const { syntheticExperimentData } = await import('../src/engine/syntheticData.ts');
   const { recordStep } = await import('./lib/gpuProfile.ts');
   const { printProfile } = await import('./lib/benchProfile.ts');

@@ -1,7 +1,8 @@
 /**
  * What a run costs, before it runs: a run's duration from a calibration (a few timed steps of one lane and one timed evaluation on this device),
- * times the number of lanes (every lane runs the same network; a method's extra work is at most a few percent, npm run bench). Imports no
- * tfjs, so the settings panel can show every preset's estimate.
+ * times the lanes trained one after another (every lane runs the same network; a method's extra work is at most a few percent, npm run bench):
+ * all of them on a GPU, the busiest lane worker's on the CPU backends (core/laneSplit.ts). Imports no tfjs, so the settings panel can show
+ * every preset's estimate.
  */
 import { TEST_PER_CLASS } from '../config/imbalance.ts';
 import { trainSetSize, type ExperimentConfig } from '../config/experiment.ts';
@@ -65,12 +66,14 @@ export interface RunEstimate {
   epochs: number;
 }
 
-/** The time left of a run of `config` (all its lanes) after `completedEpochs`, at the calibration's speed. */
-export function estimateRun(config: ExperimentConfig, calibration: Calibration, completedEpochs = 0): RunEstimate {
+/**
+ * The time left of a run of `config` (all its lanes) after `completedEpochs`, at the calibration's
+ * speed, with `lanes` of them trained one after another (default: all, as on a GPU).
+ */
+export function estimateRun(config: ExperimentConfig, calibration: Calibration, completedEpochs = 0, lanes = config.methods.length): RunEstimate {
   const trainImages = trainSetSize(config);
   const testImages = config.trainCounts.length * Math.min(config.testPerClass, TEST_PER_CLASS);
   const epochs = Math.max(0, config.epochs - completedEpochs);
-  const lanes = config.methods.length;
   const trainSeconds = lanes * epochs * Math.ceil(trainImages / config.batchSize) * calibration.secondsPerStep;
   const evalSeconds = lanes * epochs * (trainImages + testImages) * calibration.evalSecondsPerImage;
   return { seconds: trainSeconds + evalSeconds, trainSeconds, evalSeconds, epochs };

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig, type ExperimentConfig } from '../config/experiment.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { LockstepState } from './checkpoint.ts';
-import { laneGroups, ParallelLockstep, serveLaneGroup, type HostPort, type WorkerPort } from './laneGroups.ts';
+import { laneGroups } from '../core/laneSplit.ts';
+import { ParallelLockstep, serveLaneGroup, type HostPort, type WorkerPort } from './laneGroups.ts';
 import { LockstepRunner, NonFiniteLossError, type TrainingRunner } from './lockstep.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 

@@ -11,32 +11,12 @@
  * same host (`serveLaneGroup`) and coordinator run in both.
  */
 import { lanesOf, type ExperimentConfig } from '../config/experiment.ts';
+import { laneGroups, PARALLEL_BACKENDS, sharesDrawStream } from '../core/laneSplit.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { ExperimentData } from '../data/types.ts';
 import { IncompatibleStateError, type LockstepState } from './checkpoint.ts';
-import { LockstepRunner, NonFiniteLossError, sharesDrawStream, type TrainingRunner } from './lockstep.ts';
+import { LockstepRunner, NonFiniteLossError, type TrainingRunner } from './lockstep.ts';
 import type { WeightsExport } from './weightsExport.ts';
-
-/** The backends whose lanes train in parallel workers: one CPU core per lane beats one shared. */
-export const PARALLEL_BACKENDS: readonly string[] = ['wasm', 'cpu'];
-
-/**
- * The lanes split into at most `workers` groups of nearly equal size, in the configuration's order;
- * in seed version 1 the mixing lanes, which draw from one shared stream, stay in one group.
- */
-export function laneGroups(config: ExperimentConfig, workers: number): string[][] {
-  const lanes = lanesOf(config);
-  const sharing = lanes.filter((lane) => sharesDrawStream(config, lane)).map((lane) => lane.id);
-  // Units that cannot be split: one lane, or the lanes sharing a draw stream.
-  const units: string[][] = [...(sharing.length > 0 ? [sharing] : []), ...lanes.filter((lane) => !sharesDrawStream(config, lane)).map((lane) => [lane.id])];
-  const groups: string[][] = Array.from({ length: Math.max(1, Math.min(Math.floor(workers), units.length)) }, () => []);
-  for (const unit of units) {
-    const smallest = groups.reduce((best, group) => (group.length < best.length ? group : best));
-    smallest.push(...unit);
-  }
-  const order = lanes.map((lane) => lane.id);
-  return groups.map((group) => group.sort((a, b) => order.indexOf(a) - order.indexOf(b)));
-}
 
 /** A worker's answer to `create`: what the coordinator shows between messages. */
 interface GroupInfo {
@@ -47,7 +27,7 @@ interface GroupInfo {
 }
 
 export type LaneGroupRequest =
-  | { kind: 'create'; backend: string; data: ExperimentData; config: ExperimentConfig; laneIds: string[]; state: LockstepState | null }
+  | { kind: 'create'; backend: string; workers: number; data: ExperimentData; config: ExperimentConfig; laneIds: string[]; state: LockstepState | null }
   | { kind: 'trainStep' | 'finishEpoch' | 'saveState' | 'evaluate' }
   | { kind: 'exportWeights'; laneId: string; binName?: string };
 
@@ -96,13 +76,14 @@ function received(sent: SentError): Error {
 
 /**
  * A worker's part: answers the coordinator's requests one after another with a LockstepRunner of
- * its group's lanes, on the backend `startBackend` makes current.
+ * its group's lanes, on the backend `startBackend` makes current (told how many workers share the
+ * machine, for the threads it may start).
  */
-export function serveLaneGroup(port: HostPort, startBackend: (name: string) => Promise<void>): void {
+export function serveLaneGroup(port: HostPort, startBackend: (name: string, workers: number) => Promise<void>): void {
   let runner: LockstepRunner | null = null;
   const handle = async (request: LaneGroupRequest): Promise<unknown> => {
     if (request.kind === 'create') {
-      await startBackend(request.backend);
+      await startBackend(request.backend, request.workers);
       const { data, config, laneIds, state } = request;
       runner = state ? await LockstepRunner.restore(data, config, state, { laneIds }) : await LockstepRunner.create(data, config, { laneIds });
       const info: GroupInfo = { stepsPerEpoch: runner.stepsPerEpoch, epoch: runner.epoch, step: runner.step, plotIndices: runner.plotIndices };
@@ -243,7 +224,7 @@ export class ParallelLockstep implements TrainingRunner {
   ): Promise<ParallelLockstep> {
     const started = groups.map((laneIds) => new LaneGroup(laneIds, spawn()));
     try {
-      const infos = await Promise.all(started.map((group) => group.request<GroupInfo>({ kind: 'create', backend, data, config, laneIds: group.laneIds, state })));
+      const infos = await Promise.all(started.map((group) => group.request<GroupInfo>({ kind: 'create', backend, workers: groups.length, data, config, laneIds: group.laneIds, state })));
       return new ParallelLockstep(started, config, data.train.count, infos[0], state?.trainSeconds ?? 0);
     } catch (error) {
       for (const group of started) group.terminate();

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { lanesOf, type ExperimentConfig } from '../config/experiment.ts';
+import { sharesDrawStream } from '../core/laneSplit.ts';
 import { epochOrder, makeTrainBatch } from '../data/batches.ts';
 import type { ExperimentData } from '../data/types.ts';
 import { Rng } from '../util/rng.ts';
@@ -80,11 +81,6 @@ export interface TrainingRunner {
   exportWeights(laneId: string, binName?: string): Promise<WeightsExport>;
   evaluate(): Promise<EpochSnapshot>;
   dispose(): void;
-}
-
-/** In seed version 1 every mixing lane draws from one shared stream in lane order: those lanes must train together. */
-export function sharesDrawStream(config: ExperimentConfig, lane: Lane): boolean {
-  return config.seedVersion === 1 && lane.spec.mixing.kind !== 'none';
 }
 
 function copyBuffer(values: ArrayLike<number>): ArrayBuffer {

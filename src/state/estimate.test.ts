@@ -6,38 +6,56 @@ import { scrubTarget } from './store.ts';
 
 const classroom: Calibration = { backend: 'webgpu', profile: profileOf(CLASSROOM_CONFIG), secondsPerStep: 0.2, evalSecondsPerImage: 2e-4, source: 'measured' };
 const calibrations = { [profileKey('webgpu', classroom.profile)]: classroom };
+const GPU = { backend: 'webgpu', parallelLanes: 1 };
 
 describe('estimates before Play', () => {
   it('uses the timing of the configuration’s own network, and counts the epochs left', () => {
-    expect(estimateFor(CLASSROOM_CONFIG, 'webgpu', calibrations)).toEqual({ ...estimateRun(CLASSROOM_CONFIG, classroom), source: 'measured' });
+    expect(estimateFor(CLASSROOM_CONFIG, GPU, calibrations)).toEqual({ ...estimateRun(CLASSROOM_CONFIG, classroom), source: 'measured' });
     // Quick has Classroom's network and batch: the same timing, half the epochs.
-    expect(estimateFor(QUICK_CONFIG, 'webgpu', calibrations)!.seconds).toBeCloseTo(estimateRun(CLASSROOM_CONFIG, classroom).seconds / 2);
-    expect(estimateFor(CLASSROOM_CONFIG, 'webgpu', calibrations, 30)!.epochs).toBe(10);
+    expect(estimateFor(QUICK_CONFIG, GPU, calibrations)!.seconds).toBeCloseTo(estimateRun(CLASSROOM_CONFIG, classroom).seconds / 2);
+    expect(estimateFor(CLASSROOM_CONFIG, GPU, calibrations, 30)!.epochs).toBe(10);
   });
 
   it('scales from another network timed on the same backend, and has nothing to say for another backend', () => {
-    const paper = estimateFor(PAPER_CONFIG, 'webgpu', calibrations)!;
+    const paper = estimateFor(PAPER_CONFIG, GPU, calibrations)!;
     expect(paper.source).toBe('scaled');
     expect(paper.seconds).toBeCloseTo(estimateRun(PAPER_CONFIG, scaleCalibration(classroom, profileOf(PAPER_CONFIG))).seconds);
-    expect(estimateFor(CLASSROOM_CONFIG, 'webgl', calibrations)).toBeNull();
+    expect(estimateFor(CLASSROOM_CONFIG, { backend: 'webgl', parallelLanes: 1 }, calibrations)).toBeNull();
     expect(estimateFor(CLASSROOM_CONFIG, null, calibrations)).toBeNull();
   });
 
   it('does not scale across more than a factor of 8 in arithmetic, and scales from the nearest network', () => {
     const tiny: Calibration = { ...classroom, profile: { blocksPerStage: 1, width: 0.25, batchSize: 16 }, secondsPerStep: 0.01 };
     const onlyTiny = { [profileKey('webgpu', tiny.profile)]: tiny };
-    expect(estimateFor(CLASSROOM_CONFIG, 'webgpu', onlyTiny)).toBeNull();
+    expect(estimateFor(CLASSROOM_CONFIG, GPU, onlyTiny)).toBeNull();
     const both = { ...onlyTiny, ...calibrations };
-    expect(estimateFor(PAPER_CONFIG, 'webgpu', both)!.seconds).toBeCloseTo(estimateRun(PAPER_CONFIG, scaleCalibration(classroom, profileOf(PAPER_CONFIG))).seconds);
+    expect(estimateFor(PAPER_CONFIG, GPU, both)!.seconds).toBeCloseTo(estimateRun(PAPER_CONFIG, scaleCalibration(classroom, profileOf(PAPER_CONFIG))).seconds);
   });
 
   it('offers the default pair as the fewer lanes of a longer run, each lane costing the same', () => {
     const four = { ...CLASSROOM_CONFIG, methods: ['erm', 'ldam-drw', 'la', 'mfw'] };
     const pair = withFewerLanes(four)!;
     expect(pair.methods).toEqual(['erm', 'mfw']);
-    expect(estimateFor(pair, 'webgpu', calibrations)!.seconds).toBeCloseTo(estimateFor(four, 'webgpu', calibrations)!.seconds / 2);
+    expect(estimateFor(pair, GPU, calibrations)!.seconds).toBeCloseTo(estimateFor(four, GPU, calibrations)!.seconds / 2);
     expect(withFewerLanes(CLASSROOM_CONFIG)).toBeNull();
     expect(withFewerLanes({ ...CLASSROOM_CONFIG, methods: ['erm'] })).toBeNull();
+  });
+
+  it('on the CPU backends counts the lanes the busiest lane worker trains one after another, on a GPU every lane', () => {
+    const onWasm: Calibration = { ...classroom, backend: 'wasm' };
+    const wasmCalibrations = { [profileKey('wasm', onWasm.profile)]: onWasm };
+    const four = { ...CLASSROOM_CONFIG, methods: ['erm', 'ldam-drw', 'la', 'mfw'] };
+    const oneLane = estimateRun(CLASSROOM_CONFIG, onWasm, 0, 1).seconds;
+    const on = (parallelLanes: number, config = four) => estimateFor(config, { backend: 'wasm', parallelLanes }, wasmCalibrations)!.seconds;
+    expect(on(1)).toBeCloseTo(4 * oneLane);
+    expect(on(2)).toBeCloseTo(2 * oneLane);
+    expect(on(3)).toBeCloseTo(2 * oneLane); // groups of 2, 1, 1
+    expect(on(8)).toBeCloseTo(oneLane);
+    expect(on(2, CLASSROOM_CONFIG)).toBeCloseTo(oneLane);
+    // A GPU trains every lane on one queue, whatever the cores.
+    const gpu = estimateFor(four, { backend: 'webgpu', parallelLanes: 1 }, calibrations)!.seconds;
+    expect(gpu).toBeCloseTo(estimateRun(four, classroom).seconds);
+    expect(gpu).toBeCloseTo(4 * estimateRun(CLASSROOM_CONFIG, classroom, 0, 1).seconds);
   });
 
   it('says durations as people do: rounded, in the unit that fits', () => {

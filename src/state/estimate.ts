@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig } from '../config/experiment.ts';
 import { DEFAULT_LANES } from '../core/methods.ts';
+import { lanesInSeries } from '../core/laneSplit.ts';
 import { arithmeticPerStep, estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../core/networkCost.ts';
 
 /** Longer than this, a run does not fit in a lesson: the page says so and points to the Quick preset. */
@@ -20,22 +21,30 @@ export interface ShownEstimate extends RunEstimate {
  */
 export const MAX_SCALING = 8;
 
+/** The backend that trains, and how many lanes it trains at once (worker/protocol.ts BackendReport). */
+export interface TrainingDevice {
+  backend: string;
+  parallelLanes: number;
+}
+
 export function estimateFor(
   config: ExperimentConfig,
-  backend: string | null,
+  device: TrainingDevice | null,
   calibrations: Readonly<Record<string, Calibration>>,
   completedEpochs = 0,
 ): ShownEstimate | null {
-  if (!backend) return null;
+  if (!device) return null;
+  const { backend } = device;
   const profile = profileOf(config);
+  const lanes = lanesInSeries(config, backend, device.parallelLanes);
   const own = calibrations[profileKey(backend, profile)];
-  if (own) return { ...estimateRun(config, own, completedEpochs), source: own.source };
+  if (own) return { ...estimateRun(config, own, completedEpochs, lanes), source: own.source };
   const distance = (c: Calibration) => Math.abs(Math.log(arithmeticPerStep(c.profile) / arithmeticPerStep(profile)));
   const nearest = Object.values(calibrations)
     .filter((c) => c.backend === backend && c.source === 'measured' && distance(c) <= Math.log(MAX_SCALING) + 1e-9)
     .sort((a, b) => distance(a) - distance(b))[0];
   if (!nearest) return null;
-  return { ...estimateRun(config, scaleCalibration(nearest, profile), completedEpochs), source: 'scaled' };
+  return { ...estimateRun(config, scaleCalibration(nearest, profile), completedEpochs, lanes), source: 'scaled' };
 }
 
 /** A duration as people say it before a run: rounded, never falsely precise. */

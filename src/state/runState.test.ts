@@ -103,7 +103,7 @@ describe('the run state, driven by the worker’s messages', () => {
     const [configure, start] = worker().posted;
     expect(configure).toMatchObject({ type: 'configure', resume: { epoch: 2 } });
     expect(start).toEqual({ type: 'start' });
-    worker().send({ type: 'backend', backend: { name: 'wasm', adapter: '', reason: '' } });
+    worker().send({ type: 'backend', backend: { name: 'wasm', adapter: '', reason: '', parallelLanes: 2 } });
     expect(state().backend?.name).toBe('wasm');
     expect(state().notices.find((n) => n.id === 'recovered')?.title).toMatch(/stopped unexpectedly \(it failed: out of memory\)\. Training resumed from the end of epoch 2/);
   });

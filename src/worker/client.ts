@@ -51,6 +51,7 @@ function postConfigure(resume?: Checkpoint, weights?: LoadedWeights): void {
   const message: PageToWorker = {
     type: 'configure',
     config,
+    cores: pageCores(),
     dataBaseUrl: pageDataBaseUrl(),
     storageKey: configToSearch(config),
     resume,
@@ -82,6 +83,11 @@ function configure(): void {
 
 /** The weights sent with the last configuration, for the notice once they are evaluated. */
 let loadingWeights: LoadedWeights | null = null;
+
+/** The logical cores the page sees: lanes on the CPU backends train in up to this many workers. */
+function pageCores(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
 
 function spawnWorker(): void {
   const created = new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module' });
@@ -264,7 +270,7 @@ export function startTrainingClient(): () => void {
   });
   if (recordingLink) void openRecordingLink(recordingLink);
   // The backend starts at once, so the badge says which one trains even before the data is there.
-  post({ type: 'initBackend', backend: useAppStore.getState().config.backend });
+  post({ type: 'initBackend', backend: useAppStore.getState().config.backend, cores: pageCores() });
   void checkDataAvailability();
   return () => {
     unsubscribe();

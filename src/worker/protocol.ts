@@ -22,6 +22,8 @@ export interface BackendReport {
   name: string;
   adapter: string;
   reason: string;
+  /** Lanes that train at once: on the CPU backends one per lane worker (the page's logical cores), on a GPU 1 (one device queue). */
+  parallelLanes: number;
 }
 
 export interface TrainingProgress {
@@ -75,7 +77,7 @@ export interface WeightsToLoad {
 
 export type PageToWorker =
   /** Start the backend before any data is there, so the badge can say which one trains. */
-  | { type: 'initBackend'; backend: BackendChoice }
+  | { type: 'initBackend'; backend: BackendChoice; cores: number }
   /**
    * (Re)configure: load data for the config, build both networks (or resume a saved state, or
    * continue from loaded weights, which replace any saved state of this config).
@@ -83,6 +85,8 @@ export type PageToWorker =
   | {
       type: 'configure';
       config: ExperimentConfig;
+      /** The page's logical cores (navigator.hardwareConcurrency): on the CPU backends the lanes train in up to this many workers. */
+      cores: number;
       dataBaseUrl: string;
       storageKey: string;
       /** Resume from this checkpoint (a restarted worker) instead of the one saved in the browser. */

@@ -8,7 +8,9 @@ import { initBackend, type BackendInfo } from '../engine/backend.ts';
 import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
 import { calibrateLane } from '../engine/calibration.ts';
 import { profileKey, profileOf, scaleCalibration, type Calibration } from '../core/networkCost.ts';
-import { NonFiniteLossError, LockstepRunner } from '../engine/lockstep.ts';
+import { NonFiniteLossError, LockstepRunner, type TrainingRunner } from '../engine/lockstep.ts';
+import { startRunner, type WorkerPort } from '../engine/laneGroups.ts';
+import { PARALLEL_BACKENDS } from '../core/laneSplit.ts';
 import { fileSafeLaneId } from '../core/methods.ts';
 import { IncompatibleStateError, type LockstepState } from '../engine/checkpoint.ts';
 import { loadExperimentData } from '../data/loader.ts';
@@ -56,7 +58,9 @@ let unsaved: EpochSnapshot[] = [];
 let savedEpoch = 0;
 let data: ExperimentData | null = null;
 let dataKey = '';
-let runner: LockstepRunner | null = null;
+let runner: TrainingRunner | null = null;
+/** The page's logical cores: on the CPU backends the lanes train in up to this many lane workers. */
+let cores = 1;
 /** What the loop should do: 'run' until the last epoch, 'epoch' until the current epoch ends. */
 let mode: 'stop' | 'run' | 'epoch' = 'stop';
 let loop: Promise<void> | null = null;
@@ -198,7 +202,7 @@ async function saveCheckpoint(state: LockstepState, snapshot: EpochSnapshot): Pr
   savedEpoch = snapshot.epoch;
 }
 
-async function finishEpoch(active: LockstepRunner, gen: number): Promise<void> {
+async function finishEpoch(active: TrainingRunner, gen: number): Promise<void> {
   reportProgress('evaluate', true);
   const started = performance.now();
   const snapshot: EpochSnapshot = await active.finishEpoch();
@@ -283,7 +287,7 @@ async function ensureBackend(choice: BackendChoice, exclude: string[]): Promise<
   try {
     backend = await startBackend(choice, exclude);
     backendKey = wanted;
-    send({ type: 'backend', backend });
+    send({ type: 'backend', backend: { ...backend, parallelLanes: PARALLEL_BACKENDS.includes(backend.name) ? cores : 1 } });
     return true;
   } catch (error) {
     // initBackend's message says what was tried and what to do (another browser, or another backend).
@@ -343,7 +347,7 @@ async function configure(
   try {
     if (resume) {
       // A restarted worker: the page holds the history up to this checkpoint; storage may hold less.
-      runner = await LockstepRunner.restore(data, next, resume.state);
+      runner = await trainingRunner(data, next, resume.state);
       savedEpoch = (await loadTraining<LockstepState>(key).catch(() => null))?.history.at(-1)?.epoch ?? 0;
     } else if (weights) {
       runner = await continueFromWeights(data, next, key, weights);
@@ -357,7 +361,7 @@ async function configure(
         send({ type: 'restored', history: saved.history, source: 'browser' });
         send({ type: 'checkpoint', checkpoint: { epoch: lastEpoch, state: saved.state } });
       } else {
-        runner = await LockstepRunner.create(data, next);
+        runner = await trainingRunner(data, next, null);
         savedEpoch = 0;
       }
     }
@@ -383,13 +387,29 @@ function sendPointImages(experiment: ExperimentData, plotIndices: Int32Array): v
   send({ type: 'pointImages', images }, [train.buffer, images.test.buffer]);
 }
 
+/** A lane worker (laneGroup.worker.ts) for one group of lanes. */
+function laneWorker(): WorkerPort {
+  const worker = new Worker(new URL('./laneGroup.worker.ts', import.meta.url), { type: 'module' });
+  return {
+    post: (message) => worker.postMessage(message),
+    listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+    onFailure: (handler) => worker.addEventListener('error', (event) => handler(new Error(`A lane worker failed: ${event.message || 'it could not load'}.`))),
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** The configuration's lanes, from `state` or the start: in lane workers on the CPU backends (one per core), else in this worker. */
+function trainingRunner(experiment: ExperimentData, next: ExperimentConfig, state: LockstepState | null): Promise<TrainingRunner> {
+  return startRunner({ data: experiment, config: next, state, backend: backend?.name ?? '', workers: cores, spawn: laneWorker });
+}
+
 /**
  * The training saved in this browser, or null when it is from an older version of the app (or other
  * settings): then it is deleted and the user told, and training starts afresh.
  */
-async function restoreSaved(experiment: ExperimentData, next: ExperimentConfig, key: string, state: LockstepState): Promise<LockstepRunner | null> {
+async function restoreSaved(experiment: ExperimentData, next: ExperimentConfig, key: string, state: LockstepState): Promise<TrainingRunner | null> {
   try {
-    return await LockstepRunner.restore(experiment, next, state);
+    return await trainingRunner(experiment, next, state);
   } catch (error) {
     if (!(error instanceof IncompatibleStateError)) throw error;
     await clearTraining(key).catch(() => undefined);
@@ -402,8 +422,8 @@ async function restoreSaved(experiment: ExperimentData, next: ExperimentConfig, 
  * Lanes from loaded weights (a lane without its own file takes the first chosen one's), shown at
  * once as their evaluation, and saved in place of this configuration's earlier training.
  */
-async function continueFromWeights(experiment: ExperimentData, next: ExperimentConfig, key: string, weights: WeightsToLoad): Promise<LockstepRunner> {
-  const lanes = await LockstepRunner.fromWeights(experiment, next, weights.runs, weights.epoch);
+async function continueFromWeights(experiment: ExperimentData, next: ExperimentConfig, key: string, weights: WeightsToLoad): Promise<TrainingRunner> {
+  const lanes = await trainingRunner(experiment, next, LockstepRunner.stateFromWeights(experiment, next, weights.runs, weights.epoch));
   setStatus('loading', 'Evaluating the loaded weights…');
   const snapshot = await lanes.evaluate();
   const state = await lanes.saveState();
@@ -501,11 +521,13 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
   const message = event.data;
   switch (message.type) {
     case 'initBackend':
+      cores = message.cores;
       enqueue(async () => void (await ensureBackend(message.backend, excludedBackends)));
       break;
     case 'configure':
       mode = 'stop';
       generation++;
+      cores = message.cores;
       excludedBackends = message.excludeBackends ?? [];
       enqueue(() => configure(message.config, message.dataBaseUrl, message.storageKey, message.resume, excludedBackends, message.weights));
       enqueueCalibration();

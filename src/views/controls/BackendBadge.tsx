@@ -42,6 +42,15 @@ export function BackendBadge() {
         <dd>{backend.adapter || 'unknown adapter'}</dd>
         <dt>Why</dt>
         <dd>{backend.reason}</dd>
+        {backend.parallelLanes > 1 ? (
+          <>
+            <dt>Lanes</dt>
+            <dd data-testid="parallel-lanes">
+              In parallel: each lane trains in a worker of its own, up to {backend.parallelLanes} at once (one per core); more lanes share them. The numbers are the same as
+              one after another.
+            </dd>
+          </>
+        ) : null}
         {software ? (
           <>
             <dt>Speed</dt>

@@ -19,6 +19,8 @@ export function RunEstimate() {
   const config = useAppStore((s) => s.config);
   const status = useAppStore((s) => s.status);
   const backend = useAppStore((s) => s.backend?.name ?? null);
+  const parallelLanes = useAppStore((s) => s.backend?.parallelLanes ?? 1);
+  const device = backend ? { backend, parallelLanes } : null;
   const calibrations = useAppStore((s) => s.calibrations);
   const calibrating = useAppStore((s) => s.calibrating);
   const completedEpochs = useAppStore((s) => s.history.at(-1)?.epoch ?? 0);
@@ -45,14 +47,14 @@ export function RunEstimate() {
       </p>
     );
   }
-  const estimate = estimateFor(config, backend, calibrations, completedEpochs);
+  const estimate = estimateFor(config, device, calibrations, completedEpochs);
   if (!estimate) return completedEpochs === 0 ? placeholder : null;
   if (estimate.epochs === 0) return null;
 
   const preset = timePresetOf(config);
   const subject = preset ? `the ${PRESET_LABEL[preset]} preset` : 'these settings';
   const quick = withTimePreset(config, QUICK_CONFIG);
-  const quickEstimate = estimateFor(quick, backend, calibrations);
+  const quickEstimate = estimateFor(quick, device, calibrations);
   const quickFits = quickEstimate !== null && quickEstimate.seconds <= LESSON_SECONDS;
   const tooLong = estimate.seconds > LESSON_SECONDS;
   const quickLink = (
@@ -67,10 +69,11 @@ export function RunEstimate() {
       the Quick preset
     </a>
   );
-  // Every lane is a network of its own: with more than a pair, fewer lanes divide the time.
+  // Every lane is a network of its own: with more than a pair, fewer lanes divide the time (unless
+  // each already trains on a core of its own).
   const pair = tooLong ? withFewerLanes(config) : null;
-  const pairEstimate = pair ? estimateFor(pair, backend, calibrations, completedEpochs) : null;
-  const fewerLanes = pair ? (
+  const pairEstimate = pair ? estimateFor(pair, device, calibrations, completedEpochs) : null;
+  const fewerLanes = pair && pairEstimate && pairEstimate.seconds < estimate.seconds ? (
     <>
       {' '}
       It trains {config.methods.length} networks side by side: fewer methods take less, e.g.{' '}
@@ -84,7 +87,7 @@ export function RunEstimate() {
       >
         ERM beside MFW alone
       </a>
-      {pairEstimate ? ` (${formatEstimate(pairEstimate.seconds)} here)` : ''}.
+      {` (${formatEstimate(pairEstimate.seconds)} here)`}.
     </>
   ) : null;
   const recordingAdvice = 'Train it beforehand on a computer with a GPU and show it in class as a recording (Recording → Save, then Open).';

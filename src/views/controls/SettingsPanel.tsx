@@ -88,6 +88,8 @@ export function SettingsPanel() {
   const pendingConfig = useAppStore((s) => s.pendingConfig);
   const editConfig = useAppStore((s) => s.editConfig);
   const backend = useAppStore((s) => s.backend?.name ?? null);
+  const parallelLanes = useAppStore((s) => s.backend?.parallelLanes ?? 1);
+  const device = backend ? { backend, parallelLanes } : null;
   const calibrations = useAppStore((s) => s.calibrations);
   const calibrating = useAppStore((s) => s.calibrating);
   const replaying = useAppStore((s) => s.replay !== null);
@@ -210,7 +212,7 @@ export function SettingsPanel() {
           <div className="button-row presets">
             {PRESET_NAMES.map((name) => {
               const preset = withTimePreset(draft, TIME_PRESETS[name]);
-              const estimate = estimateFor(preset, backend, calibrations);
+              const estimate = estimateFor(preset, device, calibrations);
               const timing = calibrating !== null && backend !== null && profileKey(backend, calibrating.profile) === profileKey(backend, profileOf(preset));
               return (
                 <button
@@ -336,7 +338,7 @@ export function SettingsPanel() {
           <div className="button-row presets lane-sets" role="group" aria-label="Sets of methods, each asking one question">
             {LANE_SETS.map((set) => {
               // Every lane is a network of its own: the set's estimate counts its lanes.
-              const estimate = estimateFor({ ...draft, methods: [...set.methods] }, backend, calibrations);
+              const estimate = estimateFor({ ...draft, methods: [...set.methods] }, device, calibrations);
               return (
                 <button key={set.key} type="button" aria-pressed={laneSet?.key === set.key} data-testid={`lane-set-${set.key}`} onClick={() => chooseLaneSet(set)}>
                   <span className="preset-name">{set.label}</span>
