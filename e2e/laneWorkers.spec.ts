@@ -1,15 +1,20 @@
 /**
  * Lanes in parallel on the CPU: with two cores the training worker trains each lane in a lane
- * worker of its own (nested workers, threaded wasm where the page is cross-origin isolated), and
- * the run's numbers are those of one core, lane for lane and epoch for epoch.
+ * worker of its own (nested workers), and the run's numbers, its exported weights and their
+ * evaluation once loaded back are those of one core.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { PREVIEW_URL } from './urls.ts';
-import { downloadOf, search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
+import { downloadOf, downloadsOf, search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
 /** The page as a machine with this many logical cores sees it (the page tells the training worker). */
 async function withCores(page: Page, cores: number): Promise<void> {
   await page.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);
+}
+
+/** MFW's exported weights: its model.json and weights file. */
+function mfwWeights(page: Page) {
+  return downloadsOf(page, 2, () => page.getByTestId('export-weights-mfw').click());
 }
 
 /** Trains the configuration to the end and returns its exported metrics, the speed aside. */
@@ -30,6 +35,7 @@ test('wasm on two cores: each lane in a worker of its own, with the numbers of o
   const one = await browser.newPage();
   await withCores(one, 1);
   const single = await trainedMetrics(one, url);
+  const singleWeights = await mfwWeights(one);
   expect(one.workers().filter((worker) => worker.url().includes('laneGroup.worker'))).toHaveLength(0);
   await one.getByTestId('backend-badge').locator('summary').click();
   await expect(one.getByTestId('parallel-lanes')).toHaveCount(0);
@@ -44,6 +50,14 @@ test('wasm on two cores: each lane in a worker of its own, with the numbers of o
   expect(parallel.metrics.epochs).toHaveLength(2);
   expect(Object.keys(parallel.metrics.epochs[1].runs)).toEqual(['erm', 'mfw', 'la']);
   expect(parallel.epochs).toBe(single.epochs);
+  // MFW trained in the second lane worker: its weights are the same bytes.
+  const parallelWeights = await mfwWeights(two);
+  const bin = (files: { name: string; bytes: Buffer }[]) => files.find((f) => f.name.endsWith('.bin'))!.bytes;
+  expect(bin(parallelWeights).equals(bin(singleWeights))).toBe(true);
+  // Loaded back, they are evaluated in the lane workers.
+  await two.getByTestId('weights-input').setInputFiles(parallelWeights.map((f) => ({ name: f.name, mimeType: 'application/octet-stream', buffer: f.bytes })));
+  await expect(two.getByTestId('notice-weights')).toContainText('after epoch 2 of 2');
+  await waitForStatus(two, 'finished');
   // Both lane groups ran in workers of their own: [erm, la] and [mfw].
   expect(two.workers().filter((worker) => worker.url().includes('laneGroup.worker'))).toHaveLength(2);
   console.check();
