@@ -30,14 +30,16 @@ export function search(config: ExperimentConfig): string {
   return `?${configToSearch(config)}`;
 }
 
-/** Collects console errors and uncaught page errors; `check()` fails the test when there were any. */
+/** Collects console errors and uncaught page errors (but those `ignore` expects); `check()` fails the test when there were any. */
 export function watchConsole(page: Page, ignore: RegExp[] = []) {
   const errors: string[] = [];
   page.on('console', (message) => {
     const text = `${message.text()} ${message.location().url}`.trim();
     if (message.type() === 'error' && !ignore.some((re) => re.test(text))) errors.push(text);
   });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('pageerror', (error) => {
+    if (!ignore.some((re) => re.test(error.message))) errors.push(`pageerror: ${error.message}`);
+  });
   return {
     errors,
     check: () => expect(errors, 'console errors').toEqual([]),

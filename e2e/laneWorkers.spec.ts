@@ -63,3 +63,67 @@ test('wasm on two cores: each lane in a worker of its own, with the numbers of o
   console.check();
   await two.close();
 });
+
+/** The page's lane workers (nested in the training worker). */
+function laneWorkers(page: Page) {
+  return page.workers().filter((worker) => worker.url().includes('laneGroup.worker'));
+}
+
+test('a lane worker that crashes mid-run: the training restarts from the last epoch and ends with the undisturbed numbers', async ({ browser }) => {
+  const config = tinyConfig({ backend: 'wasm', epochs: 2, methods: ['erm', 'mfw'] });
+  const url = `${PREVIEW_URL}${search(config)}`;
+  const reference = await browser.newPage();
+  await withCores(reference, 2);
+  const undisturbed = await trainedMetrics(reference, url);
+  await reference.close();
+
+  const page = await browser.newPage();
+  const console = watchConsole(page, [/lane worker crashed/]);
+  await withCores(page, 2);
+  await page.goto(url);
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await page.getByTestId('step-epoch').click();
+  await waitForStatus(page, 'paused', 5 * 60_000);
+  await page.getByTestId('play').click();
+  await waitForStatus(page, 'running');
+  // An uncaught error in MFW's lane worker, as an out-of-memory abort would be.
+  await expect.poll(() => laneWorkers(page).length).toBe(2);
+  await laneWorkers(page)[1].evaluate(() => setTimeout(() => {
+    throw new Error('lane worker crashed');
+  }));
+  const recovered = page.getByTestId('notice-recovered');
+  await expect(recovered).toContainText('The training worker stopped unexpectedly (it failed:', { timeout: 60_000 });
+  await expect(recovered).toContainText('lane worker crashed');
+  await expect(recovered).toContainText('Training resumed from the end of epoch 1');
+  await waitForStatus(page, 'finished', 5 * 60_000);
+  const json = await downloadOf(page, () => page.getByTestId('export-metrics-json').click());
+  const epochs = JSON.parse(json.bytes.toString('utf8')).epochs.map(({ imagesPerSecond: _speed, ...epoch }: { imagesPerSecond: number }) => epoch);
+  expect(JSON.stringify(epochs)).toBe(undisturbed.epochs);
+  console.check();
+  await page.close();
+});
+
+test('where lane workers cannot start, the lanes train one after another in the training worker, and the page says so', async ({ page }) => {
+  const console = watchConsole(page);
+  await withCores(page, 2);
+  await page.goto(`${PREVIEW_URL}${search(tinyConfig({ backend: 'wasm', epochs: 1, methods: ['erm', 'mfw'] }))}`);
+  await waitForStatus(page, 'ready', 3 * 60_000);
+  await page.getByTestId('step-epoch').click();
+  await waitForStatus(page, 'finished', 5 * 60_000);
+  await page.getByTestId('backend-badge').locator('summary').click();
+  await expect(page.getByTestId('parallel-lanes')).toContainText('up to 2 at once');
+  // From now on the training worker cannot start workers (as in a browser without nested workers);
+  // Reset, then Play, rebuilds the lanes.
+  const training = page.workers().find((worker) => worker.url().includes('training.worker'))!;
+  await training.evaluate(() => {
+    (self as unknown as { Worker: unknown }).Worker = function () {
+      throw new Error('no nested workers here');
+    };
+  });
+  await page.getByTestId('reset').click();
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('notice-lane-workers')).toContainText('The lanes train one after another in one worker, more slowly: this browser did not start a worker per lane (no nested workers here).');
+  await waitForStatus(page, 'finished', 5 * 60_000);
+  await expect(page.getByTestId('parallel-lanes')).toHaveCount(0);
+  console.check();
+});

@@ -4,7 +4,7 @@ import { validateConfig, type ExperimentConfig } from '../config/experiment.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { LockstepState } from './checkpoint.ts';
 import { laneGroups } from '../core/laneSplit.ts';
-import { ParallelLockstep, serveLaneGroup, type HostPort, type WorkerPort } from './laneGroups.ts';
+import { LaneWorkerError, ParallelLockstep, serveLaneGroup, startRunner, type HostPort, type WorkerPort } from './laneGroups.ts';
 import { LockstepRunner, NonFiniteLossError, type TrainingRunner } from './lockstep.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
 
@@ -48,6 +48,21 @@ function inThreadWorker(onCreate: (laneIds: string[]) => void = () => undefined)
     listen: (handler) => toCoordinator.push(handler),
     onFailure: () => undefined,
     terminate: () => undefined,
+  };
+}
+
+/** A worker that dies (out of memory, say) when its `request`-th request arrives: nothing answers, its failure is reported. */
+function dyingWorker(atRequest: number): WorkerPort {
+  let requests = 0;
+  let fail: (error: Error) => void = () => undefined;
+  const healthy = inThreadWorker();
+  return {
+    ...healthy,
+    post: (message) => {
+      if (++requests === atRequest) setTimeout(() => fail(new Error('out of memory')), 0);
+      else healthy.post(message);
+    },
+    onFailure: (handler) => (fail = handler),
   };
 }
 
@@ -154,5 +169,31 @@ describe('ParallelLockstep', () => {
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as NonFiniteLossError).lane).toBe('MFW');
     expect((error as Error).message).toMatch(/^The MFW loss became NaN at epoch 1, step \d; try a smaller learning rate\.$/);
+  });
+
+  it('a lane worker that dies mid-run fails the step with a LaneWorkerError, and every later request too', async () => {
+    const config = tinyConfig({ methods: ['erm', 'mfw'] });
+    let started = 0;
+    // The second worker dies at its third request: create, one step, then the second step.
+    const parallel = await ParallelLockstep.start(() => (started++ === 1 ? dyingWorker(3) : inThreadWorker()), laneGroups(config, 2), 'cpu', data, config, null);
+    await parallel.trainStep();
+    const error = await parallel.trainStep().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LaneWorkerError);
+    expect((error as Error).message).toBe('out of memory');
+    expect(parallel.step).toBe(1);
+    await expect(parallel.saveState()).rejects.toBeInstanceOf(LaneWorkerError);
+    parallel.dispose();
+  });
+
+  it('where lane workers cannot start, startRunner trains every lane in this thread when told to, and says why; else it throws', async () => {
+    const config = tinyConfig({ methods: ['erm', 'mfw'] });
+    const options = { data, config, state: null, backend: 'cpu', workers: 2, spawn: () => dyingWorker(1) };
+    await expect(startRunner(options)).rejects.toBeInstanceOf(LaneWorkerError);
+    const reasons: string[] = [];
+    const runner = await startRunner({ ...options, onFallback: (reason) => reasons.push(reason) });
+    expect(runner).toBeInstanceOf(LockstepRunner);
+    expect(reasons).toEqual(['out of memory']);
+    await runner.trainStep();
+    runner.dispose();
   });
 });

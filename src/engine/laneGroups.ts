@@ -18,6 +18,14 @@ import { IncompatibleStateError, type LockstepState } from './checkpoint.ts';
 import { LockstepRunner, NonFiniteLossError, type TrainingRunner } from './lockstep.ts';
 import type { WeightsExport } from './weightsExport.ts';
 
+/** A lane worker could not start, or stopped (crashed, ran out of memory): a failure of the machinery, not of the training. */
+export class LaneWorkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LaneWorkerError';
+  }
+}
+
 /** A worker's answer to `create`: what the coordinator shows between messages. */
 interface GroupInfo {
   stepsPerEpoch: number;
@@ -132,8 +140,9 @@ class LaneGroup {
       else waiting.resolve(reply.value);
     });
     port.onFailure((error) => {
-      this.failure = error;
-      for (const waiting of this.pending.values()) waiting.reject(error);
+      const failure = new LaneWorkerError(error.message);
+      this.failure = failure;
+      for (const waiting of this.pending.values()) waiting.reject(failure);
       this.pending.clear();
     });
   }
@@ -149,6 +158,15 @@ class LaneGroup {
 
   terminate(): void {
     this.port.terminate();
+  }
+}
+
+/** A worker from `spawn`; one that cannot even be constructed (no nested workers here) is a LaneWorkerError. */
+function spawnPort(spawn: () => WorkerPort): WorkerPort {
+  try {
+    return spawn();
+  } catch (error) {
+    throw new LaneWorkerError(error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -222,8 +240,9 @@ export class ParallelLockstep implements TrainingRunner {
     config: ExperimentConfig,
     state: LockstepState | null,
   ): Promise<ParallelLockstep> {
-    const started = groups.map((laneIds) => new LaneGroup(laneIds, spawn()));
+    const started: LaneGroup[] = [];
     try {
+      for (const laneIds of groups) started.push(new LaneGroup(laneIds, spawnPort(spawn)));
       const infos = await Promise.all(started.map((group) => group.request<GroupInfo>({ kind: 'create', backend, workers: groups.length, data, config, laneIds: group.laneIds, state })));
       return new ParallelLockstep(started, config, data.train.count, infos[0], state?.trainSeconds ?? 0);
     } catch (error) {
@@ -294,10 +313,19 @@ export async function startRunner(options: {
   backend: string;
   workers: number;
   spawn: () => WorkerPort;
+  /** Given, lane workers that cannot start leave every lane in this thread (and this is told why); else it throws. */
+  onFallback?: (reason: string) => void;
 }): Promise<TrainingRunner> {
-  const { data, config, state, backend, workers, spawn } = options;
+  const { data, config, state, backend, workers, spawn, onFallback } = options;
   const groups = PARALLEL_BACKENDS.includes(backend) ? laneGroups(config, workers) : [];
-  if (groups.length > 1) return ParallelLockstep.start(spawn, groups, backend, data, config, state);
+  if (groups.length > 1) {
+    try {
+      return await ParallelLockstep.start(spawn, groups, backend, data, config, state);
+    } catch (error) {
+      if (!(error instanceof LaneWorkerError) || !onFallback) throw error;
+      onFallback(error.message);
+    }
+  }
   return state ? LockstepRunner.restore(data, config, state) : LockstepRunner.create(data, config);
 }
 

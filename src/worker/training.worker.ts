@@ -9,7 +9,7 @@ import { isOutOfMemoryError, watchDevice } from '../engine/deviceWatch.ts';
 import { calibrateLane } from '../engine/calibration.ts';
 import { profileKey, profileOf, scaleCalibration, type Calibration } from '../core/networkCost.ts';
 import { NonFiniteLossError, LockstepRunner, type TrainingRunner } from '../engine/lockstep.ts';
-import { startRunner, type WorkerPort } from '../engine/laneGroups.ts';
+import { LaneWorkerError, startRunner, type WorkerPort } from '../engine/laneGroups.ts';
 import { PARALLEL_BACKENDS } from '../core/laneSplit.ts';
 import { fileSafeLaneId } from '../core/methods.ts';
 import { IncompatibleStateError, type LockstepState } from '../engine/checkpoint.ts';
@@ -61,6 +61,13 @@ let dataKey = '';
 let runner: TrainingRunner | null = null;
 /** The page's logical cores: on the CPU backends the lanes train in up to this many lane workers. */
 let cores = 1;
+/** Set once lane workers failed to start: from then on this worker trains every lane itself. */
+let laneWorkersFailed = false;
+
+/** Lanes that train at once on the current backend: one per lane worker on the CPU backends, else 1. */
+function parallelLanes(): number {
+  return backend && PARALLEL_BACKENDS.includes(backend.name) && !laneWorkersFailed ? cores : 1;
+}
 /** What the loop should do: 'run' until the last epoch, 'epoch' until the current epoch ends. */
 let mode: 'stop' | 'run' | 'epoch' = 'stop';
 let loop: Promise<void> | null = null;
@@ -100,6 +107,14 @@ const LOSS_GRACE_MS = 500;
 function fail(error: unknown, kind?: ErrorKind): void {
   mode = 'stop';
   status = 'error'; // at once, so no command restarts the loop in the meantime
+  if (error instanceof LaneWorkerError) {
+    // A lane worker died (most likely out of memory): this worker ends as if it had, so the page
+    // restarts the training from its last checkpoint, as after any crash of the training worker.
+    setTimeout(() => {
+      throw error;
+    });
+    return;
+  }
   const described = describe(error);
   setTimeout(() => {
     if (deviceLost) return; // a consequence of the lost device, not news: the page restarts the training
@@ -287,7 +302,7 @@ async function ensureBackend(choice: BackendChoice, exclude: string[]): Promise<
   try {
     backend = await startBackend(choice, exclude);
     backendKey = wanted;
-    send({ type: 'backend', backend: { ...backend, parallelLanes: PARALLEL_BACKENDS.includes(backend.name) ? cores : 1 } });
+    send({ type: 'backend', backend: { ...backend, parallelLanes: parallelLanes() } });
     return true;
   } catch (error) {
     // initBackend's message says what was tried and what to do (another browser, or another backend).
@@ -393,14 +408,34 @@ function laneWorker(): WorkerPort {
   return {
     post: (message) => worker.postMessage(message),
     listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
-    onFailure: (handler) => worker.addEventListener('error', (event) => handler(new Error(`A lane worker failed: ${event.message || 'it could not load'}.`))),
+    onFailure: (handler) =>
+      worker.addEventListener('error', (event) => {
+        // Handled here (fail() ends this worker for the page to restart), not passed on to the page as well.
+        event.preventDefault();
+        handler(new Error(`a lane worker failed: ${event.message || 'it could not load'}`));
+      }),
     terminate: () => worker.terminate(),
   };
 }
 
-/** The configuration's lanes, from `state` or the start: in lane workers on the CPU backends (one per core), else in this worker. */
+/**
+ * The configuration's lanes, from `state` or the start: in lane workers on the CPU backends (one per
+ * core), else in this worker; in this worker too, with a notice, where lane workers cannot start.
+ */
 function trainingRunner(experiment: ExperimentData, next: ExperimentConfig, state: LockstepState | null): Promise<TrainingRunner> {
-  return startRunner({ data: experiment, config: next, state, backend: backend?.name ?? '', workers: cores, spawn: laneWorker });
+  return startRunner({
+    data: experiment,
+    config: next,
+    state,
+    backend: backend?.name ?? '',
+    workers: parallelLanes(),
+    spawn: laneWorker,
+    onFallback: (reason) => {
+      laneWorkersFailed = true;
+      if (backend) send({ type: 'backend', backend: { ...backend, parallelLanes: 1 } });
+      send({ type: 'notice', id: 'lane-workers', tone: 'info', title: `The lanes train one after another in one worker, more slowly: this browser did not start a worker per lane (${reason}).` });
+    },
+  });
 }
 
 /**
