@@ -1,28 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig, type ExperimentConfig } from '../config/experiment.ts';
 import type { EpochSnapshot } from '../core/snapshot.ts';
 import type { LockstepState } from './checkpoint.ts';
 import { laneGroups } from '../core/laneSplit.ts';
 import { LaneWorkerError, ParallelLockstep, serveLaneGroup, startRunner, type HostPort, type WorkerPort } from './laneGroups.ts';
 import { LockstepRunner, NonFiniteLossError, type TrainingRunner } from './lockstep.ts';
-import { syntheticExperimentData } from './syntheticData.ts';
+import { tinyConfig, tinyData } from './runFixture.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const COUNTS = [12, 12, 4, 4];
-const data = syntheticExperimentData(COUNTS, 4, 5);
-
-function tinyConfig(overrides: Partial<ExperimentConfig> = {}): ExperimentConfig {
-  const { config, problems } = validateConfig({
-    imbalance: 'custom', trainCounts: COUNTS, width: 0.25, blocksPerStage: 1, batchSize: 8, epochs: 2,
-    trainFeatureSample: 100, seed: 11, ...overrides,
-  });
-  expect(problems).toEqual([]);
-  return config;
-}
+const data = tinyData;
 
 /**
  * A "worker" in this thread: every message is structured-cloned and delivered later, as across a

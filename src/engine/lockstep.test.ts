@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateConfig, type ExperimentConfig } from '../config/experiment.ts';
+import type { ExperimentConfig } from '../config/experiment.ts';
 import { syntheticExperimentData } from './syntheticData.ts';
+import { TINY_COUNTS, tinyConfig, tinyData } from './runFixture.ts';
 import { LockstepRunner } from './lockstep.ts';
 import { IncompatibleStateError } from './checkpoint.ts';
 import { measureSnapshotBytes, snapshotPayloadBytes } from '../core/snapshot.ts';
@@ -10,18 +11,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-// Tiny on purpose: the CPU backend trains a width-0.25 ResNet-8 at a few images per second.
-const COUNTS = [12, 12, 4, 4];
-const data = syntheticExperimentData(COUNTS, 4, 5);
-
-function tinyConfig(overrides: Partial<ExperimentConfig> = {}): ExperimentConfig {
-  const { config, problems } = validateConfig({
-    imbalance: 'custom', trainCounts: COUNTS, width: 0.25, blocksPerStage: 1, batchSize: 8, epochs: 4,
-    trainFeatureSample: 100, seed: 11, ...overrides,
-  });
-  expect(problems).toEqual([]);
-  return config;
-}
+const data = tinyData;
 
 async function trainSteps(runner: LockstepRunner, steps: number): Promise<void> {
   for (let i = 0; i < steps; i++) await runner.trainStep();
@@ -117,7 +107,7 @@ describe('LockstepRunner', () => {
     expect(measureSnapshotBytes(snapshot)).toBe(snapshotPayloadBytes(32, 16, 4, 5));
     // The ratio's numerators count every training image once.
     const ratio = snapshot.runs.erm.classificationRatio;
-    expect(ratio.reduce((sum, r, c) => sum + r * COUNTS[c], 0)).toBeCloseTo(32, 9);
+    expect(ratio.reduce((sum, r, c) => sum + r * TINY_COUNTS[c], 0)).toBeCloseTo(32, 9);
 
     // A second epoch: the same number of tensors alive at the same points.
     await trainSteps(runner, 2);
