@@ -3,7 +3,7 @@
  * worker of its own (nested workers), and the run's numbers, its exported weights and their
  * evaluation once loaded back are those of one core.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Worker } from '@playwright/test';
 import { PREVIEW_URL } from './urls.ts';
 import { downloadOf, downloadsOf, search, tinyConfig, waitForStatus, watchConsole } from './helpers.ts';
 
@@ -69,39 +69,54 @@ function laneWorkers(page: Page) {
   return page.workers().filter((worker) => worker.url().includes('laneGroup.worker'));
 }
 
-test('a lane worker that crashes mid-run: the training restarts from the last epoch and ends with the undisturbed numbers', async ({ browser }) => {
-  const config = tinyConfig({ backend: 'wasm', epochs: 2, methods: ['erm', 'mfw'] });
-  const url = `${PREVIEW_URL}${search(config)}`;
-  const reference = await browser.newPage();
-  await withCores(reference, 2);
-  const undisturbed = await trainedMetrics(reference, url);
-  await reference.close();
+const LANE_FAULTS = [
+  {
+    what: 'crashes',
+    // An uncaught error, as an out-of-memory abort would be.
+    inject: (worker: Worker) => worker.evaluate(() => setTimeout(() => {
+      throw new Error('lane worker crashed');
+    })),
+    reason: 'lane worker crashed',
+  },
+  {
+    what: 'is ended by the browser without a word',
+    inject: (worker: Worker) => worker.evaluate(() => self.close()).catch(() => undefined),
+    reason: 'the browser ended a lane worker',
+  },
+];
 
-  const page = await browser.newPage();
-  const console = watchConsole(page, [/lane worker crashed/]);
-  await withCores(page, 2);
-  await page.goto(url);
-  await waitForStatus(page, 'ready', 3 * 60_000);
-  await page.getByTestId('step-epoch').click();
-  await waitForStatus(page, 'paused', 5 * 60_000);
-  await page.getByTestId('play').click();
-  await waitForStatus(page, 'running');
-  // An uncaught error in MFW's lane worker, as an out-of-memory abort would be.
-  await expect.poll(() => laneWorkers(page).length).toBe(2);
-  await laneWorkers(page)[1].evaluate(() => setTimeout(() => {
-    throw new Error('lane worker crashed');
-  }));
-  const recovered = page.getByTestId('notice-recovered');
-  await expect(recovered).toContainText('The training worker stopped unexpectedly (it failed:', { timeout: 60_000 });
-  await expect(recovered).toContainText('lane worker crashed');
-  await expect(recovered).toContainText('Training resumed from the end of epoch 1');
-  await waitForStatus(page, 'finished', 5 * 60_000);
-  const json = await downloadOf(page, () => page.getByTestId('export-metrics-json').click());
-  const epochs = JSON.parse(json.bytes.toString('utf8')).epochs.map(({ imagesPerSecond: _speed, ...epoch }: { imagesPerSecond: number }) => epoch);
-  expect(JSON.stringify(epochs)).toBe(undisturbed.epochs);
-  console.check();
-  await page.close();
-});
+for (const fault of LANE_FAULTS) {
+  test(`a lane worker that ${fault.what} mid-run: the training restarts from the last epoch and ends with the undisturbed numbers`, async ({ browser }) => {
+    const config = tinyConfig({ backend: 'wasm', epochs: 2, methods: ['erm', 'mfw'] });
+    const url = `${PREVIEW_URL}${search(config)}`;
+    const reference = await browser.newPage();
+    await withCores(reference, 2);
+    const undisturbed = await trainedMetrics(reference, url);
+    await reference.close();
+
+    const page = await browser.newPage();
+    const console = watchConsole(page, [/lane worker crashed/]);
+    await withCores(page, 2);
+    await page.goto(url);
+    await waitForStatus(page, 'ready', 3 * 60_000);
+    await page.getByTestId('step-epoch').click();
+    await waitForStatus(page, 'paused', 5 * 60_000);
+    await page.getByTestId('play').click();
+    await waitForStatus(page, 'running');
+    await expect.poll(() => laneWorkers(page).length).toBe(2);
+    await fault.inject(laneWorkers(page)[1]); // MFW's
+    const recovered = page.getByTestId('notice-recovered');
+    await expect(recovered).toContainText('The training worker stopped unexpectedly (it failed:', { timeout: 60_000 });
+    await expect(recovered).toContainText(fault.reason);
+    await expect(recovered).toContainText('Training resumed from the end of epoch 1');
+    await waitForStatus(page, 'finished', 5 * 60_000);
+    const json = await downloadOf(page, () => page.getByTestId('export-metrics-json').click());
+    const epochs = JSON.parse(json.bytes.toString('utf8')).epochs.map(({ imagesPerSecond: _speed, ...epoch }: { imagesPerSecond: number }) => epoch);
+    expect(JSON.stringify(epochs)).toBe(undisturbed.epochs);
+    console.check();
+    await page.close();
+  });
+}
 
 test('where lane workers cannot start, the lanes train one after another in the training worker, and the page says so', async ({ page }) => {
   const console = watchConsole(page);

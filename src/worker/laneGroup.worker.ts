@@ -6,8 +6,15 @@
 import { initBackend, type EngineBackendChoice } from '../engine/backend.ts';
 import { serveLaneGroup } from '../engine/laneGroups.ts';
 import { WASM_PATHS } from './wasmFiles.ts';
+import { LIFE_LOCK_HELD } from './protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+// Held until this worker ends, however it ends (Web Locks: https and localhost only).
+void navigator.locks?.request(self.name, () => {
+  self.postMessage(LIFE_LOCK_HELD);
+  return new Promise<void>(() => undefined);
+});
 
 serveLaneGroup(
   {

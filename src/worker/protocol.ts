@@ -145,3 +145,6 @@ export function transferableSnapshot(snapshot: EpochSnapshot): { snapshot: Epoch
   );
   return { snapshot: copy, transfer };
 }
+
+/** A lane worker's word that it holds its life lock (named by the worker's name), so the training worker can watch it. */
+export const LIFE_LOCK_HELD = 'lane-worker-life-lock-held';

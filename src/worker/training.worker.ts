@@ -22,6 +22,7 @@ import { storageProblem } from '../data/cache.ts';
 import { WASM_PATHS } from './wasmFiles.ts';
 import { clearTraining, loadTraining, saveEpochs } from './persistence.ts';
 import {
+  LIFE_LOCK_HELD,
   transferableSnapshot,
   type Checkpoint,
   type ErrorKind,
@@ -402,19 +403,37 @@ function sendPointImages(experiment: ExperimentData, plotIndices: Int32Array): v
   send({ type: 'pointImages', images }, [train.buffer, images.test.buffer]);
 }
 
-/** A lane worker (laneGroup.worker.ts) for one group of lanes. */
+/**
+ * A lane worker (laneGroup.worker.ts) for one group of lanes. Its failure is an uncaught error, or,
+ * where Web Locks exist, its life lock coming free: a worker the browser ended sends no error.
+ */
 function laneWorker(): WorkerPort {
-  const worker = new Worker(new URL('./laneGroup.worker.ts', import.meta.url), { type: 'module' });
+  const lockName = `imbalance-playground-lane-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const worker = new Worker(new URL('./laneGroup.worker.ts', import.meta.url), { type: 'module', name: lockName });
+  const lifeWatch = new AbortController();
+  let failed: (error: Error) => void = () => undefined;
+  worker.addEventListener('error', (event) => {
+    // Handled here (fail() ends this worker for the page to restart), not passed on to the page as well.
+    event.preventDefault();
+    failed(new Error(`a lane worker failed: ${event.message || 'it could not load'}`));
+  });
+  worker.addEventListener('message', (event) => {
+    if (event.data !== LIFE_LOCK_HELD) return;
+    navigator.locks
+      .request(lockName, { signal: lifeWatch.signal }, () => failed(new Error('the browser ended a lane worker')))
+      .catch(() => undefined); // aborted: this worker ended it itself
+  });
   return {
     post: (message) => worker.postMessage(message),
-    listen: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
-    onFailure: (handler) =>
-      worker.addEventListener('error', (event) => {
-        // Handled here (fail() ends this worker for the page to restart), not passed on to the page as well.
-        event.preventDefault();
-        handler(new Error(`a lane worker failed: ${event.message || 'it could not load'}`));
+    listen: (handler) =>
+      worker.addEventListener('message', (event) => {
+        if (event.data !== LIFE_LOCK_HELD) handler(event.data);
       }),
-    terminate: () => worker.terminate(),
+    onFailure: (handler) => (failed = handler),
+    terminate: () => {
+      lifeWatch.abort();
+      worker.terminate();
+    },
   };
 }
 
