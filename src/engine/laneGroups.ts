@@ -7,7 +7,7 @@
  * snapshot still arrives for all lanes together, and a state saved with n workers resumes with any
  * number. GPU backends keep one worker: one device queue serves every lane better than several.
  *
- * The transport is a message port (a Web Worker in the browser, a worker thread in Node), so the
+ * The transport is a message port (a Web Worker in the browser, a worker process in Node), so the
  * same host (`serveLaneGroup`) and coordinator run in both.
  */
 import { lanesOf, type ExperimentConfig } from '../config/experiment.ts';
