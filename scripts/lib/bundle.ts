@@ -30,9 +30,18 @@ export function shellQuote(arg: string): string {
   return /^[\w.,:=+/@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The bundled experiment script, beside the bundled script that asks (all bundled scripts share one folder). */
-function bundledExperiment(): string {
-  return fileURLToPath(new URL('./experiment.mjs', import.meta.url));
+/** A bundled script (e.g. experiment.mjs), beside the bundled script that asks (all bundled scripts share one folder). */
+function bundledScript(name: string): string {
+  return fileURLToPath(new URL(`./${name}`, import.meta.url));
+}
+
+/**
+ * How to start one of the scripts as a process (no shell): the bundle's `bundled`, or in a checkout
+ * `source` (a path from the repository root) through tsx.
+ */
+function scriptProcess(bundled: string, source: string): { command: string; args: string[] } {
+  if (gpuBundle) return { command: process.execPath, args: [bundledScript(bundled)] };
+  return { command: process.execPath, args: ['--import', 'tsx', fileURLToPath(new URL(`../../${source}`, import.meta.url))] };
 }
 
 /** The shell prefix that runs one experiment, its arguments following: `npm run experiment --` in a checkout. */
@@ -40,14 +49,18 @@ export function experimentCommandPrefix(): string {
   const fromEnvironment = process.env[EXPERIMENT_COMMAND_ENV]?.trim();
   if (fromEnvironment) return fromEnvironment;
   // Bundled but started without run.sh: the unpacked node and script (the environment run.sh sets up is then the caller's).
-  if (gpuBundle) return `${shellQuote(process.execPath)} ${shellQuote(bundledExperiment())}`;
+  if (gpuBundle) return `${shellQuote(process.execPath)} ${shellQuote(bundledScript('experiment.mjs'))}`;
   return 'npm run experiment --';
 }
 
-/** How a sweep starts one experiment process itself (no shell): the bundled script, or the TypeScript one through tsx. */
+/** How a sweep starts one experiment process itself. */
 export function experimentProcess(): { command: string; args: string[] } {
-  if (gpuBundle) return { command: process.execPath, args: [bundledExperiment()] };
-  return { command: process.execPath, args: ['--import', 'tsx', 'scripts/experiment.ts'] };
+  return scriptProcess('experiment.mjs', 'scripts/experiment.ts');
+}
+
+/** How the experiment starts a worker process for a group of its lanes (laneWorkers.ts). */
+export function laneGroupProcess(): { command: string; args: string[] } {
+  return scriptProcess('lane-group.mjs', 'scripts/lib/laneGroupProcess.ts');
 }
 
 /** The commit the running code came from: the bundle's, or the checkout's (marked `+changes` when files differ from it); null outside git. */

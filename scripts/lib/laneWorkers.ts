@@ -4,28 +4,21 @@
  * tfjs's wasm convolutions ran 40 % slower in a worker thread than in a process's main thread here
  * (measured: ERM's step 1.15 s against 0.82 s), and two processes scale as two cores do.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { WorkerPort } from '../../src/engine/laneGroups.ts';
-import { gpuBundle } from './bundle.ts';
+import { laneGroupProcess } from './bundle.ts';
 
 /** Lane workers when not told: one per core. */
 export function defaultLaneWorkers(): number {
   return availableParallelism();
 }
 
-/** The worker's code: the bundle's lane-group.mjs beside this script, or laneGroupProcess.ts through tsx. */
-function startProcess(): ChildProcess {
-  // Structured clone over the IPC channel: typed arrays and ArrayBuffers cross as they are.
-  const options = { serialization: 'advanced' as const, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[] };
-  if (gpuBundle) return fork(fileURLToPath(new URL('./lane-group.mjs', import.meta.url)), [], options);
-  return fork(fileURLToPath(new URL('./laneGroupProcess.ts', import.meta.url)), [], { ...options, execArgv: ['--import', 'tsx'] });
-}
-
 /** A worker process for one group of lanes; it ends with this process. */
 export function nodeLaneWorker(): WorkerPort {
-  const child = startProcess();
+  const { command, args } = laneGroupProcess();
+  // Structured clone over the IPC channel: typed arrays and ArrayBuffers cross as they are.
+  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   let terminated = false;
   return {
     post: (message) => child.send(message),
