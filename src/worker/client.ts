@@ -14,6 +14,7 @@ import { configToSearch } from '../state/urlConfig.ts';
 import type { LoadedWeights } from '../core/weightsFile.ts';
 import { clearTraining } from './persistence.ts';
 import type { Checkpoint, PageToWorker, WeightFile, WorkerToPage } from './protocol.ts';
+import { lifeLockName, watchLifeLock } from './lifeLock.ts';
 
 let worker: Worker | null = null;
 /** Aborts the wait on the current worker's life lock when the page ends that worker itself. */
@@ -101,19 +102,16 @@ function spawnWorker(): void {
   // Web Locks (https and localhost only) tell the page at once when the worker ends without a word.
   if (navigator.locks) {
     lifeWatch = new AbortController();
-    post({ type: 'holdLock', name: `imbalance-playground-training-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+    post({ type: 'holdLock', name: lifeLockName('training') });
   }
 }
 
 /** Called once the worker holds its life lock: the lock comes free only when that worker has ended. */
 function watchLife(name: string): void {
   const watched = worker;
-  const signal = lifeWatch?.signal;
-  navigator.locks
-    .request(name, { signal }, () => {
-      if (worker === watched) workerDied('the browser ended it');
-    })
-    .catch(() => undefined); // aborted: the page ended that worker itself
+  watchLifeLock(name, lifeWatch?.signal, () => {
+    if (worker === watched) workerDied('the browser ended it');
+  });
 }
 
 function endWorker(): void {

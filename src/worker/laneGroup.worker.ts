@@ -7,14 +7,12 @@ import { initBackend, type EngineBackendChoice } from '../engine/backend.ts';
 import { serveLaneGroup } from '../engine/laneGroups.ts';
 import { WASM_PATHS } from './wasmFiles.ts';
 import { LIFE_LOCK_HELD } from './protocol.ts';
+import { holdLifeLock } from './lifeLock.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-// Held until this worker ends, however it ends (Web Locks: https and localhost only).
-void navigator.locks?.request(self.name, () => {
-  self.postMessage(LIFE_LOCK_HELD);
-  return new Promise<void>(() => undefined);
-});
+// The training worker named this worker by its life lock.
+holdLifeLock(self.name, () => self.postMessage(LIFE_LOCK_HELD));
 
 serveLaneGroup(
   {

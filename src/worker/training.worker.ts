@@ -21,6 +21,7 @@ import type { EpochSnapshot } from '../core/snapshot.ts';
 import { storageProblem } from '../data/cache.ts';
 import { WASM_PATHS } from './wasmFiles.ts';
 import { clearTraining, loadTraining, saveEpochs } from './persistence.ts';
+import { holdLifeLock, lifeLockName, watchLifeLock } from './lifeLock.ts';
 import {
   LIFE_LOCK_HELD,
   transferableSnapshot,
@@ -408,7 +409,7 @@ function sendPointImages(experiment: ExperimentData, plotIndices: Int32Array): v
  * where Web Locks exist, its life lock coming free: a worker the browser ended sends no error.
  */
 function laneWorker(): WorkerPort {
-  const lockName = `imbalance-playground-lane-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const lockName = lifeLockName('lane');
   const worker = new Worker(new URL('./laneGroup.worker.ts', import.meta.url), { type: 'module', name: lockName });
   const lifeWatch = new AbortController();
   let failed: (error: Error) => void = () => undefined;
@@ -418,10 +419,7 @@ function laneWorker(): WorkerPort {
     failed(new Error(`a lane worker failed: ${event.message || 'it could not load'}`));
   });
   worker.addEventListener('message', (event) => {
-    if (event.data !== LIFE_LOCK_HELD) return;
-    navigator.locks
-      .request(lockName, { signal: lifeWatch.signal }, () => failed(new Error('the browser ended a lane worker')))
-      .catch(() => undefined); // aborted: this worker ended it itself
+    if (event.data === LIFE_LOCK_HELD) watchLifeLock(lockName, lifeWatch.signal, () => failed(new Error('the browser ended a lane worker')));
   });
   return {
     post: (message) => worker.postMessage(message),
@@ -587,11 +585,7 @@ self.onmessage = (event: MessageEvent<PageToWorker>) => {
       enqueueCalibration();
       break;
     case 'holdLock':
-      // Held until this worker ends, however it ends; the page waits on it (see client.ts).
-      void navigator.locks?.request(message.name, () => {
-        send({ type: 'lockHeld', name: message.name });
-        return new Promise<void>(() => undefined);
-      });
+      holdLifeLock(message.name, () => send({ type: 'lockHeld', name: message.name }));
       break;
     case 'reset':
       mode = 'stop';
