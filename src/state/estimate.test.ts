@@ -6,7 +6,7 @@ import { scrubTarget } from './store.ts';
 
 const classroom: Calibration = { backend: 'webgpu', profile: profileOf(CLASSROOM_CONFIG), secondsPerStep: 0.2, evalSecondsPerImage: 2e-4, source: 'measured' };
 const calibrations = { [profileKey('webgpu', classroom.profile)]: classroom };
-const GPU = { backend: 'webgpu', parallelLanes: 1 };
+const GPU = { name: 'webgpu', parallelLanes: 1 };
 
 describe('estimates before Play', () => {
   it('uses the timing of the configuration’s own network, and counts the epochs left', () => {
@@ -20,7 +20,7 @@ describe('estimates before Play', () => {
     const paper = estimateFor(PAPER_CONFIG, GPU, calibrations)!;
     expect(paper.source).toBe('scaled');
     expect(paper.seconds).toBeCloseTo(estimateRun(PAPER_CONFIG, scaleCalibration(classroom, profileOf(PAPER_CONFIG))).seconds);
-    expect(estimateFor(CLASSROOM_CONFIG, { backend: 'webgl', parallelLanes: 1 }, calibrations)).toBeNull();
+    expect(estimateFor(CLASSROOM_CONFIG, { name: 'webgl', parallelLanes: 1 }, calibrations)).toBeNull();
     expect(estimateFor(CLASSROOM_CONFIG, null, calibrations)).toBeNull();
   });
 
@@ -46,14 +46,14 @@ describe('estimates before Play', () => {
     const wasmCalibrations = { [profileKey('wasm', onWasm.profile)]: onWasm };
     const four = { ...CLASSROOM_CONFIG, methods: ['erm', 'ldam-drw', 'la', 'mfw'] };
     const oneLane = estimateRun(CLASSROOM_CONFIG, onWasm, 0, 1).seconds;
-    const on = (parallelLanes: number, config = four) => estimateFor(config, { backend: 'wasm', parallelLanes }, wasmCalibrations)!.seconds;
+    const on = (parallelLanes: number, config = four) => estimateFor(config, { name: 'wasm', parallelLanes }, wasmCalibrations)!.seconds;
     expect(on(1)).toBeCloseTo(4 * oneLane);
     expect(on(2)).toBeCloseTo(2 * oneLane);
     expect(on(3)).toBeCloseTo(2 * oneLane); // groups of 2, 1, 1
     expect(on(8)).toBeCloseTo(oneLane);
     expect(on(2, CLASSROOM_CONFIG)).toBeCloseTo(oneLane);
     // A GPU trains every lane on one queue, whatever the cores.
-    const gpu = estimateFor(four, { backend: 'webgpu', parallelLanes: 1 }, calibrations)!.seconds;
+    const gpu = estimateFor(four, { name: 'webgpu', parallelLanes: 1 }, calibrations)!.seconds;
     expect(gpu).toBeCloseTo(estimateRun(four, classroom).seconds);
     expect(gpu).toBeCloseTo(4 * estimateRun(CLASSROOM_CONFIG, classroom, 0, 1).seconds);
   });

@@ -5,6 +5,7 @@
 import type { ExperimentConfig } from '../config/experiment.ts';
 import { DEFAULT_LANES } from '../core/methods.ts';
 import { lanesInSeries } from '../core/laneSplit.ts';
+import type { BackendReport } from '../worker/protocol.ts';
 import { arithmeticPerStep, estimateRun, profileKey, profileOf, scaleCalibration, type Calibration, type RunEstimate } from '../core/networkCost.ts';
 
 /** Longer than this, a run does not fit in a lesson: the page says so and points to the Quick preset. */
@@ -21,22 +22,17 @@ export interface ShownEstimate extends RunEstimate {
  */
 export const MAX_SCALING = 8;
 
-/** The backend that trains, and how many lanes it trains at once (worker/protocol.ts BackendReport). */
-export interface TrainingDevice {
-  backend: string;
-  parallelLanes: number;
-}
-
+/** `report`: the worker's report of the backend that trains and how many lanes it trains at once. */
 export function estimateFor(
   config: ExperimentConfig,
-  device: TrainingDevice | null,
+  report: Pick<BackendReport, 'name' | 'parallelLanes'> | null,
   calibrations: Readonly<Record<string, Calibration>>,
   completedEpochs = 0,
 ): ShownEstimate | null {
-  if (!device) return null;
-  const { backend } = device;
+  if (!report) return null;
+  const backend = report.name;
   const profile = profileOf(config);
-  const lanes = lanesInSeries(config, backend, device.parallelLanes);
+  const lanes = lanesInSeries(config, backend, report.parallelLanes);
   const own = calibrations[profileKey(backend, profile)];
   if (own) return { ...estimateRun(config, own, completedEpochs, lanes), source: own.source };
   const distance = (c: Calibration) => Math.abs(Math.log(arithmeticPerStep(c.profile) / arithmeticPerStep(profile)));

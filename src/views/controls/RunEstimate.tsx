@@ -18,9 +18,8 @@ const SOFTWARE_BACKENDS = new Set(['cpu', 'wasm']);
 export function RunEstimate() {
   const config = useAppStore((s) => s.config);
   const status = useAppStore((s) => s.status);
-  const backend = useAppStore((s) => s.backend?.name ?? null);
-  const parallelLanes = useAppStore((s) => s.backend?.parallelLanes ?? 1);
-  const device = backend ? { backend, parallelLanes } : null;
+  const backendReport = useAppStore((s) => s.backend);
+  const backend = backendReport?.name ?? null;
   const calibrations = useAppStore((s) => s.calibrations);
   const calibrating = useAppStore((s) => s.calibrating);
   const completedEpochs = useAppStore((s) => s.history.at(-1)?.epoch ?? 0);
@@ -47,14 +46,14 @@ export function RunEstimate() {
       </p>
     );
   }
-  const estimate = estimateFor(config, device, calibrations, completedEpochs);
+  const estimate = estimateFor(config, backendReport, calibrations, completedEpochs);
   if (!estimate) return completedEpochs === 0 ? placeholder : null;
   if (estimate.epochs === 0) return null;
 
   const preset = timePresetOf(config);
   const subject = preset ? `the ${PRESET_LABEL[preset]} preset` : 'these settings';
   const quick = withTimePreset(config, QUICK_CONFIG);
-  const quickEstimate = estimateFor(quick, device, calibrations);
+  const quickEstimate = estimateFor(quick, backendReport, calibrations);
   const quickFits = quickEstimate !== null && quickEstimate.seconds <= LESSON_SECONDS;
   const tooLong = estimate.seconds > LESSON_SECONDS;
   const quickLink = (
@@ -72,7 +71,7 @@ export function RunEstimate() {
   // Every lane is a network of its own: with more than a pair, fewer lanes divide the time (unless
   // each already trains on a core of its own).
   const pair = tooLong ? withFewerLanes(config) : null;
-  const pairEstimate = pair ? estimateFor(pair, device, calibrations, completedEpochs) : null;
+  const pairEstimate = pair ? estimateFor(pair, backendReport, calibrations, completedEpochs) : null;
   const fewerLanes = pair && pairEstimate && pairEstimate.seconds < estimate.seconds ? (
     <>
       {' '}

@@ -87,9 +87,8 @@ export function SettingsPanel() {
   const config = useAppStore((s) => s.config);
   const pendingConfig = useAppStore((s) => s.pendingConfig);
   const editConfig = useAppStore((s) => s.editConfig);
-  const backend = useAppStore((s) => s.backend?.name ?? null);
-  const parallelLanes = useAppStore((s) => s.backend?.parallelLanes ?? 1);
-  const device = backend ? { backend, parallelLanes } : null;
+  const backendReport = useAppStore((s) => s.backend);
+  const backend = backendReport?.name ?? null;
   const calibrations = useAppStore((s) => s.calibrations);
   const calibrating = useAppStore((s) => s.calibrating);
   const replaying = useAppStore((s) => s.replay !== null);
@@ -212,7 +211,7 @@ export function SettingsPanel() {
           <div className="button-row presets">
             {PRESET_NAMES.map((name) => {
               const preset = withTimePreset(draft, TIME_PRESETS[name]);
-              const estimate = estimateFor(preset, device, calibrations);
+              const estimate = estimateFor(preset, backendReport, calibrations);
               const timing = calibrating !== null && backend !== null && profileKey(backend, calibrating.profile) === profileKey(backend, profileOf(preset));
               return (
                 <button
@@ -338,7 +337,7 @@ export function SettingsPanel() {
           <div className="button-row presets lane-sets" role="group" aria-label="Sets of methods, each asking one question">
             {LANE_SETS.map((set) => {
               // Every lane is a network of its own: the set's estimate counts its lanes.
-              const estimate = estimateFor({ ...draft, methods: [...set.methods] }, device, calibrations);
+              const estimate = estimateFor({ ...draft, methods: [...set.methods] }, backendReport, calibrations);
               return (
                 <button key={set.key} type="button" aria-pressed={laneSet?.key === set.key} data-testid={`lane-set-${set.key}`} onClick={() => chooseLaneSet(set)}>
                   <span className="preset-name">{set.label}</span>
