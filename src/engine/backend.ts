@@ -14,6 +14,7 @@
  * `installNodeWebGpu` from scripts/lib/engine-node-gpu.ts before importing this module.
  */
 import * as tf from '@tensorflow/tfjs';
+import { loadWasmKernels } from './kernels/wasm/wasmKernels.ts';
 import '@tensorflow/tfjs-backend-webgpu';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -201,6 +202,8 @@ async function startWasm({ wasmPaths, wasmThreads }: BackendOptions): Promise<St
     if (!(await switchBackend('wasm'))) {
       return { problem: "WebAssembly could not start: its .wasm file did not load, or the page's Content-Security-Policy forbids compiling it (script-src needs 'wasm-unsafe-eval')" };
     }
+    // The engine's own SIMD kernels, on tfjs's memory (none without SIMD: the composed ones stay).
+    await loadWasmKernels();
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = wasm.getThreadsCount();
     return { adapter: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${threads === 1 ? await whySingleThreaded() : ''}` };

@@ -5,8 +5,8 @@
  * (cpu/gradients.test.ts, webgpu/fusedOps.test.ts, e2e/webglKernels.spec.ts) and step by step
  * (wasmTraining.test.ts, webgpu/fusedTraining.test.ts).
  *
- *   cpu, wasm  convolution and batch-norm gradients by forward ops (cpu/gradients.ts); on wasm
- *              the batch-norm sums in stages, as precise as on cpu
+ *   cpu        convolution and batch-norm gradients by forward ops (cpu/gradients.ts)
+ *   wasm       as cpu, with the filter gradient and batch norm as its own SIMD kernels (wasm/)
  *   webgl      the parallel filter gradient (fusedConv.ts, webgl/filterGradient.ts)
  *   webgpu     the filter gradient, batch norm with shortcut and ReLU, head and loss, and SGD as
  *              the engine's own kernels (webgpu/)
@@ -14,11 +14,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MomentumSgd, type Sgd } from '../sgd.ts';
-import { cpuBatchNorm, cpuConv3x3, stagedReductions, type BatchStatistics } from './cpu/gradients.ts';
+import { conv3x3WithGradients, convFilterGradient, cpuBatchNorm, cpuConv3x3, stagedReductions, type BatchStatistics } from './cpu/gradients.ts';
 import { fusedConv3x3 } from './fusedConv.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions, type RunningStatistics } from './webgpu/batchNorm.ts';
 import { FlatSgd } from './webgpu/flatSgd.ts';
 import { gpuHeadLoss } from './webgpu/head.ts';
+import { wasmBatchNorm, wasmFilterGradient, wasmKernelsReady } from './wasm/wasmKernels.ts';
 
 export type { BatchStatistics } from './cpu/gradients.ts';
 export type { Shortcut } from './webgpu/batchNorm.ts';
@@ -51,10 +52,19 @@ const stock: Kernels = {
 
 const cpu: Kernels = { ...stock, conv3x3: cpuConv3x3, batchNorm: cpuBatchNorm };
 
-/** As cpu, with batch-norm sums in stages: wasm's own sums run in float32 over the whole batch. */
+/**
+ * wasm: the filter gradient and batch norm as the engine's own WebAssembly SIMD kernels
+ * (wasm/kernels.c; channel counts in fours); without them (no SIMD), as cpu with batch-norm sums in
+ * stages, since wasm's own sums run in float32 over the whole batch.
+ */
 const wasm: Kernels = {
   ...cpu,
-  batchNorm: (x, gamma, beta, epsilon, onStatistics) => cpuBatchNorm(x, gamma, beta, epsilon, onStatistics, stagedReductions),
+  conv3x3: conv3x3WithGradients((x, dy, stride) =>
+    wasmKernelsReady() && dy.shape[3] % 4 === 0 ? wasmFilterGradient(x, dy, stride) : convFilterGradient(x, dy, stride)),
+  batchNorm: (x, gamma, beta, epsilon, onStatistics) =>
+    wasmKernelsReady() && x.shape[3] % 4 === 0
+      ? wasmBatchNorm(x, gamma, beta, epsilon, onStatistics)
+      : cpuBatchNorm(x, gamma, beta, epsilon, onStatistics, stagedReductions),
 };
 
 const webgl: Kernels = { ...stock, conv3x3: fusedConv3x3 };

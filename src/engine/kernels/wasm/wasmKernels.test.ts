@@ -1,0 +1,128 @@
+/**
+ * The wasm backend's own kernels (kernels.c) equal tfjs's stock composition on the cpu backend,
+ * float32 rounding apart, through the Kernels the engine uses (kernelsFor('wasm')); and the
+ * committed binary follows the committed source.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../backend.ts';
+import { BN_EPSILON } from '../../resnet.ts';
+import { kernelsFor } from '../index.ts';
+import { wasmKernelsReady } from './wasmKernels.ts';
+import { KERNELS_SOURCE_SHA256 } from './wasmKernelsBinary.ts';
+
+/** ‖a − b‖∞ / ‖b‖∞. */
+function relativeError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let [diff, scale] = [0, 0];
+  expected.forEach((e, i) => {
+    diff = Math.max(diff, Math.abs(actual[i] - e));
+    scale = Math.max(scale, Math.abs(e));
+  });
+  expect(scale).toBeGreaterThan(0);
+  return diff / scale;
+}
+
+async function values(tensors: tf.Tensor[]): Promise<Float32Array[]> {
+  const out = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose(tensors);
+  return out;
+}
+
+const random = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+/** [y, dx, dW] of Σ r·conv3x3(x, W) through `conv` on `backend`. */
+async function convGradients(backend: 'cpu' | 'wasm', conv: (x: tf.Tensor4D, w: tf.Tensor4D, stride: number) => tf.Tensor4D, xShape: number[], wShape: number[], stride: number) {
+  await initBackend(backend);
+  return values(
+    tf.tidy(() => {
+      const [x, w] = [random(xShape, 1) as tf.Tensor4D, tf.relu(random(wShape, 2)) as tf.Tensor4D];
+      const y = conv(x, w, stride);
+      const r = random(y.shape, 3);
+      return [y, ...tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(r, conv(a as tf.Tensor4D, b as tf.Tensor4D, stride))))([x, w])];
+    }),
+  );
+}
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+it('the committed binary is built from the committed kernels.c (npm run build:wasm-kernels)', () => {
+  const source = readFileSync(new URL('./kernels.c', import.meta.url));
+  expect(createHash('sha256').update(source).digest('hex')).toBe(KERNELS_SOURCE_SHA256);
+});
+
+describe('the wasm kernels', () => {
+  it('load on the wasm backend', async () => {
+    await initBackend('wasm');
+    expect(wasmKernelsReady()).toBe(true);
+  });
+
+  // Stride 1 and 2, odd sizes, C_in in fours and not (the first layer's 3), C_out 4, 8, 16 and 20 (tiles of 16 and of 4),
+  // and enough images that the 1024-pixel chunks split the batch unevenly.
+  it.each([
+    { x: [2, 8, 8, 3], w: [3, 3, 3, 16], stride: 1 },
+    { x: [3, 7, 5, 4], w: [3, 3, 4, 4], stride: 1 },
+    { x: [2, 8, 8, 4], w: [3, 3, 4, 8], stride: 2 },
+    { x: [3, 7, 9, 5], w: [3, 3, 5, 20], stride: 2 },
+    { x: [40, 6, 6, 8], w: [3, 3, 8, 16], stride: 1 },
+    { x: [37, 9, 7, 16], w: [3, 3, 16, 32], stride: 2 },
+  ])('conv3x3 gradients, x $x, W $w, stride $stride, equal tfjs’s own', async ({ x, w, stride }) => {
+    const reference = await convGradients('cpu', (a, b, s) => tf.conv2d(a, b, s, 1), x, w, stride);
+    const ours = await convGradients('wasm', kernelsFor('wasm', true).conv3x3, x, w, stride);
+    ['y', 'dx', 'dW'].forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
+  });
+
+  it.each([
+    { shape: [3, 5, 7, 8] },
+    { shape: [2, 17, 3, 4] },
+    { shape: [4, 6, 6, 20] },
+  ])('batch norm $shape in training mode: output, statistics, and the gradients of x, γ and β equal tfjs’s own', async ({ shape }) => {
+    const channels = shape[3];
+    const inputs = () => [tf.add(tf.mul(random(shape, 4), 2), 0.5), random([channels], 5), random([channels], 6), random(shape, 7)];
+    await initBackend('cpu');
+    const reference = await values(
+      tf.tidy(() => {
+        const [x, gamma, beta, r] = inputs();
+        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const { mean, variance } = tf.moments(a, [0, 1, 2]);
+          return tf.batchNorm4d(a as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D, b as tf.Tensor1D, g as tf.Tensor1D, BN_EPSILON);
+        };
+        const { mean, variance } = tf.moments(x, [0, 1, 2]);
+        return [f(x, gamma, beta), mean, variance, ...tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(r, f(a, g, b))))([x, gamma, beta])];
+      }),
+    );
+    await initBackend('wasm');
+    const { batchNorm } = kernelsFor('wasm', true);
+    const ours = await values(
+      tf.tidy(() => {
+        const [x, gamma, beta, r] = inputs();
+        const statistics: tf.Tensor[] = [];
+        const y = batchNorm(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, ({ mean, variance }) => statistics.push(tf.keep(mean), tf.keep(variance)));
+        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => batchNorm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, BN_EPSILON, () => {});
+        return [y, ...statistics, ...tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(r, f(a, g, b))))([x, gamma, beta])];
+      }),
+    );
+    ['y', 'mean', 'variance', 'dx', 'dγ', 'dβ'].forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
+  });
+
+  it('keep no tensor and no heap memory beyond their outputs', async () => {
+    await initBackend('wasm');
+    const { conv3x3, batchNorm } = kernelsFor('wasm', true);
+    const step = () =>
+      tf.tidy(() => {
+        const [x, w, gamma, beta] = [random([4, 8, 8, 8], 1), random([3, 3, 8, 8], 2), random([8], 3), random([8], 4)];
+        const loss = (a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, c: tf.Tensor) =>
+          tf.sum(batchNorm(conv3x3(a as tf.Tensor4D, b as tf.Tensor4D, 1), g as tf.Tensor1D, c as tf.Tensor1D, BN_EPSILON, () => {}));
+        return tf.grads(loss)([x, w, gamma, beta]);
+      });
+    tf.dispose(step());
+    const before = tf.memory();
+    tf.dispose(step());
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+  });
+});
