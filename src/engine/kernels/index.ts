@@ -14,12 +14,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MomentumSgd, type Sgd } from '../sgd.ts';
-import { conv3x3WithGradients, convFilterGradient, cpuBatchNorm, cpuConv3x3, stagedReductions, type BatchStatistics } from './cpu/gradients.ts';
+import { cpuBatchNorm, cpuConv3x3, stagedReductions, type BatchStatistics } from './cpu/gradients.ts';
 import { fusedConv3x3 } from './fusedConv.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions, type RunningStatistics } from './webgpu/batchNorm.ts';
 import { FlatSgd } from './webgpu/flatSgd.ts';
 import { gpuHeadLoss } from './webgpu/head.ts';
-import { wasmBatchNorm, wasmFilterGradient, wasmKernelsReady } from './wasm/wasmKernels.ts';
+import { wasmBatchNorm, wasmConv3x3, wasmKernelsReady } from './wasm/wasmKernels.ts';
 
 export type { BatchStatistics } from './cpu/gradients.ts';
 export type { Shortcut } from './webgpu/batchNorm.ts';
@@ -53,14 +53,13 @@ const stock: Kernels = {
 const cpu: Kernels = { ...stock, conv3x3: cpuConv3x3, batchNorm: cpuBatchNorm };
 
 /**
- * wasm: the filter gradient and batch norm as the engine's own WebAssembly SIMD kernels
- * (wasm/kernels.c; channel counts in fours); without them (no SIMD), as cpu with batch-norm sums in
- * stages, since wasm's own sums run in float32 over the whole batch.
+ * wasm: the convolution (with the filter gradient of wasm/kernels.c) and batch norm as the engine's
+ * own kernels (wasm/wasmKernels.ts; channel counts in fours); without them (no SIMD), as cpu with
+ * batch-norm sums in stages, since wasm's own sums run in float32 over the whole batch.
  */
 const wasm: Kernels = {
   ...cpu,
-  conv3x3: conv3x3WithGradients((x, dy, stride) =>
-    wasmKernelsReady() && dy.shape[3] % 4 === 0 ? wasmFilterGradient(x, dy, stride) : convFilterGradient(x, dy, stride)),
+  conv3x3: (x, filter, stride) => (wasmKernelsReady() && filter.shape[3] % 4 === 0 ? wasmConv3x3(x, filter, stride) : cpuConv3x3(x, filter, stride)),
   batchNorm: (x, gamma, beta, epsilon, onStatistics) =>
     wasmKernelsReady() && x.shape[3] % 4 === 0
       ? wasmBatchNorm(x, gamma, beta, epsilon, onStatistics)

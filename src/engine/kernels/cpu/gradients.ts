@@ -92,37 +92,28 @@ export function convFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, stride: numb
   });
 }
 
-export type FilterGradient = (x: tf.Tensor4D, dy: tf.Tensor4D, stride: number) => tf.Tensor4D;
+const convByStride = new Map<number, (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D>();
 
-/**
- * y = conv3×3(x, filter) with stride 1 or 2 and 1-pixel zero padding, with the input gradient
- * above and `filterGradient` (convFilterGradient, or the wasm backend's own kernel).
- */
-export function conv3x3WithGradients(filterGradient: FilterGradient): (x: tf.Tensor4D, filter: tf.Tensor4D, stride: number) => tf.Tensor4D {
-  const convByStride = new Map<number, (x: tf.Tensor4D, filter: tf.Tensor4D) => tf.Tensor4D>();
-  return (x, filter, stride) => {
-    let conv = convByStride.get(stride);
-    if (!conv) {
-      const custom = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-        const [input, weights, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-        save([input, weights]);
-        return {
-          value: tf.conv2d(input, weights, stride, PADDING),
-          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const [savedX, savedFilter] = saved as [tf.Tensor4D, tf.Tensor4D];
-            return [convInputGradient(dy as tf.Tensor4D, savedFilter, savedX.shape, stride), filterGradient(savedX, dy as tf.Tensor4D, stride)];
-          },
-        };
-      });
-      conv = (a, b) => custom(a, b) as tf.Tensor4D;
-      convByStride.set(stride, conv);
-    }
-    return conv(x, filter);
-  };
+/** y = conv3×3(x, filter) with stride 1 or 2 and 1-pixel zero padding, with the gradients above. */
+export function cpuConv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number): tf.Tensor4D {
+  let conv = convByStride.get(stride);
+  if (!conv) {
+    const custom = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [input, weights, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+      save([input, weights]);
+      return {
+        value: tf.conv2d(input, weights, stride, PADDING),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [savedX, savedFilter] = saved as [tf.Tensor4D, tf.Tensor4D];
+          return [convInputGradient(dy as tf.Tensor4D, savedFilter, savedX.shape, stride), convFilterGradient(savedX, dy as tf.Tensor4D, stride)];
+        },
+      };
+    });
+    conv = (a, b) => custom(a, b) as tf.Tensor4D;
+    convByStride.set(stride, conv);
+  }
+  return conv(x, filter);
 }
-
-/** The convolution with gradients by forward ops. */
-export const cpuConv3x3 = conv3x3WithGradients(convFilterGradient);
 
 /** Batch statistics of a training-mode batch norm, for the running averages. */
 export interface BatchStatistics {

@@ -9,6 +9,7 @@
  * composed kernels of cpu/gradients.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { convInputGradient } from '../cpu/gradients.ts';
 import { KERNELS_WASM_BASE64 } from './wasmKernelsBinary.ts';
 
 /** The members of tfjs-backend-wasm 4.22's BackendWasm (and its Emscripten module) these kernels use. */
@@ -23,6 +24,7 @@ interface WasmBackendInternals {
   };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  incRef(dataId: object): void;
 }
 
 interface KernelExports {
@@ -34,6 +36,7 @@ interface KernelExports {
     dBeta: number, sums: number, pixels: number, channels: number, epsilon: number): void;
 }
 
+const CONV = 'PlaygroundWasmConv3x3';
 const FILTER_GRADIENT = 'PlaygroundWasmFilterGradient3x3';
 const BATCH_NORM = 'PlaygroundWasmBatchNorm';
 const BATCH_NORM_GRADIENT = 'PlaygroundWasmBatchNormGradient';
@@ -66,8 +69,54 @@ function withScratch<T>(backend: WasmBackendInternals, bytes: number, run: (at: 
   }
 }
 
+/**
+ * tfjs-backend-wasm's Identity copies the tensor, and tfjs clones every tensor the tape saves for
+ * the gradient (78 copies in a ResNet-8 step, 5 % of it). Tensors are immutable, so a clone shares
+ * the data, as wasm's own Reshape and the other backends' Identity do.
+ */
+function shareDataInIdentity(): void {
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      (backend as unknown as WasmBackendInternals).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+}
+
+/**
+ * Kernels with registered gradients rather than tf.customGrad: the tape then asks only for the
+ * gradients it needs (none for the images at the stem), and computes each when it needs it.
+ */
 function registerKernels(): void {
   if (tf.getKernel(FILTER_GRADIENT, 'wasm')) return;
+  shareDataInIdentity();
+  tf.registerKernel({
+    kernelName: CONV,
+    backendName: 'wasm',
+    // tfjs's own forward convolution (XNNPACK), under a name whose gradient is the one below.
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { stride } = attrs as unknown as { stride: number };
+      const conv2d = tf.getKernel('Conv2D', 'wasm')!.kernelFunc;
+      return conv2d({ inputs, backend, attrs: { strides: stride, pad: 1, dataFormat: 'NHWC', dilations: 1 } });
+    },
+  });
+  tf.registerGradient({
+    kernelName: CONV,
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (upstream, saved, attrs) => {
+      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const dy = upstream as tf.Tensor4D;
+      const { stride } = attrs as unknown as { stride: number };
+      return {
+        x: () => convInputGradient(dy, filter, x.shape, stride),
+        filter: () => tf.engine().runKernel(FILTER_GRADIENT, { x, dy }, { stride } as unknown as tf.NamedAttrMap) as tf.Tensor4D,
+      };
+    },
+  });
   tf.registerKernel({
     kernelName: FILTER_GRADIENT,
     backendName: 'wasm',
@@ -98,6 +147,18 @@ function registerKernels(): void {
         kernels!.batch_norm_forward(offset(backend, x), offset(backend, gamma), offset(backend, beta), offset(backend, y),
           offset(backend, mean), offset(backend, variance), sums, pixels, channels, epsilon));
       return [y, mean, variance];
+    },
+  });
+  // The statistics go to the running averages only: no gradient flows back through them.
+  tf.registerGradient({
+    kernelName: BATCH_NORM,
+    inputsToSave: ['x', 'gamma'],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const [x, gamma, mean, variance] = saved;
+      const dy = (dys as tf.Tensor[])[0];
+      const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_GRADIENT, { dy, x, gamma, mean, variance }, attrs as tf.NamedAttrMap) as tf.Tensor[];
+      return { x: () => dx, gamma: () => dGamma, beta: () => dBeta };
     },
   });
   tf.registerKernel({
@@ -145,9 +206,9 @@ export function wasmKernelsReady(): boolean {
   return kernels !== null && tf.getBackend() === 'wasm' && loadedFor === tf.backend();
 }
 
-/** dW [3, 3, C_in, C_out] of y = conv3×3(x, W, stride), padding 1 (as cpu/gradients.ts's convFilterGradient). */
-export function wasmFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, stride: number): tf.Tensor4D {
-  return tf.engine().runKernel(FILTER_GRADIENT, { x, dy }, { stride } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+/** y = conv3×3(x, filter), stride 1 or 2, padding 1; its filter gradient is the kernel of kernels.c. */
+export function wasmConv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number): tf.Tensor4D {
+  return tf.engine().runKernel(CONV, { x, filter }, { stride } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
 /** Training-mode batch norm with its gradient, as cpu/gradients.ts's cpuBatchNorm. */
@@ -158,24 +219,7 @@ export function wasmBatchNorm(
   epsilon: number,
   onStatistics: (statistics: { mean: tf.Tensor1D; variance: tf.Tensor1D }) => void,
 ): tf.Tensor4D {
-  const custom = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, scale, offset, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM, { x: input, gamma: scale, beta: offset }, { epsilon } as unknown as tf.NamedAttrMap) as [
-      tf.Tensor4D, tf.Tensor1D, tf.Tensor1D,
-    ];
-    onStatistics({ mean, variance });
-    save([input, scale, mean, variance]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedX, savedGamma, savedMean, savedVariance] = saved;
-        return tf.engine().runKernel(
-          BATCH_NORM_GRADIENT,
-          { dy, x: savedX, gamma: savedGamma, mean: savedMean, variance: savedVariance },
-          { epsilon } as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor[];
-      },
-    };
-  });
-  return custom(x, gamma, beta) as tf.Tensor4D;
+  const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM, { x, gamma, beta }, { epsilon } as unknown as tf.NamedAttrMap) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+  onStatistics({ mean, variance });
+  return y;
 }
