@@ -18,7 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.ts';
-import { kernelsFor, type BatchStatistics, type Kernels, type Shortcut } from './kernels/index.ts';
+import { kernelsFor, type Kernels, type Shortcut } from './kernels/index.ts';
 import { logitScale, type HeadKind, type MethodSpec } from '../core/methods.ts';
 import { cosineLogits, targetCrossEntropy } from './losses.ts';
 import { featureSize, hasProjection, stageChannels, variableSpecs, type ResNetSpec, type VariableSpec } from '../core/architecture.ts';
@@ -128,32 +128,6 @@ export function initialValues(spec: ResNetSpec, rng: Rng): Float32Array[] {
   });
 }
 
-function batchNorm(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, kernels: Kernels): tf.Tensor4D {
-  if (!training) return tf.batchNorm4d(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
-  const count = x.shape[0] * x.shape[1] * x.shape[2];
-  return kernels.batchNorm(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, BN_EPSILON, (batch) => updateRunningStatistics(bn, batch, count));
-}
-
-/**
- * Running statistics use the unbiased variance, as PyTorch does. Assigning inside the taped step
- * is safe: the running values are not read in training mode.
- */
-function updateRunningStatistics(bn: BatchNormVars, { mean, variance }: BatchStatistics, count: number): void {
-  const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
-  bn.runningMean.assign(tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-  bn.runningVar.assign(tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-}
-
-/**
- * Option-A shortcut: keep every second pixel and zero-pad the new channels on both sides.
- * tfjs has no gradient for StridedSlice, so the subsampling is a 1×1 average pool of stride 2.
- */
-function shortcutA(x: tf.Tensor4D, outChannels: number): tf.Tensor4D {
-  const sub = tf.avgPool(x, 1, 2, 'valid');
-  const extra = outChannels - x.shape[3];
-  return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [Math.floor(extra / 2), extra - Math.floor(extra / 2)]]);
-}
-
 /** What follows a batch norm in the network: the block's shortcut (added) and a ReLU. */
 interface AfterBatchNorm {
   relu: boolean;
@@ -161,21 +135,13 @@ interface AfterBatchNorm {
   shortcut?: tf.Tensor4D;
 }
 
-/**
- * relu?(BN(x) + shortcut): one op with its own gradient where the kernels have it (webgpu);
- * elsewhere batchNorm, add and relu.
- */
+/** relu?(BN(x) + shortcut), as `kernels` compute it (one op on webgpu and wasm). */
 function batchNormUnit(x: tf.Tensor4D, bn: BatchNormVars, training: boolean, after: AfterBatchNorm, kernels: Kernels): tf.Tensor4D {
   const input = after.shortcut;
   const subsample = input !== undefined && (input.shape[1] !== x.shape[1] || input.shape[3] !== x.shape[3]);
-  if (kernels.batchNormUnit) {
-    const shortcut: Shortcut | undefined = input && { input, subsample, channelOffset: subsample ? Math.floor((x.shape[3] - input.shape[3]) / 2) : 0 };
-    const running = { mean: bn.runningMean, variance: bn.runningVar, momentum: BN_MOMENTUM };
-    return kernels.batchNormUnit(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, running, { epsilon: BN_EPSILON, relu: after.relu, shortcut }, training);
-  }
-  let y = batchNorm(x, bn, training, kernels);
-  if (input) y = tf.add(y, subsample ? shortcutA(input, x.shape[3]) : input) as tf.Tensor4D;
-  return after.relu ? tf.relu(y) : y;
+  const shortcut: Shortcut | undefined = input && { input, subsample, channelOffset: subsample ? Math.floor((x.shape[3] - input.shape[3]) / 2) : 0 };
+  const running = { mean: bn.runningMean, variance: bn.runningVar, momentum: BN_MOMENTUM };
+  return kernels.batchNormUnit(x, bn.gamma as tf.Tensor1D, bn.beta as tf.Tensor1D, running, { epsilon: BN_EPSILON, relu: after.relu, shortcut }, training);
 }
 
 export class ResNet {

@@ -16,10 +16,10 @@ import * as tf from '@tensorflow/tfjs';
 import { MomentumSgd, type Sgd } from '../sgd.ts';
 import { cpuBatchNorm, cpuConv3x3, stagedReductions, type BatchStatistics } from './cpu/gradients.ts';
 import { fusedConv3x3 } from './fusedConv.ts';
-import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions, type RunningStatistics } from './webgpu/batchNorm.ts';
+import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions, type RunningStatistics, type Shortcut } from './webgpu/batchNorm.ts';
 import { FlatSgd } from './webgpu/flatSgd.ts';
 import { gpuHeadLoss } from './webgpu/head.ts';
-import { wasmBatchNorm, wasmConv3x3, wasmKernelsReady } from './wasm/wasmKernels.ts';
+import { wasmBatchNorm, wasmBatchNormUnit, wasmConv3x3, wasmKernelsReady } from './wasm/wasmKernels.ts';
 
 export type { BatchStatistics } from './cpu/gradients.ts';
 export type { Shortcut } from './webgpu/batchNorm.ts';
@@ -31,39 +31,77 @@ export interface Kernels {
   conv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number): tf.Tensor4D;
   /** Training-mode batch norm with the batch's statistics; `onStatistics` receives them (running averages). */
   batchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics: (statistics: BatchStatistics) => void): tf.Tensor4D;
-  /** relu?(BN(x) + shortcut) as one op, training or inference (webgpu); null: the model composes it. */
-  batchNormUnit: ((x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, running: RunningStatistics, options: BatchNormOptions, training: boolean) => tf.Tensor4D) | null;
+  /**
+   * relu?(BN(x) + shortcut), in training with the batch's statistics (updating `running`), else with
+   * the running ones: one op on webgpu and wasm, composed of batchNorm, add and relu elsewhere.
+   */
+  batchNormUnit(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, running: RunningStatistics, options: BatchNormOptions, training: boolean): tf.Tensor4D;
   /** Pooling, projection, classifier and loss as one op (webgpu); null: the model composes them (losses.ts). */
   headLoss: typeof gpuHeadLoss | null;
   createSgd(variables: tf.Variable[], momentum: number, weightDecay: number, buffers?: ArrayLike<number>[]): Sgd;
 }
 
+/** PyTorch's running averages: running = (1 − momentum)·running + momentum·batch, with the unbiased variance. */
+function updateRunning(running: RunningStatistics, { mean, variance }: BatchStatistics, count: number): void {
+  const { momentum } = running;
+  const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+  running.mean.assign(tf.add(tf.mul(running.mean, 1 - momentum), tf.mul(mean, momentum)));
+  running.variance.assign(tf.add(tf.mul(running.variance, 1 - momentum), tf.mul(unbiased, momentum)));
+}
+
+/**
+ * Option-A shortcut: keep every second pixel and place the channels at `channelOffset`, zeros
+ * around. tfjs has no gradient for StridedSlice, so the subsampling is a 1×1 average pool of stride 2.
+ */
+function shortcutA({ input, channelOffset }: Shortcut, outChannels: number): tf.Tensor4D {
+  const sub = tf.avgPool(input, 1, 2, 'valid');
+  return tf.pad(sub, [[0, 0], [0, 0], [0, 0], [channelOffset, outChannels - input.shape[3] - channelOffset]]);
+}
+
+/** The unit composed of `batchNorm`, add and relu. Assigning the running values inside the taped step is safe: training does not read them. */
+function composedUnit(batchNorm: Kernels['batchNorm']): Kernels['batchNormUnit'] {
+  return (x, gamma, beta, running, { epsilon, relu, shortcut }, training) => {
+    const count = x.shape[0] * x.shape[1] * x.shape[2];
+    let y = training
+      ? batchNorm(x, gamma, beta, epsilon, (statistics) => updateRunning(running, statistics, count))
+      : tf.batchNorm4d(x, running.mean as tf.Tensor1D, running.variance as tf.Tensor1D, beta, gamma, epsilon);
+    if (shortcut) y = tf.add(y, shortcut.subsample ? shortcutA(shortcut, x.shape[3]) : shortcut.input);
+    return relu ? tf.relu(y) : y;
+  };
+}
+
+const stockBatchNorm: Kernels['batchNorm'] = (x, gamma, beta, epsilon, onStatistics) => {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]) as BatchStatistics;
+  onStatistics({ mean, variance });
+  return tf.batchNorm4d(x, mean, variance, beta, gamma, epsilon);
+};
+
 const stock: Kernels = {
   conv3x3: (x, filter, stride) => tf.conv2d(x, filter, stride, PADDING),
-  batchNorm: (x, gamma, beta, epsilon, onStatistics) => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]) as BatchStatistics;
-    onStatistics({ mean, variance });
-    return tf.batchNorm4d(x, mean, variance, beta, gamma, epsilon);
-  },
-  batchNormUnit: null,
+  batchNorm: stockBatchNorm,
+  batchNormUnit: composedUnit(stockBatchNorm),
   headLoss: null,
   createSgd: (variables, momentum, weightDecay, buffers) => new MomentumSgd(variables, momentum, weightDecay, buffers),
 };
 
-const cpu: Kernels = { ...stock, conv3x3: cpuConv3x3, batchNorm: cpuBatchNorm };
+const cpu: Kernels = { ...stock, conv3x3: cpuConv3x3, batchNorm: cpuBatchNorm, batchNormUnit: composedUnit(cpuBatchNorm) };
+
+const stagedBatchNorm: Kernels['batchNorm'] = (x, gamma, beta, epsilon, onStatistics) => cpuBatchNorm(x, gamma, beta, epsilon, onStatistics, stagedReductions);
 
 /**
- * wasm: the convolution (with the filter gradient of wasm/kernels.c) and batch norm as the engine's
- * own kernels (wasm/wasmKernels.ts; channel counts in fours); without them (no SIMD), as cpu with
- * batch-norm sums in stages, since wasm's own sums run in float32 over the whole batch.
+ * wasm: the convolution (with the filter gradient of wasm/kernels.c) and the batch-norm unit as
+ * the engine's own kernels (wasm/wasmKernels.ts; channel counts in fours); without them (no SIMD),
+ * as cpu with batch-norm sums in stages, since wasm's own sums run in float32 over the whole batch.
  */
 const wasm: Kernels = {
   ...cpu,
   conv3x3: (x, filter, stride) => (wasmKernelsReady() && filter.shape[3] % 4 === 0 ? wasmConv3x3(x, filter, stride) : cpuConv3x3(x, filter, stride)),
   batchNorm: (x, gamma, beta, epsilon, onStatistics) =>
+    (wasmKernelsReady() && x.shape[3] % 4 === 0 ? wasmBatchNorm : stagedBatchNorm)(x, gamma, beta, epsilon, onStatistics),
+  batchNormUnit: (x, gamma, beta, running, options, training) =>
     wasmKernelsReady() && x.shape[3] % 4 === 0
-      ? wasmBatchNorm(x, gamma, beta, epsilon, onStatistics)
-      : cpuBatchNorm(x, gamma, beta, epsilon, onStatistics, stagedReductions),
+      ? wasmBatchNormUnit(x, gamma, beta, running, options, training, updateRunning)
+      : composedUnit(stagedBatchNorm)(x, gamma, beta, running, options, training),
 };
 
 const webgl: Kernels = { ...stock, conv3x3: fusedConv3x3 };

@@ -61,13 +61,18 @@ function depthToSpace2(x: tf.Tensor4D): tf.Tensor4D {
   return tf.reshape(tf.transpose(rows, [0, 2, 1, 3]), [batch, 2 * height, 2 * width, depth / 4]);
 }
 
-/** dx of y = conv3×3(x, filter, stride) for the upstream gradient dy, by one forward convolution. */
-export function convInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: readonly number[], stride: number): tf.Tensor4D {
+/** A stride-1 convolution with zero padding [[top, bottom], [left, right]]: tfjs's, or the wasm kernels' own. */
+export type StrideOneConv = (x: tf.Tensor4D, filter: tf.Tensor4D, padding: [[number, number], [number, number]]) => tf.Tensor4D;
+
+const tfjsConv: StrideOneConv = (x, filter, [rows, columns]) => tf.conv2d(x, filter, 1, [[0, 0], rows, columns, [0, 0]]);
+
+/** dx of y = conv3×3(x, filter, stride) for the upstream gradient dy, by one forward convolution (`conv`). */
+export function convInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: readonly number[], stride: number, conv: StrideOneConv = tfjsConv): tf.Tensor4D {
   if (stride !== 1 && stride !== 2) throw new Error(`conv3x3: stride ${stride} is not supported (1 or 2).`);
   return tf.tidy(() => {
     const kernel = inputGradientFilter(filter, stride);
-    if (stride === 1) return tf.conv2d(dy, kernel, 1, PADDING);
-    const phases = tf.conv2d(dy, kernel, 1, [[0, 0], [0, 1], [0, 1], [0, 0]]);
+    if (stride === 1) return conv(dy, kernel, [[PADDING, PADDING], [PADDING, PADDING]]);
+    const phases = conv(dy, kernel, [[0, 1], [0, 1]]);
     const full = depthToSpace2(phases);
     const [, height, width] = inputShape;
     return full.shape[1] === height && full.shape[2] === width ? full : tf.slice(full, [0, 0, 0, 0], [-1, height, width, -1]);

@@ -109,6 +109,44 @@ describe('the wasm kernels', () => {
     ['y', 'mean', 'variance', 'dx', 'dγ', 'dβ'].forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
   });
 
+  // relu?(BN(x) + shortcut): no shortcut, the block input, option A with an odd channel offset and odd input sizes.
+  const UNITS = [
+    { name: 'BN alone', x: [3, 5, 7, 8], relu: false, input: null, subsample: false, channelOffset: 0 },
+    { name: 'BN + ReLU', x: [2, 17, 3, 4], relu: true, input: null, subsample: false, channelOffset: 0 },
+    { name: 'BN + block input + ReLU', x: [3, 6, 5, 12], relu: true, input: [3, 6, 5, 12], subsample: false, channelOffset: 0 },
+    { name: 'BN + option-A shortcut + ReLU', x: [3, 4, 3, 8], relu: true, input: [3, 7, 5, 4], subsample: true, channelOffset: 2 },
+    { name: 'BN + option-A shortcut, no ReLU', x: [2, 4, 4, 16], relu: false, input: [2, 8, 8, 8], subsample: true, channelOffset: 4 },
+  ];
+
+  it.each(UNITS)('the batch-norm unit ($name) equals the composed one: output, running statistics, gradients; and in evaluation', async ({ x, relu, input, subsample, channelOffset }) => {
+    const channels = x[3];
+    /** [training output, running mean, running variance, dx, dγ, dβ, d shortcut?, evaluation output] through `kernels`' unit. */
+    const run = (kernels: ReturnType<typeof kernelsFor>) =>
+      tf.tidy(() => {
+        const [xt, gamma, beta, r] = [tf.add(tf.mul(random(x, 4), 2), 0.5), random([channels], 5), random([channels], 6), random(x, 7)];
+        const shortcutInput = input ? random(input, 8) : null;
+        const running = { mean: tf.variable(random([channels], 9)), variance: tf.variable(tf.exp(random([channels], 10))), momentum: 0.1 };
+        const unit = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor, s: tf.Tensor | null, training: boolean) =>
+          kernels.batchNormUnit(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, running, {
+            epsilon: BN_EPSILON, relu, shortcut: s ? { input: s as tf.Tensor4D, subsample, channelOffset } : undefined,
+          }, training);
+        const evaluation = unit(xt, gamma, beta, shortcutInput, false);
+        const y = unit(xt, gamma, beta, shortcutInput, true);
+        const inputs = shortcutInput ? [xt, gamma, beta, shortcutInput] : [xt, gamma, beta];
+        const grads = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(r, unit(args[0], args[1], args[2], args[3] ?? null, true))))(inputs);
+        const out = [y, running.mean.clone(), running.variance.clone(), ...grads, evaluation];
+        tf.dispose([running.mean, running.variance]);
+        return out;
+      });
+    await initBackend('cpu');
+    const reference = await values(run(kernelsFor('cpu', true)));
+    await initBackend('wasm');
+    const ours = await values(run(kernelsFor('wasm', true)));
+    const names = ['y', 'running mean', 'running variance', 'dx', 'dγ', 'dβ', ...(input ? ['d shortcut'] : []), 'evaluation y'];
+    expect(ours).toHaveLength(names.length);
+    names.forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
+  });
+
   it('keep no tensor and no heap memory beyond their outputs', async () => {
     await initBackend('wasm');
     const { conv3x3, batchNorm } = kernelsFor('wasm', true);

@@ -1,15 +1,17 @@
 /**
- * The wasm backend's own kernels (kernels.c): the convolution's filter gradient and training-mode
- * batch norm with its gradient, each one pass of WebAssembly SIMD over tfjs's tensors in place,
- * where tfjs composed them of a dozen ops (the filter gradient of two transposes around a forward
- * convolution, the batch norm of about ten full passes over the activations).
+ * The wasm backend's own kernels (kernels.c): the convolution's filter gradient, and batch norm
+ * with the block's shortcut and ReLU (relu?(BN(x) + shortcut)) and its gradient, in WebAssembly
+ * SIMD over tfjs's tensors in place, where tfjs composed them of a dozen ops each (the filter
+ * gradient of two transposes around a forward convolution; the unit of about fifteen full passes
+ * over the activations, forward and back).
  *
  * `loadWasmKernels` instantiates the module on tfjs's memory once the wasm backend runs; where it
  * cannot (no WebAssembly SIMD), `wasmKernelsReady()` stays false and the engine keeps the
  * composed kernels of cpu/gradients.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convInputGradient } from '../cpu/gradients.ts';
+import { convInputGradient, type BatchStatistics, type StrideOneConv } from '../cpu/gradients.ts';
+import type { BatchNormOptions, RunningStatistics, Shortcut } from '../webgpu/batchNorm.ts';
 import { KERNELS_WASM_BASE64 } from './wasmKernelsBinary.ts';
 
 /** The members of tfjs-backend-wasm 4.22's BackendWasm (and its Emscripten module) these kernels use. */
@@ -28,20 +30,38 @@ interface WasmBackendInternals {
 }
 
 interface KernelExports {
+  conv2d(x: number, w: number, y: number, batch: number, height: number, width: number, cin: number, outHeight: number,
+    outWidth: number, cout: number, kernelH: number, kernelW: number, stride: number, padTop: number, padLeft: number): void;
   filter_gradient_3x3(x: number, dy: number, dw: number, acc: number, batch: number, height: number, width: number,
     cin: number, outHeight: number, outWidth: number, cout: number, stride: number): void;
-  batch_norm_forward(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, sums: number,
-    pixels: number, channels: number, epsilon: number): void;
-  batch_norm_backward(dy: number, x: number, gamma: number, mean: number, variance: number, dx: number, dGamma: number,
-    dBeta: number, sums: number, pixels: number, channels: number, epsilon: number): void;
+  batch_norm_unit(unit: number, training: number, x: number, gamma: number, beta: number, shortcut: number, y: number,
+    mean: number, variance: number, sums: number, factors: number): void;
+  batch_norm_unit_gradient(unit: number, dy: number, x: number, gamma: number, mean: number, variance: number, y: number,
+    dx: number, dGamma: number, dBeta: number, dShortcut: number, sums: number, factors: number): void;
+}
+
+/** kernels.c's shortcut kinds. */
+const SHORTCUT_KIND = { none: 0, identity: 1, subsample: 2 } as const;
+
+/** A unit's attributes: what kernels.c's Unit holds besides the shapes of x and the shortcut. */
+interface UnitAttributes {
+  epsilon: number;
+  relu: boolean;
+  shortcut: keyof typeof SHORTCUT_KIND;
+  /** The shortcut input's shape ([] without one). */
+  shortcutShape: number[];
+  channelOffset: number;
 }
 
 const CONV = 'PlaygroundWasmConv3x3';
+const CONV_STRIDE_ONE = 'PlaygroundWasmConvStrideOne';
 const FILTER_GRADIENT = 'PlaygroundWasmFilterGradient3x3';
-const BATCH_NORM = 'PlaygroundWasmBatchNorm';
-const BATCH_NORM_GRADIENT = 'PlaygroundWasmBatchNormGradient';
+const UNIT_TRAINING = 'PlaygroundWasmBatchNormUnitTraining';
+const UNIT_EVALUATION = 'PlaygroundWasmBatchNormUnitEvaluation';
+const UNIT_GRADIENT = 'PlaygroundWasmBatchNormUnitGradient';
 
 let kernels: KernelExports | null = null;
+let memory: WebAssembly.Memory | null = null;
 let loadedFor: object | null = null;
 
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
@@ -68,6 +88,40 @@ function withScratch<T>(backend: WasmBackendInternals, bytes: number, run: (at: 
     backend.wasm._free(at);
   }
 }
+
+/**
+ * Runs a unit kernel with its scratch on tfjs's heap: `sums` (2·C float64), `factors` (2·C
+ * float32) and kernels.c's Unit (ten int32 and ε as float32).
+ */
+function withUnitScratch(backend: WasmBackendInternals, x: tf.TensorInfo, attributes: UnitAttributes, run: (unit: number, sums: number, factors: number) => void): void {
+  const channels = x.shape[3];
+  const [sums, factors, unit] = [0, 16 * channels, 24 * channels];
+  withScratch(backend, unit + 44, (at) => {
+    const [, inHeight, inWidth, inChannels] = attributes.shortcutShape.length === 4 ? attributes.shortcutShape : [0, 0, 0, 0];
+    const { relu, shortcut, channelOffset, epsilon } = attributes;
+    new Int32Array(memory!.buffer, at + unit, 10).set([...x.shape, SHORTCUT_KIND[shortcut], inHeight, inWidth, inChannels, channelOffset, relu ? 1 : 0]);
+    new Float32Array(memory!.buffer, at + unit + 40, 1)[0] = epsilon;
+    run(at + unit, at + sums, at + factors);
+  });
+}
+
+/** kernels.c's convolution of x by filter [kernel_h, kernel_w, C_in, C_out], with zero padding [[top, bottom], [left, right]]. */
+function convolve(backend: WasmBackendInternals, x: tf.TensorInfo, filter: tf.TensorInfo, stride: number, [[top, bottom], [left, right]]: [[number, number], [number, number]]): tf.TensorInfo {
+  const [batch, height, width, inChannels] = x.shape;
+  const [kernelHeight, kernelWidth, , outChannels] = filter.shape;
+  const outHeight = Math.floor((height + top + bottom - kernelHeight) / stride) + 1;
+  const outWidth = Math.floor((width + left + right - kernelWidth) / stride) + 1;
+  const y = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
+  kernels!.conv2d(offset(backend, x), offset(backend, filter), offset(backend, y), batch, height, width, inChannels, outHeight, outWidth, outChannels,
+    kernelHeight, kernelWidth, stride, top, left);
+  return y;
+}
+
+/** The input gradient's convolutions: kernels.c's where the output channels come in fours. */
+const wasmStrideOneConv: StrideOneConv = (x, filter, padding) =>
+  filter.shape[3] % 4 === 0
+    ? (tf.engine().runKernel(CONV_STRIDE_ONE, { x, filter }, { padding } as unknown as tf.NamedAttrMap) as tf.Tensor4D)
+    : tf.conv2d(x, filter, 1, [[0, 0], ...padding, [0, 0]]);
 
 /**
  * tfjs-backend-wasm's Identity copies the tensor, and tfjs clones every tensor the tape saves for
@@ -97,11 +151,19 @@ function registerKernels(): void {
   tf.registerKernel({
     kernelName: CONV,
     backendName: 'wasm',
-    // tfjs's own forward convolution (XNNPACK), under a name whose gradient is the one below.
     kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
       const { stride } = attrs as unknown as { stride: number };
-      const conv2d = tf.getKernel('Conv2D', 'wasm')!.kernelFunc;
-      return conv2d({ inputs, backend, attrs: { strides: stride, pad: 1, dataFormat: 'NHWC', dilations: 1 } });
+      return convolve(backend as unknown as WasmBackendInternals, x, filter, stride, [[1, 1], [1, 1]]);
+    },
+  });
+  tf.registerKernel({
+    kernelName: CONV_STRIDE_ONE,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+      const { padding } = attrs as unknown as { padding: [[number, number], [number, number]] };
+      return convolve(backend as unknown as WasmBackendInternals, x, filter, 1, padding);
     },
   });
   tf.registerGradient({
@@ -112,7 +174,7 @@ function registerKernels(): void {
       const dy = upstream as tf.Tensor4D;
       const { stride } = attrs as unknown as { stride: number };
       return {
-        x: () => convInputGradient(dy, filter, x.shape, stride),
+        x: () => convInputGradient(dy, filter, x.shape, stride, wasmStrideOneConv),
         filter: () => tf.engine().runKernel(FILTER_GRADIENT, { x, dy }, { stride } as unknown as tf.NamedAttrMap) as tf.Tensor4D,
       };
     },
@@ -134,47 +196,58 @@ function registerKernels(): void {
     },
   });
   tf.registerKernel({
-    kernelName: BATCH_NORM,
+    kernelName: UNIT_TRAINING,
     backendName: 'wasm',
     kernelFunc: ({ inputs, attrs, backend: raw }) => {
       const backend = raw as unknown as WasmBackendInternals;
-      const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
-      const { epsilon } = attrs as unknown as { epsilon: number };
+      const { x, gamma, beta, shortcut } = inputs as Record<string, tf.TensorInfo>;
       const channels = x.shape[3];
-      const pixels = x.shape[0] * x.shape[1] * x.shape[2];
       const [y, mean, variance] = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([channels], 'float32'), backend.makeOutput([channels], 'float32')];
-      withScratch(backend, 16 * channels, (sums) =>
-        kernels!.batch_norm_forward(offset(backend, x), offset(backend, gamma), offset(backend, beta), offset(backend, y),
-          offset(backend, mean), offset(backend, variance), sums, pixels, channels, epsilon));
+      withUnitScratch(backend, x, attrs as unknown as UnitAttributes, (unit, sums, factors) =>
+        kernels!.batch_norm_unit(unit, 1, offset(backend, x), offset(backend, gamma), offset(backend, beta), shortcut ? offset(backend, shortcut) : 0,
+          offset(backend, y), offset(backend, mean), offset(backend, variance), sums, factors));
       return [y, mean, variance];
     },
   });
   // The statistics go to the running averages only: no gradient flows back through them.
   tf.registerGradient({
-    kernelName: BATCH_NORM,
+    kernelName: UNIT_TRAINING,
     inputsToSave: ['x', 'gamma'],
-    outputsToSave: [false, true, true],
+    outputsToSave: [true, true, true],
     gradFunc: (dys, saved, attrs) => {
-      const [x, gamma, mean, variance] = saved;
+      const [x, gamma, y, mean, variance] = saved;
       const dy = (dys as tf.Tensor[])[0];
-      const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_GRADIENT, { dy, x, gamma, mean, variance }, attrs as tf.NamedAttrMap) as tf.Tensor[];
-      return { x: () => dx, gamma: () => dGamma, beta: () => dBeta };
+      const [dx, dGamma, dBeta, dShortcut] = tf.engine().runKernel(UNIT_GRADIENT, { dy, x, gamma, mean, variance, y }, attrs as tf.NamedAttrMap) as tf.Tensor[];
+      return { x: () => dx, gamma: () => dGamma, beta: () => dBeta, ...(dShortcut ? { shortcut: () => dShortcut } : {}) };
     },
   });
   tf.registerKernel({
-    kernelName: BATCH_NORM_GRADIENT,
+    kernelName: UNIT_GRADIENT,
     backendName: 'wasm',
     kernelFunc: ({ inputs, attrs, backend: raw }) => {
       const backend = raw as unknown as WasmBackendInternals;
-      const { dy, x, gamma, mean, variance } = inputs as Record<string, tf.TensorInfo>;
-      const { epsilon } = attrs as unknown as { epsilon: number };
+      const attributes = attrs as unknown as UnitAttributes;
+      const { dy, x, gamma, mean, variance, y } = inputs as Record<string, tf.TensorInfo>;
       const channels = x.shape[3];
-      const pixels = x.shape[0] * x.shape[1] * x.shape[2];
       const [dx, dGamma, dBeta] = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([channels], 'float32'), backend.makeOutput([channels], 'float32')];
-      withScratch(backend, 16 * channels, (sums) =>
-        kernels!.batch_norm_backward(offset(backend, dy), offset(backend, x), offset(backend, gamma), offset(backend, mean),
-          offset(backend, variance), offset(backend, dx), offset(backend, dGamma), offset(backend, dBeta), sums, pixels, channels, epsilon));
-      return [dx, dGamma, dBeta];
+      const dShortcut = attributes.shortcut === 'none' ? null : backend.makeOutput(attributes.shortcutShape, 'float32');
+      withUnitScratch(backend, x, attributes, (unit, sums, factors) =>
+        kernels!.batch_norm_unit_gradient(unit, offset(backend, dy), offset(backend, x), offset(backend, gamma), offset(backend, mean), offset(backend, variance),
+          offset(backend, y), offset(backend, dx), offset(backend, dGamma), offset(backend, dBeta), dShortcut ? offset(backend, dShortcut) : 0, sums, factors));
+      return dShortcut ? [dx, dGamma, dBeta, dShortcut] : [dx, dGamma, dBeta];
+    },
+  });
+  tf.registerKernel({
+    kernelName: UNIT_EVALUATION,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend: raw }) => {
+      const backend = raw as unknown as WasmBackendInternals;
+      const { x, gamma, beta, mean, variance, shortcut } = inputs as Record<string, tf.TensorInfo>;
+      const y = backend.makeOutput(x.shape, 'float32');
+      withUnitScratch(backend, x, attrs as unknown as UnitAttributes, (unit, sums, factors) =>
+        kernels!.batch_norm_unit(unit, 0, offset(backend, x), offset(backend, gamma), offset(backend, beta), shortcut ? offset(backend, shortcut) : 0,
+          offset(backend, y), offset(backend, mean), offset(backend, variance), sums, factors));
+      return y;
     },
   });
 }
@@ -187,7 +260,7 @@ export async function loadWasmKernels(): Promise<boolean> {
   if (tf.getBackend() !== 'wasm') throw new Error(`The engine's wasm kernels need the wasm backend (current: ${tf.getBackend()}).`);
   const backend = internals();
   if (loadedFor === backend) return kernels !== null;
-  const memory = tfjsMemory(backend);
+  memory = tfjsMemory(backend);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const bytes = bytesOf(shared ? KERNELS_WASM_BASE64.sharedMemory : KERNELS_WASM_BASE64.memory);
   loadedFor = backend;
@@ -211,15 +284,43 @@ export function wasmConv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number)
   return tf.engine().runKernel(CONV, { x, filter }, { stride } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
+function unitAttributes(epsilon: number, relu: boolean, shortcut: Shortcut | undefined): UnitAttributes {
+  return {
+    epsilon,
+    relu,
+    shortcut: shortcut ? (shortcut.subsample ? 'subsample' : 'identity') : 'none',
+    shortcutShape: shortcut ? shortcut.input.shape : [],
+    channelOffset: shortcut?.channelOffset ?? 0,
+  };
+}
+
 /** Training-mode batch norm with its gradient, as cpu/gradients.ts's cpuBatchNorm. */
-export function wasmBatchNorm(
+export function wasmBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics: (statistics: BatchStatistics) => void): tf.Tensor4D {
+  const attributes = unitAttributes(epsilon, false, undefined);
+  const [y, mean, variance] = tf.engine().runKernel(UNIT_TRAINING, { x, gamma, beta }, attributes as unknown as tf.NamedAttrMap) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+  onStatistics({ mean, variance });
+  return y;
+}
+
+/**
+ * relu?(BN(x) + shortcut) with batch statistics (and an update of `running`, which
+ * `updateRunning` makes) or, out of training, with the running ones.
+ */
+export function wasmBatchNormUnit(
   x: tf.Tensor4D,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
-  epsilon: number,
-  onStatistics: (statistics: { mean: tf.Tensor1D; variance: tf.Tensor1D }) => void,
+  running: RunningStatistics,
+  options: BatchNormOptions,
+  training: boolean,
+  updateRunning: (running: RunningStatistics, statistics: BatchStatistics, count: number) => void,
 ): tf.Tensor4D {
-  const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM, { x, gamma, beta }, { epsilon } as unknown as tf.NamedAttrMap) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-  onStatistics({ mean, variance });
+  const attributes = unitAttributes(options.epsilon, options.relu, options.shortcut) as unknown as tf.NamedAttrMap;
+  const shortcut: tf.NamedTensorMap = options.shortcut ? { shortcut: options.shortcut.input } : {};
+  if (!training) {
+    return tf.engine().runKernel(UNIT_EVALUATION, { x, gamma, beta, mean: running.mean, variance: running.variance, ...shortcut }, attributes) as tf.Tensor4D;
+  }
+  const [y, mean, variance] = tf.engine().runKernel(UNIT_TRAINING, { x, gamma, beta, ...shortcut }, attributes) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+  updateRunning(running, { mean, variance }, x.shape[0] * x.shape[1] * x.shape[2]);
   return y;
 }
