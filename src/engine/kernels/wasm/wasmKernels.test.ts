@@ -147,6 +147,25 @@ describe('the wasm kernels', () => {
     names.forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
   });
 
+  it('gather along the first axis copies whole rows, as tfjs’s own gather: float and int, repeated indices, 2-D indices; other axes and bad indices as before', async () => {
+    const cases = () => {
+      const x = random([7, 3, 4, 5], 11);
+      const ints = tf.cast(tf.mul(random([6, 2], 12), 100), 'int32');
+      return [
+        tf.gather(x, [6, 0, 0, 3]),
+        tf.gather(x, tf.tensor2d([[1, 2], [5, 4]], [2, 2], 'int32')),
+        tf.gather(ints, [5, 1, 1]),
+        tf.gather(x, [2, 0], 2),
+      ];
+    };
+    await initBackend('cpu');
+    const reference = await values(cases());
+    await initBackend('wasm');
+    const ours = await values(cases());
+    ours.forEach((values, i) => expect(Array.from(values), `case ${i}`).toEqual(Array.from(reference[i])));
+    expect(() => tf.gather(tf.zeros([3, 2]), [3])).toThrow('GatherV2: the index value 3 is not in [0, 2]');
+  });
+
   it('keep no tensor and no heap memory beyond their outputs', async () => {
     await initBackend('wasm');
     const { conv3x3, batchNorm } = kernelsFor('wasm', true);
