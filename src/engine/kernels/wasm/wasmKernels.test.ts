@@ -147,6 +147,17 @@ describe('the wasm kernels', () => {
     names.forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
   });
 
+  it('a clone shares its data (Identity copies nothing) and outlives the original', async () => {
+    await initBackend('wasm');
+    const original = tf.tensor1d([1, 2, 3]);
+    const buffers = tf.memory().numDataBuffers;
+    const copy = original.clone();
+    expect(tf.memory().numDataBuffers).toBe(buffers);
+    original.dispose();
+    expect(Array.from(await copy.data())).toEqual([1, 2, 3]);
+    copy.dispose();
+  });
+
   it('gather along the first axis copies whole rows, as tfjs’s own gather: float and int, repeated indices, 2-D indices; other axes and bad indices as before', async () => {
     const cases = () => {
       const x = random([7, 3, 4, 5], 11);
