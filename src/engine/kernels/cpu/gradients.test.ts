@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../backend.ts';
 import { BN_EPSILON } from '../../resnet.ts';
+import { kernelsFor } from '../index.ts';
 import { convFilterGradient, convInputGradient, cpuBatchNorm, cpuConv3x3 } from './gradients.ts';
 
 /** ‖a − b‖∞ / ‖b‖∞: float32 rounding in a different summation order stays far below 1e-5. */
@@ -90,9 +91,10 @@ describe.each(['cpu', 'wasm'])('CPU gradients on %s equal tfjs\'s own', (backend
     expect(relativeError(dw, refDw)).toBeLessThan(1e-5);
   });
 
-  it('batch norm in training mode: output, statistics, and the gradients of x, γ and β', async () => {
-    const shape = [3, 5, 7, 6];
-    const inputs = () => [tf.add(tf.mul(random(shape, 4), 2), 0.5), random([6], 5), random([6], 6), random(shape, 7)];
+  // Channels in fours (the wasm kernel) and not (the composition), pixel counts that split the 32-pixel chunks unevenly.
+  it.each([[3, 5, 7, 6], [3, 5, 7, 8], [2, 17, 3, 4], [4, 6, 6, 20]])('batch norm %j in training mode: output, statistics, and the gradients of x, γ and β', async (...shape) => {
+    const channels = shape[3];
+    const inputs = () => [tf.add(tf.mul(random(shape, 4), 2), 0.5), random([channels], 5), random([channels], 6), random(shape, 7)];
     // Reference: tfjs's moments + batchNorm4d and their own gradients, on cpu.
     await tf.setBackend('cpu');
     const reference = await values(
@@ -107,16 +109,19 @@ describe.each(['cpu', 'wasm'])('CPU gradients on %s equal tfjs\'s own', (backend
       }),
     );
     await initBackend(backend as 'cpu' | 'wasm');
-    const custom = await values(
-      tf.tidy(() => {
-        const [x, gamma, beta, r] = inputs();
-        const statistics: tf.Tensor[] = [];
-        const y = cpuBatchNorm(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, ({ mean, variance }) => statistics.push(tf.keep(mean), tf.keep(variance)));
-        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => cpuBatchNorm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, BN_EPSILON, () => {});
-        return [y, ...statistics, ...tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(r, f(a, g, b))))([x, gamma, beta])];
-      }),
-    );
-    expect(custom).toHaveLength(reference.length);
-    ['y', 'mean', 'variance', 'dx', 'dγ', 'dβ'].forEach((name, i) => expect(relativeError(custom[i], reference[i]), name).toBeLessThan(1e-5));
+    // cpuBatchNorm on both backends (wasm's without SIMD), and the batch norm the backend's kernels train with (on wasm its own kernel).
+    for (const batchNorm of [cpuBatchNorm, kernelsFor(backend, true).batchNorm]) {
+      const custom = await values(
+        tf.tidy(() => {
+          const [x, gamma, beta, r] = inputs();
+          const statistics: tf.Tensor[] = [];
+          const y = batchNorm(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, ({ mean, variance }) => statistics.push(tf.keep(mean), tf.keep(variance)));
+          const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => batchNorm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, BN_EPSILON, () => {});
+          return [y, ...statistics, ...tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(r, f(a, g, b))))([x, gamma, beta])];
+        }),
+      );
+      expect(custom).toHaveLength(reference.length);
+      ['y', 'mean', 'variance', 'dx', 'dγ', 'dβ'].forEach((name, i) => expect(relativeError(custom[i], reference[i]), name).toBeLessThan(1e-5));
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The wasm backend's own kernels (kernels.c) equal tfjs's stock composition on the cpu backend,
  * float32 rounding apart, through the Kernels the engine uses (kernelsFor('wasm')); and the
- * committed binary follows the committed source.
+ * committed binary follows the committed source. Batch norm alone: cpu/gradients.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,18 +12,7 @@ import { BN_EPSILON } from '../../resnet.ts';
 import { kernelsFor } from '../index.ts';
 import { wasmKernelsReady } from './wasmKernels.ts';
 import { KERNELS_SOURCE_SHA256 } from './wasmKernelsBinary.ts';
-
-/** ‖a − b‖∞ / ‖b‖∞. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let [diff, scale] = [0, 0];
-  expected.forEach((e, i) => {
-    diff = Math.max(diff, Math.abs(actual[i] - e));
-    scale = Math.max(scale, Math.abs(e));
-  });
-  expect(scale).toBeGreaterThan(0);
-  return diff / scale;
-}
+import { relativeError } from '../../../util/relativeError.ts';
 
 async function values(tensors: tf.Tensor[]): Promise<Float32Array[]> {
   const out = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
@@ -74,39 +63,6 @@ describe('the wasm kernels', () => {
     const reference = await convGradients('cpu', (a, b, s) => tf.conv2d(a, b, s, 1), x, w, stride);
     const ours = await convGradients('wasm', kernelsFor('wasm', true).conv3x3, x, w, stride);
     ['y', 'dx', 'dW'].forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
-  });
-
-  it.each([
-    { shape: [3, 5, 7, 8] },
-    { shape: [2, 17, 3, 4] },
-    { shape: [4, 6, 6, 20] },
-  ])('batch norm $shape in training mode: output, statistics, and the gradients of x, γ and β equal tfjs’s own', async ({ shape }) => {
-    const channels = shape[3];
-    const inputs = () => [tf.add(tf.mul(random(shape, 4), 2), 0.5), random([channels], 5), random([channels], 6), random(shape, 7)];
-    await initBackend('cpu');
-    const reference = await values(
-      tf.tidy(() => {
-        const [x, gamma, beta, r] = inputs();
-        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-          const { mean, variance } = tf.moments(a, [0, 1, 2]);
-          return tf.batchNorm4d(a as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D, b as tf.Tensor1D, g as tf.Tensor1D, BN_EPSILON);
-        };
-        const { mean, variance } = tf.moments(x, [0, 1, 2]);
-        return [f(x, gamma, beta), mean, variance, ...tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(r, f(a, g, b))))([x, gamma, beta])];
-      }),
-    );
-    await initBackend('wasm');
-    const { batchNorm } = kernelsFor('wasm', true);
-    const ours = await values(
-      tf.tidy(() => {
-        const [x, gamma, beta, r] = inputs();
-        const statistics: tf.Tensor[] = [];
-        const y = batchNorm(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BN_EPSILON, ({ mean, variance }) => statistics.push(tf.keep(mean), tf.keep(variance)));
-        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => batchNorm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, BN_EPSILON, () => {});
-        return [y, ...statistics, ...tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(r, f(a, g, b))))([x, gamma, beta])];
-      }),
-    );
-    ['y', 'mean', 'variance', 'dx', 'dγ', 'dβ'].forEach((name, i) => expect(relativeError(ours[i], reference[i]), name).toBeLessThan(1e-5));
   });
 
   // relu?(BN(x) + shortcut): no shortcut, the block input, option A with an odd channel offset and odd input sizes.
