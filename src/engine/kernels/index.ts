@@ -19,7 +19,7 @@ import { fusedConv3x3 } from './fusedConv.ts';
 import { gpuBatchNormInference, gpuBatchNormTraining, type BatchNormOptions, type RunningStatistics, type Shortcut } from './webgpu/batchNorm.ts';
 import { FlatSgd } from './webgpu/flatSgd.ts';
 import { gpuHeadLoss } from './webgpu/head.ts';
-import { wasmBatchNorm, wasmBatchNormUnit, wasmConv3x3, wasmKernelsReady } from './wasm/wasmKernels.ts';
+import { wasmBatchNormEvaluation, wasmBatchNormTraining, wasmConv3x3, wasmKernelsReady } from './wasm/wasmKernels.ts';
 
 export type { BatchStatistics } from './cpu/gradients.ts';
 export type { Shortcut } from './webgpu/batchNorm.ts';
@@ -87,21 +87,27 @@ const stock: Kernels = {
 const cpu: Kernels = { ...stock, conv3x3: cpuConv3x3, batchNorm: cpuBatchNorm, batchNormUnit: composedUnit(cpuBatchNorm) };
 
 const stagedBatchNorm: Kernels['batchNorm'] = (x, gamma, beta, epsilon, onStatistics) => cpuBatchNorm(x, gamma, beta, epsilon, onStatistics, stagedReductions);
+const stagedUnit = composedUnit(stagedBatchNorm);
+
+/** Whether the wasm kernels compute a tensor of `channels` channels: they are loaded (SIMD) and the channels come in fours. */
+const ownWasmKernels = (channels: number) => wasmKernelsReady() && channels % 4 === 0;
 
 /**
  * wasm: the convolution (with the filter gradient of wasm/kernels.c) and the batch-norm unit as
- * the engine's own kernels (wasm/wasmKernels.ts; channel counts in fours); without them (no SIMD),
- * as cpu with batch-norm sums in stages, since wasm's own sums run in float32 over the whole batch.
+ * the engine's own kernels (wasm/wasmKernels.ts); without them, as cpu with batch-norm sums in
+ * stages, since wasm's own sums run in float32 over the whole batch.
  */
 const wasm: Kernels = {
   ...cpu,
-  conv3x3: (x, filter, stride) => (wasmKernelsReady() && filter.shape[3] % 4 === 0 ? wasmConv3x3(x, filter, stride) : cpuConv3x3(x, filter, stride)),
+  conv3x3: (x, filter, stride) => (ownWasmKernels(filter.shape[3]) ? wasmConv3x3(x, filter, stride) : cpuConv3x3(x, filter, stride)),
   batchNorm: (x, gamma, beta, epsilon, onStatistics) =>
-    (wasmKernelsReady() && x.shape[3] % 4 === 0 ? wasmBatchNorm : stagedBatchNorm)(x, gamma, beta, epsilon, onStatistics),
-  batchNormUnit: (x, gamma, beta, running, options, training) =>
-    wasmKernelsReady() && x.shape[3] % 4 === 0
-      ? wasmBatchNormUnit(x, gamma, beta, running, options, training, updateRunning)
-      : composedUnit(stagedBatchNorm)(x, gamma, beta, running, options, training),
+    ownWasmKernels(x.shape[3]) ? wasmBatchNormTraining(x, gamma, beta, { epsilon, relu: false }, onStatistics) : stagedBatchNorm(x, gamma, beta, epsilon, onStatistics),
+  batchNormUnit: (x, gamma, beta, running, options, training) => {
+    if (!ownWasmKernels(x.shape[3])) return stagedUnit(x, gamma, beta, running, options, training);
+    if (!training) return wasmBatchNormEvaluation(x, gamma, beta, running, options);
+    const count = x.shape[0] * x.shape[1] * x.shape[2];
+    return wasmBatchNormTraining(x, gamma, beta, options, (statistics) => updateRunning(running, statistics, count));
+  },
 };
 
 const webgl: Kernels = { ...stock, conv3x3: fusedConv3x3 };

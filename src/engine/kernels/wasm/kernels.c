@@ -1,7 +1,7 @@
 /*
  * The wasm backend's own training kernels, in WebAssembly SIMD (128 bits: 4 float32 lanes). They
  * run on tfjs-backend-wasm's tensors in place: this module imports tfjs's memory, and every pointer
- * is a tensor's offset in it. No stack, no static data (scripts/build-wasm-kernels.sh checks), so
+ * is a tensor's offset in it. No stack, no static data (scripts/build-wasm-kernels.ts checks), so
  * the module writes only where its arguments point.
  *
  * Layout NHWC, channels innermost. Long sums run in float32 over at most 1024 values, then in
@@ -243,7 +243,7 @@ typedef struct {
 
 INLINE int unit_pixels(const Unit *u) { return u->batch * u->height * u->width; }
 
-/* The shortcut's value for output pixel `at`: where it lies in the input, or −1 (zeros). */
+/* Where option A's shortcut for output pixel `at` lies in the input (every second pixel). */
 INLINE int subsample_source(const Unit *u, int at) {
   const int column = at % u->width, row = (at / u->width) % u->height, image = at / (u->width * u->height);
   return ((image * u->in_height + 2 * row) * u->in_width + 2 * column) * u->in_channels;

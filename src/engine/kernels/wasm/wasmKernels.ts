@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { convInputGradient, type BatchStatistics, type StrideOneConv } from '../cpu/gradients.ts';
-import type { BatchNormOptions, RunningStatistics, Shortcut } from '../webgpu/batchNorm.ts';
+import type { BatchNormOptions, RunningStatistics } from '../webgpu/batchNorm.ts';
 import { KERNELS_WASM_BASE64 } from './wasmKernelsBinary.ts';
 
 /** The members of tfjs-backend-wasm 4.22's BackendWasm (and its Emscripten module) these kernels use. */
@@ -37,9 +37,9 @@ interface KernelExports {
     cin: number, outHeight: number, outWidth: number, cout: number, stride: number): void;
   batch_norm_unit(unit: number, training: number, x: number, gamma: number, beta: number, shortcut: number, y: number,
     mean: number, variance: number, sums: number, factors: number): void;
-  gather_rows(x: number, indices: number, y: number, count: number, rowBytes: number): void;
   batch_norm_unit_gradient(unit: number, dy: number, x: number, gamma: number, mean: number, variance: number, y: number,
     dx: number, dGamma: number, dBeta: number, dShortcut: number, sums: number, factors: number): void;
+  gather_rows(x: number, indices: number, y: number, count: number, rowBytes: number): void;
 }
 
 /** kernels.c's shortcut kinds. */
@@ -63,7 +63,6 @@ const UNIT_EVALUATION = 'PlaygroundWasmBatchNormUnitEvaluation';
 const UNIT_GRADIENT = 'PlaygroundWasmBatchNormUnitGradient';
 
 let kernels: KernelExports | null = null;
-let memory: WebAssembly.Memory | null = null;
 let loadedFor: object | null = null;
 
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
@@ -101,10 +100,21 @@ function withUnitScratch(backend: WasmBackendInternals, x: tf.TensorInfo, attrib
   withScratch(backend, unit + 44, (at) => {
     const [, inHeight, inWidth, inChannels] = attributes.shortcutShape.length === 4 ? attributes.shortcutShape : [0, 0, 0, 0];
     const { relu, shortcut, channelOffset, epsilon } = attributes;
-    new Int32Array(memory!.buffer, at + unit, 10).set([...x.shape, SHORTCUT_KIND[shortcut], inHeight, inWidth, inChannels, channelOffset, relu ? 1 : 0]);
-    new Float32Array(memory!.buffer, at + unit + 40, 1)[0] = epsilon;
+    const { buffer } = tfjsMemory(backend);
+    new Int32Array(buffer, at + unit, 10).set([...x.shape, SHORTCUT_KIND[shortcut], inHeight, inWidth, inChannels, channelOffset, relu ? 1 : 0]);
+    new Float32Array(buffer, at + unit + 40, 1)[0] = epsilon;
     run(at + unit, at + sums, at + factors);
   });
+}
+
+/** y = relu?(BN(x) + shortcut) by kernels.c: in training writing the batch's `mean` and `variance`, else reading them. */
+function unitForward(backend: WasmBackendInternals, inputs: Record<string, tf.TensorInfo>, attributes: UnitAttributes, mean: tf.TensorInfo, variance: tf.TensorInfo, training: boolean): tf.TensorInfo {
+  const { x, gamma, beta, shortcut } = inputs;
+  const y = backend.makeOutput(x.shape, 'float32');
+  withUnitScratch(backend, x, attributes, (unit, sums, factors) =>
+    kernels!.batch_norm_unit(unit, training ? 1 : 0, offset(backend, x), offset(backend, gamma), offset(backend, beta), shortcut ? offset(backend, shortcut) : 0,
+      offset(backend, y), offset(backend, mean), offset(backend, variance), sums, factors));
+  return y;
 }
 
 /** kernels.c's convolution of x by filter [kernel_h, kernel_w, C_in, C_out], with zero padding [[top, bottom], [left, right]]. */
@@ -232,13 +242,9 @@ function registerKernels(): void {
     backendName: 'wasm',
     kernelFunc: ({ inputs, attrs, backend: raw }) => {
       const backend = raw as unknown as WasmBackendInternals;
-      const { x, gamma, beta, shortcut } = inputs as Record<string, tf.TensorInfo>;
-      const channels = x.shape[3];
-      const [y, mean, variance] = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([channels], 'float32'), backend.makeOutput([channels], 'float32')];
-      withUnitScratch(backend, x, attrs as unknown as UnitAttributes, (unit, sums, factors) =>
-        kernels!.batch_norm_unit(unit, 1, offset(backend, x), offset(backend, gamma), offset(backend, beta), shortcut ? offset(backend, shortcut) : 0,
-          offset(backend, y), offset(backend, mean), offset(backend, variance), sums, factors));
-      return [y, mean, variance];
+      const channels = (inputs as Record<string, tf.TensorInfo>).x.shape[3];
+      const [mean, variance] = [backend.makeOutput([channels], 'float32'), backend.makeOutput([channels], 'float32')];
+      return [unitForward(backend, inputs as Record<string, tf.TensorInfo>, attrs as unknown as UnitAttributes, mean, variance, true), mean, variance];
     },
   });
   // The statistics go to the running averages only: no gradient flows back through them.
@@ -272,14 +278,9 @@ function registerKernels(): void {
   tf.registerKernel({
     kernelName: UNIT_EVALUATION,
     backendName: 'wasm',
-    kernelFunc: ({ inputs, attrs, backend: raw }) => {
-      const backend = raw as unknown as WasmBackendInternals;
-      const { x, gamma, beta, mean, variance, shortcut } = inputs as Record<string, tf.TensorInfo>;
-      const y = backend.makeOutput(x.shape, 'float32');
-      withUnitScratch(backend, x, attrs as unknown as UnitAttributes, (unit, sums, factors) =>
-        kernels!.batch_norm_unit(unit, 0, offset(backend, x), offset(backend, gamma), offset(backend, beta), shortcut ? offset(backend, shortcut) : 0,
-          offset(backend, y), offset(backend, mean), offset(backend, variance), sums, factors));
-      return y;
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { mean, variance } = inputs as Record<string, tf.TensorInfo>;
+      return unitForward(backend as unknown as WasmBackendInternals, inputs as Record<string, tf.TensorInfo>, attrs as unknown as UnitAttributes, mean, variance, false);
     },
   });
 }
@@ -292,7 +293,7 @@ export async function loadWasmKernels(): Promise<boolean> {
   if (tf.getBackend() !== 'wasm') throw new Error(`The engine's wasm kernels need the wasm backend (current: ${tf.getBackend()}).`);
   const backend = internals();
   if (loadedFor === backend) return kernels !== null;
-  memory = tfjsMemory(backend);
+  const memory = tfjsMemory(backend);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const bytes = bytesOf(shared ? KERNELS_WASM_BASE64.sharedMemory : KERNELS_WASM_BASE64.memory);
   loadedFor = backend;
@@ -316,7 +317,7 @@ export function wasmConv3x3(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number)
   return tf.engine().runKernel(CONV, { x, filter }, { stride } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
-function unitAttributes(epsilon: number, relu: boolean, shortcut: Shortcut | undefined): UnitAttributes {
+function unitAttributes({ epsilon, relu, shortcut }: BatchNormOptions): UnitAttributes {
   return {
     epsilon,
     relu,
@@ -326,33 +327,21 @@ function unitAttributes(epsilon: number, relu: boolean, shortcut: Shortcut | und
   };
 }
 
-/** Training-mode batch norm with its gradient, as cpu/gradients.ts's cpuBatchNorm. */
-export function wasmBatchNorm(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onStatistics: (statistics: BatchStatistics) => void): tf.Tensor4D {
-  const attributes = unitAttributes(epsilon, false, undefined);
-  const [y, mean, variance] = tf.engine().runKernel(UNIT_TRAINING, { x, gamma, beta }, attributes as unknown as tf.NamedAttrMap) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+/**
+ * relu?(BN(x) + shortcut) with the batch's statistics, which `onStatistics` receives (inside this
+ * op: keep what outlives it), with its gradient; as cpu/gradients.ts's cpuBatchNorm without shortcut and ReLU.
+ */
+export function wasmBatchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: BatchNormOptions, onStatistics: (statistics: BatchStatistics) => void): tf.Tensor4D {
+  const attributes = unitAttributes(options) as unknown as tf.NamedAttrMap;
+  const shortcut: tf.NamedTensorMap = options.shortcut ? { shortcut: options.shortcut.input } : {};
+  const [y, mean, variance] = tf.engine().runKernel(UNIT_TRAINING, { x, gamma, beta, ...shortcut }, attributes) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
   onStatistics({ mean, variance });
   return y;
 }
 
-/**
- * relu?(BN(x) + shortcut) with batch statistics (and an update of `running`, which
- * `updateRunning` makes) or, out of training, with the running ones.
- */
-export function wasmBatchNormUnit(
-  x: tf.Tensor4D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  running: RunningStatistics,
-  options: BatchNormOptions,
-  training: boolean,
-  updateRunning: (running: RunningStatistics, statistics: BatchStatistics, count: number) => void,
-): tf.Tensor4D {
-  const attributes = unitAttributes(options.epsilon, options.relu, options.shortcut) as unknown as tf.NamedAttrMap;
+/** relu?(BN(x) + shortcut) with the running statistics (evaluation; no gradient). */
+export function wasmBatchNormEvaluation(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, running: RunningStatistics, options: BatchNormOptions): tf.Tensor4D {
+  const attributes = unitAttributes(options) as unknown as tf.NamedAttrMap;
   const shortcut: tf.NamedTensorMap = options.shortcut ? { shortcut: options.shortcut.input } : {};
-  if (!training) {
-    return tf.engine().runKernel(UNIT_EVALUATION, { x, gamma, beta, mean: running.mean, variance: running.variance, ...shortcut }, attributes) as tf.Tensor4D;
-  }
-  const [y, mean, variance] = tf.engine().runKernel(UNIT_TRAINING, { x, gamma, beta, ...shortcut }, attributes) as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-  updateRunning(running, { mean, variance }, x.shape[0] * x.shape[1] * x.shape[2]);
-  return y;
+  return tf.engine().runKernel(UNIT_EVALUATION, { x, gamma, beta, mean: running.mean, variance: running.variance, ...shortcut }, attributes) as tf.Tensor4D;
 }
